@@ -1,0 +1,77 @@
+import { z } from 'zod';
+
+const optionalString = z
+  .string()
+  .trim()
+  .transform((v) => (v === '' ? undefined : v))
+  .optional();
+
+const key32 = z
+  .string()
+  .trim()
+  .refine((v) => decodeKey(v)?.length === 32, 'must be 32 bytes, given as 64 hex characters or base64');
+
+const envSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    DATABASE_PATH: z.string().trim().min(1).default('./data/portal.db'),
+    NEXTAUTH_URL: z.url().optional(),
+    NEXTAUTH_SECRET: z.string().min(32, 'must be at least 32 characters'),
+    /** Encrypts Seller client secrets at rest. */
+    SECRETS_KEY: key32,
+    SELLERS_FILE: optionalString,
+    OIDC_ISSUER: z.url().optional().or(z.literal('').transform(() => undefined)),
+    OIDC_CLIENT_ID: optionalString,
+    OIDC_CLIENT_SECRET: optionalString,
+    OIDC_NAME: z.string().trim().default('Company SSO'),
+    /** Role given to an SSO user seen for the first time. */
+    OIDC_DEFAULT_ROLE: z.enum(['noc', 'manager', 'coordinator', 'admin']).default('noc'),
+    LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).max(100).default(5),
+    LOGIN_LOCK_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),
+    /** Public base URL Sellers use to reach our listeners; defaults to NEXTAUTH_URL. */
+    PUBLIC_URL: z.url().optional(),
+    ATTACHMENT_MAX_BYTES: z.coerce.number().int().min(1024).default(5 * 1024 * 1024),
+  })
+  .superRefine((v, ctx) => {
+    const oidc = [v.OIDC_ISSUER, v.OIDC_CLIENT_ID, v.OIDC_CLIENT_SECRET];
+    if (oidc.some(Boolean) && !oidc.every(Boolean)) {
+      for (const name of ['OIDC_ISSUER', 'OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET'] as const) {
+        if (!v[name]) ctx.addIssue({ code: 'custom', path: [name], message: 'required when any OIDC_* variable is set' });
+      }
+    }
+  });
+
+export type Env = z.infer<typeof envSchema>;
+
+export class EnvError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}\nSee .env.example.`);
+    this.name = 'EnvError';
+  }
+}
+
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  const result = envSchema.safeParse(source);
+  if (!result.success) {
+    throw new EnvError(result.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`));
+  }
+  return result.data;
+}
+
+let cached: Env | undefined;
+
+/** The validated configuration; fails fast with a message naming each bad variable. */
+export function env(): Env {
+  cached ??= parseEnv(process.env);
+  return cached;
+}
+
+export function decodeKey(value: string): Buffer | undefined {
+  if (/^[0-9a-fA-F]{64}$/.test(value)) return Buffer.from(value, 'hex');
+  try {
+    const buf = Buffer.from(value, 'base64');
+    return buf.length === 32 ? buf : undefined;
+  } catch {
+    return undefined;
+  }
+}
