@@ -75,3 +75,8 @@ export function decodeKey(value: string): Buffer | undefined {
     return undefined;
   }
 }
+
+/** Forgets the cached configuration (tests that change process.env). */
+export function resetEnv(): void {
+  cached = undefined;
+}

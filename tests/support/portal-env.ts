@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import bcrypt from 'bcryptjs';
 import { closeDb, getDb } from '@/db';
+import { resetEnv } from '@/lib/env';
 import { users, type Role } from '@/db/schema';
 
 export const TEST_SECRETS_KEY = 'a'.repeat(64);
@@ -12,6 +13,7 @@ export function usePortalTestEnv(): { dir: string; dbPath: string } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'portal-test-'));
   const dbPath = path.join(dir, 'portal.db');
   closeDb();
+  resetEnv();
   Object.assign(process.env, {
     DATABASE_PATH: dbPath,
     NEXTAUTH_SECRET: 'test-secret-test-secret-test-secret-0123',
