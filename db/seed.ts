@@ -1,0 +1,48 @@
+/**
+ * Creates one demo user per role (idempotent). Passwords are documented in the README and are meant for the
+ * demo only; `DEMO_USERS=0` skips them.
+ */
+import bcrypt from 'bcryptjs';
+import { eq } from 'drizzle-orm';
+import { openDatabase } from './index';
+import { users, type Role } from './schema';
+
+export const DEMO_USERS: ReadonlyArray<{ email: string; name: string; role: Role; password: string; phone: string }> = [
+  { email: 'noc@example.com', name: 'Nora Okafor', role: 'noc', password: 'noc-demo-pass', phone: '+33 1 70 00 00 01' },
+  { email: 'manager@example.com', name: 'Malik Haddad', role: 'manager', password: 'manager-demo-pass', phone: '+33 1 70 00 00 02' },
+  { email: 'coordinator@example.com', name: 'Chen Wei', role: 'coordinator', password: 'coordinator-demo-pass', phone: '+33 1 70 00 00 03' },
+  { email: 'admin@example.com', name: 'Ada Lindqvist', role: 'admin', password: 'admin-demo-pass', phone: '+33 1 70 00 00 04' },
+];
+
+export async function seedDemoUsers(file: string): Promise<number> {
+  const { db, sqlite } = openDatabase(file);
+  let created = 0;
+  try {
+    for (const u of DEMO_USERS) {
+      const existing = await db.select({ id: users.id }).from(users).where(eq(users.email, u.email)).get();
+      if (existing) continue;
+      await db
+        .insert(users)
+        .values({
+          email: u.email,
+          name: u.name,
+          role: u.role,
+          phone: u.phone,
+          organization: 'Buyer NOC',
+          passwordHash: bcrypt.hashSync(u.password, 10),
+        })
+        .run();
+      created++;
+    }
+  } finally {
+    sqlite.close();
+  }
+  return created;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const file = process.env.DATABASE_PATH?.trim() || './data/portal.db';
+  const created = await seedDemoUsers(file);
+  console.log(`${file}: ${created} demo user(s) created`);
+  for (const u of DEMO_USERS) console.log(`  ${u.role.padEnd(12)} ${u.email.padEnd(26)} ${u.password}`);
+}

@@ -1,0 +1,12 @@
+import { getDb } from '@/db';
+import { env } from '@/lib/env';
+
+let started = false;
+
+/** Fails fast on bad configuration and brings the database up to date before the first request. */
+export async function startPortalServer(): Promise<void> {
+  if (started) return;
+  started = true;
+  env();
+  getDb();
+}

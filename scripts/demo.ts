@@ -1,0 +1,150 @@
+/**
+ * `npm run demo`: the portal with the sandbox Sellers and demo users, on a fresh machine.
+ * 1. secrets for this installation (generated once into ./data/demo-secrets.json, never committed)
+ * 2. the Seller sandbox in scenario mode (http://127.0.0.1:4010)
+ * 3. migrate + seed the portal database, register the sandbox Sellers and their products
+ * 4. build (unless DEMO_SKIP_BUILD=1) and start the portal (http://127.0.0.1:3000)
+ */
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { DEMO_USERS } from '../db/seed';
+
+const ROOT = process.cwd();
+const DATA = path.join(ROOT, 'data');
+const bin = (name: string) => path.join(ROOT, 'node_modules', '.bin', name);
+const PORTAL_PORT = Number(process.env.PORT ?? 3000);
+const SANDBOX_PORT = Number(process.env.SANDBOX_PORT ?? 4010);
+const PORTAL_URL = `http://127.0.0.1:${PORTAL_PORT}`;
+const SANDBOX_URL = `http://127.0.0.1:${SANDBOX_PORT}`;
+
+fs.mkdirSync(DATA, { recursive: true });
+
+function installationSecrets(): { NEXTAUTH_SECRET: string; SECRETS_KEY: string } {
+  const file = path.join(DATA, 'demo-secrets.json');
+  if (!fs.existsSync(file)) {
+    const secrets = { NEXTAUTH_SECRET: randomBytes(32).toString('base64url'), SECRETS_KEY: randomBytes(32).toString('hex') };
+    fs.writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
+  }
+  return JSON.parse(fs.readFileSync(file, 'utf8'));
+}
+
+const children: ChildProcess[] = [];
+function run(name: string, cmd: string, args: string[], env: NodeJS.ProcessEnv): ChildProcess {
+  const child = spawn(cmd, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const prefix = (chunk: Buffer) =>
+    chunk
+      .toString()
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => `[${name}] ${l}`)
+      .join('\n') + '\n';
+  child.stdout?.on('data', (c: Buffer) => process.stdout.write(prefix(c)));
+  child.stderr?.on('data', (c: Buffer) => process.stderr.write(prefix(c)));
+  child.on('exit', (code) => {
+    console.log(`[${name}] exited (${code})`);
+    shutdown(code ?? 1);
+  });
+  children.push(child);
+  return child;
+}
+
+let stopping = false;
+function shutdown(code = 0): void {
+  if (stopping) return;
+  stopping = true;
+  for (const c of children) if (c.exitCode === null) c.kill('SIGTERM');
+  setTimeout(() => process.exit(code), 1500).unref();
+}
+process.on('SIGINT', () => shutdown(0));
+process.on('SIGTERM', () => shutdown(0));
+
+async function waitFor(url: string, timeoutMs: number): Promise<Response> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const res = await fetch(url, { redirect: 'manual' });
+      if (res.status < 500) return res;
+    } catch {
+      /* not up yet */
+    }
+    if (Date.now() > deadline) throw new Error(`${url} did not come up`);
+    await new Promise((r) => setTimeout(r, 300));
+  }
+}
+
+interface DiscoveredSeller {
+  slug: string;
+  name: string;
+  baseUrls: { troubleTicket: string; appointment: string; workOrder: string };
+  tokenUrl: string;
+  clientId: string;
+  clientSecret: string;
+  products: Array<{ id: string; name: string; site: { id: string; name: string; address: string; timeZone: string } }>;
+}
+
+async function main(): Promise<void> {
+  const secrets = installationSecrets();
+  const portalEnv: NodeJS.ProcessEnv = {
+    ...process.env,
+    NEXT_TELEMETRY_DISABLED: '1',
+    DATABASE_PATH: process.env.DATABASE_PATH ?? path.join(DATA, 'portal.db'),
+    NEXTAUTH_URL: PORTAL_URL,
+    PUBLIC_URL: PORTAL_URL,
+    SELLERS_FILE: path.join(DATA, 'sellers.demo.json'),
+    ...secrets,
+  };
+
+  run('sandbox', bin('tsx'), ['sandbox/main.ts'], {
+    ...process.env,
+    SANDBOX_PORT: String(SANDBOX_PORT),
+    SANDBOX_DB: process.env.SANDBOX_DB ?? path.join(DATA, 'sandbox.db'),
+    SANDBOX_MODE: process.env.SANDBOX_MODE ?? 'scenario',
+  });
+  const discovery = (await (await waitFor(`${SANDBOX_URL}/_sandbox/sellers`, 60_000)).json()) as { sellers: DiscoveredSeller[] };
+  const entries = discovery.sellers.map((s) => ({
+    slug: s.slug,
+    name: s.name,
+    troubleTicketBaseUrl: s.baseUrls.troubleTicket,
+    appointmentBaseUrl: s.baseUrls.appointment,
+    workOrderBaseUrl: s.baseUrls.workOrder,
+    tokenUrl: s.tokenUrl,
+    clientId: s.clientId,
+    clientSecret: s.clientSecret,
+    scopeMode: 'operation',
+    timeoutMs: 10_000,
+    enabled: true,
+    products: s.products.map((p) => ({
+      productId: p.id,
+      label: p.name,
+      siteId: p.site.id,
+      siteName: p.site.name,
+      siteAddress: p.site.address,
+      siteTimeZone: p.site.timeZone,
+    })),
+  }));
+  fs.writeFileSync(portalEnv.SELLERS_FILE!, JSON.stringify(entries, null, 2), { mode: 0o600 });
+  console.log(`Sandbox Sellers: ${entries.map((e) => e.slug).join(', ')}`);
+
+  execFileSync(bin('tsx'), ['scripts/db-migrate.ts'], { env: portalEnv, stdio: 'inherit' });
+  execFileSync(bin('tsx'), ['db/seed.ts'], { env: portalEnv, stdio: 'inherit' });
+  if (process.env.DEMO_SKIP_BUILD !== '1' || !fs.existsSync(path.join(ROOT, '.next', 'BUILD_ID'))) {
+    console.log('Building the portal (about a minute)…');
+    execFileSync(bin('next'), ['build'], { env: portalEnv, stdio: 'inherit' });
+  }
+  run('portal', bin('next'), ['start', '--hostname', '127.0.0.1', '--port', String(PORTAL_PORT)], {
+    ...portalEnv,
+    NODE_ENV: 'production',
+  });
+  await waitFor(`${PORTAL_URL}/login`, 120_000);
+  console.log(`\nThe portal is up: ${PORTAL_URL}   (Seller sandbox: ${SANDBOX_URL})`);
+  console.log('Demo users:');
+  for (const u of DEMO_USERS) console.log(`  ${u.role.padEnd(12)} ${u.email.padEnd(26)} ${u.password}`);
+  console.log('Stop with Ctrl+C.');
+}
+
+main().catch((err) => {
+  console.error(err instanceof Error ? err.message : err);
+  shutdown(1);
+});

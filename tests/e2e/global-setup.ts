@@ -1,0 +1,5 @@
+import { buildPortal } from './harness';
+
+export default function setup(): void {
+  buildPortal();
+}
