@@ -1,0 +1,196 @@
+import createClient, { type Client } from 'openapi-fetch';
+import {
+  SonataHttpError,
+  SonataNetworkError,
+  SonataProtocolError,
+  SonataTimeoutError,
+  parseRetryAfter,
+  type SonataErrorContext,
+} from './errors';
+import { parseListHeaders, type ListPage } from './paging';
+import type { SellerConnection, SonataApi } from './seller-connection';
+import { sharedTokenCache, tokenRequestFor, type TokenCache } from './token-cache';
+
+export const MEF_MEDIA_TYPE = 'application/json;charset=utf-8';
+
+export interface ResponseCheck {
+  api: SonataApi;
+  operationId: string;
+  status: number;
+  body: unknown;
+}
+
+export interface SonataClientOptions {
+  /** Defaults to the process-wide cache. */
+  tokenCache?: TokenCache;
+  fetch?: typeof globalThis.fetch;
+  /** Further check of every 2xx body (e.g. against the OpenAPI document); returns the problems found. */
+  validateResponse?: (check: ResponseCheck) => string[];
+}
+
+/** What a 2xx body must look like before it is handed out. */
+export type ExpectedBody = 'none' | 'entity' | 'object' | 'list' | 'list-or-entity';
+
+interface RawResult {
+  data?: unknown;
+  error?: unknown;
+  response: Response;
+}
+
+/** What each generated call receives: auth, media type and timeout, to be spread into openapi-fetch's init. */
+export interface CallInit {
+  headers: Record<string, string>;
+  signal: AbortSignal;
+  parseAs: 'text';
+  cache: 'no-store';
+}
+
+type IdentityQuery = { buyerId?: string; sellerId?: string };
+
+/** The typed openapi-fetch client of one API at one Seller, plus the MEF calling rules. */
+export class SonataTransport<Paths extends {}> {
+  readonly client: Client<Paths>;
+  private readonly tokens: TokenCache;
+
+  constructor(
+    readonly conn: SellerConnection,
+    readonly api: SonataApi,
+    private readonly options: SonataClientOptions = {},
+  ) {
+    this.tokens = options.tokenCache ?? sharedTokenCache;
+    const fetchImpl = options.fetch;
+    this.client = createClient<Paths>({
+      baseUrl: conn.baseUrls[api],
+      ...(fetchImpl ? { fetch: (request: Request) => fetchImpl(request) } : {}),
+    });
+  }
+
+  /** The caller's filters with `buyerId`/`sellerId` set from the connection only (MEF 79: never sent otherwise). */
+  query<Q extends object = Record<never, never>>(query?: Q): Q & IdentityQuery {
+    const out = { ...(query ?? {}) } as Q & IdentityQuery;
+    delete out.buyerId;
+    delete out.sellerId;
+    if (this.conn.buyerId) out.buyerId = this.conn.buyerId;
+    if (this.conn.sellerId) out.sellerId = this.conn.sellerId;
+    return out;
+  }
+
+  async execute(
+    operationId: string,
+    expect: ExpectedBody,
+    send: (init: CallInit) => Promise<RawResult>,
+    options: { hasBody?: boolean } = {},
+  ): Promise<{ body: unknown; response: Response }> {
+    const tokenRequest = tokenRequestFor(this.conn, operationId);
+    for (let attempt = 0; ; attempt++) {
+      const token = await this.tokens.getToken(tokenRequest);
+      const signal = AbortSignal.timeout(this.conn.timeoutMs);
+      const headers: Record<string, string> = {
+        Authorization: `Bearer ${token}`,
+        Accept: `${MEF_MEDIA_TYPE}, application/json`,
+      };
+      if (options.hasBody) headers['Content-Type'] = MEF_MEDIA_TYPE;
+
+      let result: RawResult;
+      try {
+        result = await send({ headers, signal, parseAs: 'text', cache: 'no-store' });
+      } catch (err) {
+        const context = this.context(operationId);
+        if (signal.aborted) throw new SonataTimeoutError(this.conn.timeoutMs, context, err);
+        if (err instanceof TypeError || hasSystemCode(err)) throw new SonataNetworkError(err, context);
+        throw err;
+      }
+
+      const { response } = result;
+      const context = this.context(operationId, response.url);
+      if (response.status === 401 && attempt === 0) {
+        this.tokens.invalidate(tokenRequest, token);
+        continue;
+      }
+      if (!response.ok) {
+        throw new SonataHttpError(
+          {
+            status: response.status,
+            statusText: response.statusText,
+            body: result.error,
+            retryAfterMs: parseRetryAfter(response.headers.get('Retry-After')),
+          },
+          context,
+        );
+      }
+      return { body: this.checkBody(operationId, expect, response.status, result.data, context), response };
+    }
+  }
+
+  /** A list call: body checked as an array (or a lone object, wrapped) and paging headers read. */
+  async executeList<T>(
+    operationId: string,
+    send: (init: CallInit) => Promise<RawResult>,
+    expect: 'list' | 'list-or-entity' = 'list',
+  ): Promise<ListPage<T>> {
+    const { body, response } = await this.execute(operationId, expect, send);
+    const items = (Array.isArray(body) ? body : [body]) as T[];
+    return { items, ...parseListHeaders(response.headers) };
+  }
+
+  private checkBody(
+    operationId: string,
+    expect: ExpectedBody,
+    status: number,
+    raw: unknown,
+    context: SonataErrorContext,
+  ): unknown {
+    if (expect === 'none') return undefined;
+    const text = typeof raw === 'string' ? raw : '';
+    if (text.trim() === '') {
+      throw new SonataProtocolError({ status, issues: ['empty body where the API defines one'] }, context);
+    }
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch (cause) {
+      throw new SonataProtocolError({ status, issues: ['body is not valid JSON'], cause }, context);
+    }
+    const issues = shapeIssues(expect, body);
+    if (issues.length === 0 && this.options.validateResponse) {
+      issues.push(...this.options.validateResponse({ api: this.api, operationId, status, body }));
+    }
+    if (issues.length > 0) throw new SonataProtocolError({ status, issues }, context);
+    return body;
+  }
+
+  private context(operationId: string, url?: string): SonataErrorContext {
+    return { sellerSlug: this.conn.slug, operationId, url: url || this.conn.baseUrls[this.api] };
+  }
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function entityIssues(value: unknown, where: string): string[] {
+  if (!isObject(value)) return [`${where} is not an object`];
+  if (typeof value.id !== 'string' || value.id === '') return [`${where} has no string id`];
+  return [];
+}
+
+function shapeIssues(expect: ExpectedBody, body: unknown): string[] {
+  switch (expect) {
+    case 'none':
+      return [];
+    case 'object':
+      return isObject(body) ? [] : ['body is not an object'];
+    case 'entity':
+      return entityIssues(body, 'body');
+    case 'list-or-entity':
+      if (isObject(body)) return entityIssues(body, 'body');
+      return shapeIssues('list', body);
+    case 'list':
+      if (!Array.isArray(body)) return ['body is not an array'];
+      return body.flatMap((item, i) => entityIssues(item, `item ${i}`)).slice(0, 5);
+  }
+}
+
+function hasSystemCode(err: unknown): boolean {
+  return isObject(err) && typeof err.code === 'string' && /^E[A-Z]+$/.test(err.code);
+}
