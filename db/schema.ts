@@ -101,3 +101,138 @@ export type Seller = typeof sellers.$inferSelect;
 export type NewSeller = typeof sellers.$inferInsert;
 export type Product = typeof products.$inferSelect;
 export type NewProduct = typeof products.$inferInsert;
+
+// ---------------------------------------------------------------------------------------------------------------
+// Trouble tickets: the local cache of every Seller's tickets, plus what we still have to tell the Sellers.
+
+export const TICKET_SYNC_STATES = ['synced', 'queued', 'sending', 'rejected'] as const;
+export type TicketSyncState = (typeof TICKET_SYNC_STATES)[number];
+
+export const tickets = sqliteTable(
+  'tickets',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    sellerId: integer('seller_id')
+      .notNull()
+      .references(() => sellers.id, { onDelete: 'restrict' }),
+    /** The Seller's id; null while the create is still queued for the Seller. */
+    sellerTicketId: text('seller_ticket_id'),
+    /** Our ticket id (MEF 113 External Ticket Identifier), e.g. NOC-2026-000123. */
+    externalId: text('external_id').notNull(),
+    productId: text('product_id').notNull(),
+    description: text('description').notNull(),
+    severity: text('severity').notNull(),
+    sellerSeverity: text('seller_severity'),
+    priority: text('priority').notNull(),
+    sellerPriority: text('seller_priority'),
+    ticketType: text('ticket_type').notNull(),
+    observedImpact: text('observed_impact').notNull(),
+    /** MEF TroubleTicketStatusType; null while the Seller has not yet acknowledged a queued create. */
+    status: text('status'),
+    creationDate: text('creation_date'),
+    expectedResolutionDate: text('expected_resolution_date'),
+    resolutionDate: text('resolution_date'),
+    issueStartDate: text('issue_start_date'),
+    /** Latest statusChange[].changeDate in the Seller's document: orders documents so an older one never wins. */
+    lastStatusChangeAt: text('last_status_change_at'),
+    /** The full last-known Seller document (TroubleTicket), or our draft while queued. */
+    document: text('document', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
+    /** A fingerprint of the document, so an identical re-fetch is not counted as a change. */
+    documentHash: text('document_hash').notNull().default(''),
+    fetchedAt: text('fetched_at'),
+    syncState: text('sync_state', { enum: TICKET_SYNC_STATES }).notNull().default('synced'),
+    syncError: text('sync_error'),
+    createdByUserId: integer('created_by_user_id').references(() => users.id, { onDelete: 'set null' }),
+    ...timestamps,
+  },
+  (t) => [
+    uniqueIndex('tickets_seller_ticket_uq').on(t.sellerId, t.sellerTicketId),
+    uniqueIndex('tickets_external_id_uq').on(t.externalId),
+    index('tickets_status_idx').on(t.status, t.updatedAt),
+    index('tickets_seller_status_idx').on(t.sellerId, t.status),
+    index('tickets_seller_severity_idx').on(t.sellerId, t.severity),
+    index('tickets_severity_idx').on(t.severity),
+    index('tickets_seller_severity2_idx').on(t.sellerSeverity),
+    index('tickets_priority_idx').on(t.priority),
+    index('tickets_seller_priority_idx').on(t.sellerPriority),
+    index('tickets_type_idx').on(t.ticketType),
+    index('tickets_impact_idx').on(t.observedImpact),
+    index('tickets_product_idx').on(t.productId),
+    index('tickets_creation_idx').on(t.creationDate),
+    index('tickets_expected_idx').on(t.expectedResolutionDate),
+    index('tickets_resolution_idx').on(t.resolutionDate),
+    index('tickets_updated_idx').on(t.updatedAt),
+  ],
+);
+
+export const OUTBOX_OPERATIONS = ['create', 'patch', 'cancel', 'close', 'reopen'] as const;
+export type OutboxOperation = (typeof OUTBOX_OPERATIONS)[number];
+export const OUTBOX_STATES = ['pending', 'done', 'rejected'] as const;
+
+/** Every Buyer request to a Seller, written in the same transaction as the local change, then sent by a worker. */
+export const outbox = sqliteTable(
+  'outbox',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    sellerId: integer('seller_id')
+      .notNull()
+      .references(() => sellers.id, { onDelete: 'cascade' }),
+    ticketId: integer('ticket_id')
+      .notNull()
+      .references(() => tickets.id, { onDelete: 'cascade' }),
+    operation: text('operation', { enum: OUTBOX_OPERATIONS }).notNull(),
+    payload: text('payload', { mode: 'json' }).$type<Record<string, unknown>>(),
+    state: text('state', { enum: OUTBOX_STATES }).notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: text('next_attempt_at').notNull(),
+    lastError: text('last_error'),
+    /** Field errors from a Seller 4xx, for the operator to fix and resend. */
+    lastErrorDetail: text('last_error_detail', { mode: 'json' }).$type<Record<string, unknown>>(),
+    createdByUserId: integer('created_by_user_id').references(() => users.id, { onDelete: 'set null' }),
+    ...timestamps,
+  },
+  (t) => [index('outbox_due_idx').on(t.state, t.nextAttemptAt), index('outbox_ticket_idx').on(t.ticketId, t.id)],
+);
+
+export const NOTIFICATION_APIS = ['troubleTicket', 'appointment', 'workOrder'] as const;
+export const INBOX_STATES = ['pending', 'done', 'failed'] as const;
+
+/** Seller notifications as received: stored before we acknowledge, applied by a worker. */
+export const inbox = sqliteTable(
+  'inbox',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    sellerId: integer('seller_id')
+      .notNull()
+      .references(() => sellers.id, { onDelete: 'cascade' }),
+    api: text('api', { enum: NOTIFICATION_APIS }).notNull(),
+    eventId: text('event_id').notNull(),
+    eventType: text('event_type').notNull(),
+    eventTime: text('event_time').notNull(),
+    /** `event.id`: an opaque identifier, never a URL or a path. */
+    resourceId: text('resource_id').notNull(),
+    body: text('body', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
+    state: text('state', { enum: INBOX_STATES }).notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: text('next_attempt_at').notNull(),
+    lastError: text('last_error'),
+    receivedAt: text('received_at').notNull(),
+    processedAt: text('processed_at'),
+  },
+  (t) => [
+    uniqueIndex('inbox_seller_event_uq').on(t.sellerId, t.eventId),
+    index('inbox_due_idx').on(t.state, t.nextAttemptAt),
+    index('inbox_resource_idx').on(t.sellerId, t.resourceId, t.id),
+  ],
+);
+
+/** Named counters, e.g. the yearly sequence behind our ticket ids. */
+export const sequences = sqliteTable('sequences', {
+  name: text('name').primaryKey(),
+  value: integer('value').notNull().default(0),
+});
+
+export type Ticket = typeof tickets.$inferSelect;
+export type NewTicket = typeof tickets.$inferInsert;
+export type OutboxItem = typeof outbox.$inferSelect;
+export type InboxItem = typeof inbox.$inferSelect;
