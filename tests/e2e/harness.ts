@@ -98,11 +98,18 @@ const BUILD_ENV = {
   DATABASE_PATH: path.join(os.tmpdir(), 'portal-build.db'),
 };
 
+/** Where the tested production build lives (E2E_DIST_DIR lets separate checkouts of work not share one). */
+export const DIST_DIR = process.env.E2E_DIST_DIR ?? '.next';
+
 /** Builds the production bundle once per test run (E2E_REUSE_BUILD=1 keeps an existing one). */
 export function buildPortal(): void {
-  const hasBuild = fs.existsSync(path.join(ROOT, '.next', 'BUILD_ID'));
+  const hasBuild = fs.existsSync(path.join(ROOT, DIST_DIR, 'BUILD_ID'));
   if (hasBuild && process.env.E2E_REUSE_BUILD === '1') return;
-  execFileSync(BIN('next'), ['build'], { cwd: ROOT, env: { ...process.env, ...BUILD_ENV }, stdio: 'inherit' });
+  execFileSync(BIN('next'), ['build'], {
+    cwd: ROOT,
+    env: { ...process.env, ...BUILD_ENV, NEXT_DIST_DIR: DIST_DIR },
+    stdio: 'inherit',
+  });
 }
 
 export interface SandboxHandle extends ManagedProcess {
@@ -145,6 +152,7 @@ export async function startPortal(opts: { dbPath?: string; port?: number; env?: 
     PUBLIC_URL: baseUrl,
     NEXTAUTH_SECRET: 'e2e-secret-e2e-secret-e2e-secret-0123456',
     SECRETS_KEY: 'b'.repeat(64),
+    NEXT_DIST_DIR: DIST_DIR,
     ...opts.env,
   };
   execFileSync(BIN('tsx'), ['db/seed.ts'], { cwd: ROOT, env, stdio: 'pipe' });
