@@ -1,4 +1,4 @@
-import { SonataHttpError, SonataNetworkError, SonataProtocolError, SonataTimeoutError } from './errors';
+import { SonataHttpError, SonataNetworkError, SonataProtocolError, SonataTimeoutError, parseRetryAfter } from './errors';
 import type { SellerConnection } from './seller-connection';
 
 /** What a token is cached under: one Seller's client asking one token endpoint for one scope. */
@@ -137,11 +137,16 @@ export class TokenCache {
     try {
       body = text === '' ? undefined : JSON.parse(text);
     } catch (cause) {
-      if (!response.ok) throw new SonataHttpError({ status: response.status, body: text }, context);
-      throw new SonataProtocolError({ status: response.status, issues: ['token response is not JSON'], cause }, context);
+      if (response.ok) {
+        throw new SonataProtocolError({ status: response.status, issues: ['token response is not JSON'], cause }, context);
+      }
+      body = text;
     }
 
-    if (!response.ok) throw new SonataHttpError({ status: response.status, body: oauthErrorAsMef(body) }, context);
+    if (!response.ok) {
+      const retryAfterMs = parseRetryAfter(response.headers.get('Retry-After'), this.now());
+      throw new SonataHttpError({ status: response.status, body: oauthErrorAsMef(body), retryAfterMs }, context);
+    }
 
     const fields = body && typeof body === 'object' ? (body as Record<string, unknown>) : {};
     const accessToken = fields.access_token;
