@@ -236,3 +236,25 @@ export type Ticket = typeof tickets.$inferSelect;
 export type NewTicket = typeof tickets.$inferInsert;
 export type OutboxItem = typeof outbox.$inferSelect;
 export type InboxItem = typeof inbox.$inferSelect;
+
+/** Each ticket's status history as the Seller reports it (statusChange[]), one row per change, for SLA and trends. */
+export const ticketStatusHistory = sqliteTable(
+  'ticket_status_history',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    ticketId: integer('ticket_id')
+      .notNull()
+      .references(() => tickets.id, { onDelete: 'cascade' }),
+    sellerId: integer('seller_id').notNull(),
+    status: text('status').notNull(),
+    changedAt: text('changed_at').notNull(),
+    reason: text('reason'),
+  },
+  (t) => [
+    uniqueIndex('ticket_status_history_uq').on(t.ticketId, t.changedAt, t.status),
+    index('ticket_status_history_changed_idx').on(t.changedAt, t.status),
+    index('ticket_status_history_seller_idx').on(t.sellerId, t.changedAt),
+  ],
+);
+
+export type TicketStatusChange = typeof ticketStatusHistory.$inferSelect;

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import { getDb } from '@/db';
-import { tickets, type Ticket } from '@/db/schema';
+import { tickets, ticketStatusHistory, type Ticket } from '@/db/schema';
 import { transaction, type Tx } from '@/db/transaction';
 import type { TroubleTicket } from '@/lib/sonata/schemas';
 
@@ -54,6 +54,28 @@ export function isNewer(existing: Pick<Ticket, 'fetchedAt' | 'lastStatusChangeAt
   return ms(requestedAt) >= ms(existing.fetchedAt);
 }
 
+/** Mirrors the document's statusChange[] into ticket_status_history (append-only, idempotent). */
+function recordStatusHistory(tx: Tx, ticket: Ticket, doc: TroubleTicket): void {
+  const changes = doc.statusChange?.length
+    ? doc.statusChange
+    : doc.creationDate
+      ? [{ changeDate: doc.creationDate, status: doc.status, changeReason: undefined }]
+      : [];
+  for (const change of changes) {
+    if (!change.changeDate || !change.status) continue;
+    tx.insert(ticketStatusHistory)
+      .values({
+        ticketId: ticket.id,
+        sellerId: ticket.sellerId,
+        status: change.status,
+        changedAt: new Date(change.changeDate).toISOString(),
+        reason: change.changeReason ?? null,
+      })
+      .onConflictDoNothing()
+      .run();
+  }
+}
+
 export type ApplyResult = { outcome: 'inserted' | 'updated' | 'unchanged' | 'stale'; ticket: Ticket };
 
 /**
@@ -83,6 +105,7 @@ export function applyTicketDocumentTx(tx: Tx, sellerId: number, doc: TroubleTick
       .values({ sellerId, ...columns, externalId, fetchedAt: requestedAt, syncState: 'synced', updatedAt: now })
       .returning()
       .get();
+    recordStatusHistory(tx, ticket, doc);
     return { outcome: 'inserted', ticket };
   }
   if (existing.sellerTicketId === doc.id && !isNewer(existing, doc, requestedAt)) return { outcome: 'stale', ticket: existing };
@@ -102,6 +125,7 @@ export function applyTicketDocumentTx(tx: Tx, sellerId: number, doc: TroubleTick
     .where(eq(tickets.id, existing.id))
     .returning()
     .get();
+  recordStatusHistory(tx, ticket, doc);
   return { outcome: 'updated', ticket };
 }
 

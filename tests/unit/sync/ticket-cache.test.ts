@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { getDb } from '@/db';
-import { sellers, tickets } from '@/db/schema';
+import { sellers, tickets, ticketStatusHistory } from '@/db/schema';
 import { applyTicketDocument } from '@/lib/sync/ticket-cache';
 import type { TroubleTicket } from '@/lib/sonata/schemas';
 import { usePortalTestEnv } from '../../support/portal-env';
@@ -63,6 +63,8 @@ describe('ticket cache', () => {
     expect(rows).toHaveLength(1);
     expect(rows[0]!.status).toBe('inProgress');
     expect(rows[0]!.lastStatusChangeAt).toBe('2026-11-27T10:05:00.000Z');
+    const history = await getDb().select().from(ticketStatusHistory).orderBy(ticketStatusHistory.changedAt).all();
+    expect(history.map((h) => h.status)).toEqual(['acknowledged', 'inProgress']);
   });
 
   it('refuses a document whose status history ends earlier even when fetched later', async () => {
