@@ -1,0 +1,102 @@
+'use server';
+
+import { eq } from 'drizzle-orm';
+import { revalidatePath } from 'next/cache';
+import { z } from 'zod';
+import { getDb } from '@/db';
+import { sellers } from '@/db/schema';
+import { authorizedAction, type ActionState } from '@/lib/actions/authorized-action';
+import { audit } from '@/lib/data/audit';
+import { getSellerBySlug, sealClientSecret } from '@/lib/data/sellers';
+import { sellerCreateSchema, sellerUpdateSchema, slugSchema } from '@/lib/domain/seller-registry';
+
+const SETTINGS_FIELDS = [
+  'name',
+  'troubleTicketBaseUrl',
+  'appointmentBaseUrl',
+  'workOrderBaseUrl',
+  'tokenUrl',
+  'clientId',
+  'scopeMode',
+  'fixedScope',
+  'buyerId',
+  'sellerId',
+  'timeoutMs',
+] as const;
+
+function isUniqueViolation(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && 'code' in err && String(err.code).startsWith('SQLITE_CONSTRAINT');
+}
+
+const slugTaken = (slug: string): ActionState<{ slug: string }> => ({
+  ok: false,
+  status: 409,
+  message: 'Some fields need your attention.',
+  errors: { slug: [`The slug "${slug}" is already used by another Seller`] },
+});
+
+function refreshSellerPages(slug: string) {
+  revalidatePath('/settings/sellers');
+  revalidatePath(`/settings/sellers/${slug}`);
+}
+
+export const createSeller = authorizedAction('sellers.manage', sellerCreateSchema, async (input, user) => {
+  if (await getSellerBySlug(input.slug)) return slugTaken(input.slug);
+  const { clientSecret, ...settings } = input;
+  try {
+    await getDb()
+      .insert(sellers)
+      .values({ ...settings, clientSecretEnc: sealClientSecret(clientSecret), origin: 'ui', enabled: true })
+      .run();
+  } catch (err) {
+    if (isUniqueViolation(err)) return slugTaken(input.slug);
+    throw err;
+  }
+  await audit(user, 'seller.create', 'seller', input.slug, { ...settings });
+  refreshSellerPages(input.slug);
+  return { ok: true, message: `Seller ${input.name} added.`, data: { slug: input.slug } };
+});
+
+export const updateSeller = authorizedAction('sellers.manage', sellerUpdateSchema, async (input, user) => {
+  const current = await getSellerBySlug(input.slug);
+  if (!current) return { ok: false, status: 404, message: `No Seller with slug "${input.slug}".` };
+  const { clientSecret, slug, ...settings } = input;
+  const changed: Record<string, { from: unknown; to: unknown }> = {};
+  for (const field of SETTINGS_FIELDS) {
+    if (current[field] !== settings[field]) changed[field] = { from: current[field], to: settings[field] };
+  }
+  const secretChanged = clientSecret !== undefined;
+  if (Object.keys(changed).length === 0 && !secretChanged) {
+    return { ok: true, message: 'Nothing changed.', data: { slug } };
+  }
+  await getDb()
+    .update(sellers)
+    .set({
+      ...settings,
+      ...(secretChanged ? { clientSecretEnc: sealClientSecret(clientSecret) } : {}),
+      updatedAt: new Date().toISOString(),
+    })
+    .where(eq(sellers.id, current.id))
+    .run();
+  await audit(user, 'seller.update', 'seller', slug, { changed, secretChanged });
+  refreshSellerPages(slug);
+  return { ok: true, message: `Seller ${settings.name} saved.`, data: { slug } };
+});
+
+const enabledInput = z.object({
+  slug: slugSchema,
+  enabled: z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')], {
+    error: 'Must be true or false',
+  }),
+});
+
+export const setSellerEnabled = authorizedAction('sellers.manage', enabledInput, async ({ slug, enabled }, user) => {
+  const current = await getSellerBySlug(slug);
+  if (!current) return { ok: false, status: 404, message: `No Seller with slug "${slug}".` };
+  if (current.enabled !== enabled) {
+    await getDb().update(sellers).set({ enabled, updatedAt: new Date().toISOString() }).where(eq(sellers.id, current.id)).run();
+    await audit(user, enabled ? 'seller.enable' : 'seller.disable', 'seller', slug);
+    refreshSellerPages(slug);
+  }
+  return { ok: true, message: `${current.name} is ${enabled ? 'enabled' : 'disabled'}.`, data: { slug } };
+});

@@ -1,0 +1,208 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { and, eq } from 'drizzle-orm';
+import { getDb, type Db } from '@/db';
+import { auditLog, products, sellers, type Seller } from '@/db/schema';
+import { transaction } from '@/db/transaction';
+import { openSecret, sealSecret } from '@/lib/crypto/secret-box';
+import { decodeKey, env } from '@/lib/env';
+import { describeSellersFileIssues, sellersFileSchema, type SellerFileEntry } from '@/lib/domain/seller-registry';
+
+export class SellersFileError extends Error {
+  constructor(
+    readonly file: string,
+    readonly problems: string[],
+  ) {
+    super(`Sellers file ${file} is invalid:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'SellersFileError';
+  }
+}
+
+export interface SellersFileResult {
+  file: string;
+  created: string[];
+  updated: string[];
+  unchanged: string[];
+  productsCreated: number;
+  productsUpdated: number;
+  /** Sellers that came from an earlier version of the file and are no longer in it (left as they are). */
+  notInFile: string[];
+}
+
+export interface ApplySellersFileOptions {
+  /** Where `clientSecretEnv` names are looked up; process.env by default. */
+  environment?: Record<string, string | undefined>;
+  /** The key that seals client secrets; SECRETS_KEY by default. */
+  key?: Buffer;
+  db?: Db;
+}
+
+type SettingsColumns = Omit<Seller, 'id' | 'createdAt' | 'updatedAt' | 'clientSecretEnc'>;
+
+/** Reads and validates the file; every problem names its entry and field so a bad file fails start clearly. */
+export function readSellersFile(
+  file: string,
+  environment: Record<string, string | undefined> = process.env,
+): Array<{ entry: SellerFileEntry; clientSecret: string }> {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new SellersFileError(file, [`cannot be read: ${(err as Error).message}`]);
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    throw new SellersFileError(file, [`is not valid JSON: ${(err as Error).message}`]);
+  }
+  const parsed = sellersFileSchema.safeParse(raw);
+  if (!parsed.success) throw new SellersFileError(file, describeSellersFileIssues(parsed.error, raw));
+
+  const problems: string[] = [];
+  const entries = parsed.data.map((entry, i) => {
+    let clientSecret = entry.clientSecret ?? '';
+    if (entry.clientSecretEnv !== undefined) {
+      clientSecret = environment[entry.clientSecretEnv] ?? '';
+      if (!clientSecret) {
+        problems.push(
+          `entry ${i + 1} ("${entry.slug}"), field clientSecretEnv: environment variable ${entry.clientSecretEnv} is not set or empty`,
+        );
+      }
+    }
+    return { entry, clientSecret };
+  });
+  if (problems.length) throw new SellersFileError(file, problems);
+  return entries;
+}
+
+function settingsOf(entry: SellerFileEntry): SettingsColumns {
+  return {
+    slug: entry.slug,
+    name: entry.name,
+    enabled: entry.enabled,
+    troubleTicketBaseUrl: entry.troubleTicketBaseUrl,
+    appointmentBaseUrl: entry.appointmentBaseUrl,
+    workOrderBaseUrl: entry.workOrderBaseUrl,
+    tokenUrl: entry.tokenUrl,
+    clientId: entry.clientId,
+    scopeMode: entry.scopeMode,
+    fixedScope: entry.fixedScope,
+    buyerId: entry.buyerId,
+    sellerId: entry.sellerId,
+    timeoutMs: entry.timeoutMs,
+    origin: 'file',
+  };
+}
+
+function sameSecret(sealed: string, plain: string, key: Buffer): boolean {
+  try {
+    return openSecret(sealed, key) === plain;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Loads the sellers file into the registry: each entry becomes (or refreshes) a Seller with origin 'file', and its
+ * products are added or refreshed. The file is the authority for the Sellers it lists, so it overrides edits made in
+ * the settings screens; Sellers and products absent from the file are left alone. Applying the same file twice
+ * changes nothing. Everything is written in one transaction, so a failure leaves the registry as it was.
+ */
+export async function applySellersFile(file: string, options: ApplySellersFileOptions = {}): Promise<SellersFileResult> {
+  const resolved = path.resolve(file);
+  const entries = readSellersFile(resolved, options.environment ?? process.env);
+  const key = options.key ?? decodeKey(env().SECRETS_KEY);
+  if (!key) throw new Error('SECRETS_KEY is not a 32-byte key');
+  const db = options.db ?? getDb();
+  const result: SellersFileResult = {
+    file: resolved,
+    created: [],
+    updated: [],
+    unchanged: [],
+    productsCreated: 0,
+    productsUpdated: 0,
+    notInFile: [],
+  };
+  const now = new Date().toISOString();
+
+  await transaction((tx) => {
+    for (const { entry, clientSecret } of entries) {
+      const settings = settingsOf(entry);
+      const current = tx.select().from(sellers).where(eq(sellers.slug, entry.slug)).get();
+      let sellerRowId: number;
+      if (!current) {
+        const row = tx
+          .insert(sellers)
+          .values({ ...settings, clientSecretEnc: sealSecret(clientSecret, key) })
+          .returning({ id: sellers.id })
+          .get();
+        sellerRowId = row.id;
+        result.created.push(entry.slug);
+      } else {
+        sellerRowId = current.id;
+        const changedFields = (Object.keys(settings) as Array<keyof SettingsColumns>).filter((k) => current[k] !== settings[k]);
+        const secretChanged = !sameSecret(current.clientSecretEnc, clientSecret, key);
+        if (changedFields.length || secretChanged) {
+          tx.update(sellers)
+            .set({ ...settings, ...(secretChanged ? { clientSecretEnc: sealSecret(clientSecret, key) } : {}), updatedAt: now })
+            .where(eq(sellers.id, current.id))
+            .run();
+          result.updated.push(entry.slug);
+          tx.insert(auditLog)
+            .values({
+              actor: 'sellers-file',
+              action: 'seller.file-update',
+              entityType: 'seller',
+              entityId: entry.slug,
+              detail: { file: resolved, changed: changedFields, secretChanged },
+            })
+            .run();
+        } else {
+          result.unchanged.push(entry.slug);
+        }
+      }
+      if (!current) {
+        tx.insert(auditLog)
+          .values({ actor: 'sellers-file', action: 'seller.file-create', entityType: 'seller', entityId: entry.slug, detail: { file: resolved } })
+          .run();
+      }
+
+      for (const product of entry.products) {
+        const existing = tx
+          .select()
+          .from(products)
+          .where(and(eq(products.sellerId, sellerRowId), eq(products.productId, product.productId)))
+          .get();
+        if (!existing) {
+          tx.insert(products).values({ ...product, sellerId: sellerRowId }).run();
+          result.productsCreated++;
+        } else if (
+          existing.label !== product.label ||
+          existing.siteId !== product.siteId ||
+          existing.siteName !== product.siteName ||
+          existing.siteAddress !== product.siteAddress ||
+          existing.siteTimeZone !== product.siteTimeZone
+        ) {
+          tx.update(products).set({ ...product, updatedAt: now }).where(eq(products.id, existing.id)).run();
+          result.productsUpdated++;
+        }
+      }
+    }
+    const listed = new Set(entries.map((e) => e.entry.slug));
+    result.notInFile = tx
+      .select({ slug: sellers.slug })
+      .from(sellers)
+      .where(eq(sellers.origin, 'file'))
+      .all()
+      .map((s) => s.slug)
+      .filter((slug) => !listed.has(slug));
+  }, db);
+  return result;
+}
+
+/** Applies SELLERS_FILE when it is configured (server start, demo); resolves with null when it is not. */
+export async function applyConfiguredSellersFile(): Promise<SellersFileResult | null> {
+  const file = env().SELLERS_FILE;
+  return file ? applySellersFile(file) : null;
+}
