@@ -258,3 +258,157 @@ export const ticketStatusHistory = sqliteTable(
 );
 
 export type TicketStatusChange = typeof ticketStatusHistory.$inferSelect;
+
+// ---------------------------------------------------------------------------------------------------------------
+// Seller notifications: Sellers are OAuth2 clients of ours when they call our listeners.
+
+/** Client credentials a Seller uses at our token endpoint. The secret is kept only as a hash. */
+export const listenerCredentials = sqliteTable(
+  'listener_credentials',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    sellerId: integer('seller_id')
+      .notNull()
+      .references(() => sellers.id, { onDelete: 'cascade' }),
+    clientId: text('client_id').notNull(),
+    /** SHA-256 of the (256-bit random) secret, base64url. */
+    secretHash: text('secret_hash').notNull(),
+    /** Last characters of the secret, to tell credentials apart on screen. */
+    secretHint: text('secret_hint').notNull(),
+    /** `sandbox` when handed to a sandbox Seller over its control API, `onboarding` when shown to an administrator. */
+    deliveredVia: text('delivered_via', { enum: ['onboarding', 'sandbox'] }).notNull().default('onboarding'),
+    createdAt: text('created_at').notNull(),
+    lastUsedAt: text('last_used_at'),
+    revokedAt: text('revoked_at'),
+  },
+  (t) => [uniqueIndex('listener_credentials_client_uq').on(t.clientId), index('listener_credentials_seller_idx').on(t.sellerId)],
+);
+
+export const HUB_STATES = ['registered', 'failed', 'unregistered'] as const;
+
+/** Our event subscriptions at each Seller: one per notification API. */
+export const notificationHubs = sqliteTable(
+  'notification_hubs',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    sellerId: integer('seller_id')
+      .notNull()
+      .references(() => sellers.id, { onDelete: 'cascade' }),
+    api: text('api', { enum: NOTIFICATION_APIS }).notNull(),
+    /** The Seller's EventSubscription id; null while registration has not succeeded. */
+    hubId: text('hub_id'),
+    callback: text('callback').notNull(),
+    state: text('state', { enum: HUB_STATES }).notNull(),
+    lastError: text('last_error'),
+    registeredAt: text('registered_at'),
+    updatedAt: text('updated_at').notNull(),
+  },
+  (t) => [uniqueIndex('notification_hubs_seller_api_uq').on(t.sellerId, t.api)],
+);
+
+/** Per-Seller bookkeeping of the notification channel. */
+export const sellerSyncState = sqliteTable('seller_sync_state', {
+  sellerId: integer('seller_id')
+    .primaryKey()
+    .references(() => sellers.id, { onDelete: 'cascade' }),
+  lastEventAt: text('last_event_at'),
+  lastReconcileAt: text('last_reconcile_at'),
+  /** Start of the last complete reconciliation: the next one lists tickets created after it. */
+  lastReconcileFrom: text('last_reconcile_from'),
+  lastReconcileResult: text('last_reconcile_result'),
+  lastReconcileError: text('last_reconcile_error'),
+  /** When our listener credentials were last handed to a sandbox Seller. */
+  credentialsPushedAt: text('credentials_pushed_at'),
+  credentialsPushError: text('credentials_push_error'),
+});
+
+/** Columns shared by the incident, work order and appointment caches: the Seller's document keyed by (Seller, id). */
+const documentCache = {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  sellerId: integer('seller_id')
+    .notNull()
+    .references(() => sellers.id, { onDelete: 'cascade' }),
+  sellerResourceId: text('seller_resource_id').notNull(),
+  /** status (incident, appointment) or state (work order). */
+  status: text('status').notNull(),
+  /** Latest change date the document itself carries (incidents), to order documents. */
+  lastChangeAt: text('last_change_at'),
+  document: text('document', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
+  documentHash: text('document_hash').notNull(),
+  /** When the GET that produced `document` was sent. */
+  fetchedAt: text('fetched_at').notNull(),
+  updatedAt: text('updated_at').notNull(),
+};
+
+export const incidents = sqliteTable(
+  'incidents',
+  {
+    ...documentCache,
+    /** The first of our products the incident names; null when it names none of ours. */
+    productId: text('product_id'),
+  },
+  (t) => [uniqueIndex('incidents_seller_resource_uq').on(t.sellerId, t.sellerResourceId), index('incidents_status_idx').on(t.status, t.updatedAt)],
+);
+
+export const workOrders = sqliteTable(
+  'work_orders',
+  {
+    ...documentCache,
+    appointmentRequired: integer('appointment_required', { mode: 'boolean' }).notNull().default(false),
+  },
+  (t) => [uniqueIndex('work_orders_seller_resource_uq').on(t.sellerId, t.sellerResourceId), index('work_orders_status_idx').on(t.status, t.updatedAt)],
+);
+
+export const appointments = sqliteTable(
+  'appointments',
+  {
+    ...documentCache,
+    workOrderId: text('work_order_id'),
+    startAt: text('start_at'),
+    endAt: text('end_at'),
+  },
+  (t) => [
+    uniqueIndex('appointments_seller_resource_uq').on(t.sellerId, t.sellerResourceId),
+    index('appointments_start_idx').on(t.startAt),
+    index('appointments_work_order_idx').on(t.sellerId, t.workOrderId),
+  ],
+);
+
+export const WAITING_KINDS = ['informationRequired', 'appointmentRequired', 'clearanceRequested', 'newIncident', 'appointmentChanged'] as const;
+export type WaitingKind = (typeof WAITING_KINDS)[number];
+
+/** "Waiting on you": what a Seller expects the operator to do. One row per (Seller, kind, resource); cleared, not deleted. */
+export const waitingItems = sqliteTable(
+  'waiting_items',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    sellerId: integer('seller_id')
+      .notNull()
+      .references(() => sellers.id, { onDelete: 'cascade' }),
+    kind: text('kind', { enum: WAITING_KINDS }).notNull(),
+    /** ticket | incident | appointment | workOrder */
+    entityType: text('entity_type').notNull(),
+    /** The Seller's id of the resource. */
+    entityId: text('entity_id').notNull(),
+    ticketId: integer('ticket_id').references(() => tickets.id, { onDelete: 'cascade' }),
+    title: text('title').notNull(),
+    detail: text('detail').notNull().default(''),
+    href: text('href').notNull(),
+    openedAt: text('opened_at').notNull(),
+    clearedAt: text('cleared_at'),
+    clearedBy: text('cleared_by'),
+  },
+  (t) => [
+    uniqueIndex('waiting_items_uq').on(t.sellerId, t.kind, t.entityType, t.entityId),
+    index('waiting_items_open_idx').on(t.clearedAt, t.openedAt),
+    index('waiting_items_ticket_idx').on(t.ticketId),
+  ],
+);
+
+export type ListenerCredential = typeof listenerCredentials.$inferSelect;
+export type NotificationHub = typeof notificationHubs.$inferSelect;
+export type SellerSyncState = typeof sellerSyncState.$inferSelect;
+export type IncidentRow = typeof incidents.$inferSelect;
+export type WorkOrderRow = typeof workOrders.$inferSelect;
+export type AppointmentRow = typeof appointments.$inferSelect;
+export type WaitingItem = typeof waitingItems.$inferSelect;
