@@ -25,7 +25,7 @@ export function Alert({ tone = 'info', title, children, className, live }: Alert
       className={cn('rounded-md border px-3 py-2.5 text-sm', TONES[tone], className)}
     >
       {title ? <p className="font-medium">{title}</p> : null}
-      {children ? <div className={cn(title ? 'mt-0.5' : undefined, 'text-fg')}>{children}</div> : null}
+      {children ? <div className={title ? 'mt-0.5 text-fg' : undefined}>{children}</div> : null}
     </div>
   );
 }
