@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { blob, index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 export const ROLES = ['noc', 'manager', 'coordinator', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
@@ -162,6 +162,8 @@ export const tickets = sqliteTable(
     index('tickets_expected_idx').on(t.expectedResolutionDate),
     index('tickets_resolution_idx').on(t.resolutionDate),
     index('tickets_updated_idx').on(t.updatedAt),
+    index('tickets_created_by_idx').on(t.createdByUserId, t.updatedAt),
+    index('tickets_sync_state_idx').on(t.syncState, t.updatedAt),
   ],
 );
 
@@ -412,3 +414,59 @@ export type IncidentRow = typeof incidents.$inferSelect;
 export type WorkOrderRow = typeof workOrders.$inferSelect;
 export type AppointmentRow = typeof appointments.$inferSelect;
 export type WaitingItem = typeof waitingItems.$inferSelect;
+
+// ---------------------------------------------------------------------------------------------------------------
+// Ticket desk: the contact book, saved queue views, staged attachment uploads.
+
+/** Buyer contacts operators pick as Buyer Technical Contacts (MEF 113 Table 27). Shared by the whole desk. */
+export const contacts = sqliteTable(
+  'contacts',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    name: text('name').notNull(),
+    number: text('number').notNull(),
+    numberExtension: text('number_extension'),
+    emailAddress: text('email_address').notNull(),
+    organization: text('organization'),
+    createdByUserId: integer('created_by_user_id').references(() => users.id, { onDelete: 'set null' }),
+    ...timestamps,
+  },
+  (t) => [index('contacts_name_idx').on(t.name), uniqueIndex('contacts_email_name_uq').on(t.emailAddress, t.name)],
+);
+
+/** A user's own named filters of the ticket queue (the built-in views live in lib/domain/ticket-queue.ts). */
+export const ticketViews = sqliteTable(
+  'ticket_views',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    /** URL search string of the queue, without '?'. */
+    search: text('search').notNull(),
+    ...timestamps,
+  },
+  (t) => [uniqueIndex('ticket_views_user_name_uq').on(t.userId, t.name)],
+);
+
+/** Files uploaded by the browser before the ticket form is submitted; moved into the ticket's outbox payload. */
+export const ticketAttachmentUploads = sqliteTable(
+  'ticket_attachment_uploads',
+  {
+    id: text('id').primaryKey(),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    mimeType: text('mime_type').notNull(),
+    size: integer('size').notNull(),
+    content: blob('content', { mode: 'buffer' }).notNull(),
+    createdAt: text('created_at').notNull().default(sql`(strftime('%Y-%m-%dT%H:%M:%fZ','now'))`),
+  },
+  (t) => [index('ticket_attachment_uploads_user_idx').on(t.userId, t.createdAt)],
+);
+
+export type Contact = typeof contacts.$inferSelect;
+export type TicketView = typeof ticketViews.$inferSelect;
+export type TicketAttachmentUpload = typeof ticketAttachmentUploads.$inferSelect;
