@@ -357,8 +357,22 @@ export const workOrders = sqliteTable(
   {
     ...documentCache,
     appointmentRequired: integer('appointment_required', { mode: 'boolean' }).notNull().default(false),
+    /** When we first saw appointmentRequired=true in its current stretch: orders the "appointments needed" queue. */
+    appointmentRequiredSince: text('appointment_required_since'),
+    /** The GeographicSiteRef id of the work order's place, when it names one. */
+    siteId: text('site_id'),
+    /** The Seller's id of the trouble ticket the work order serves (relatedEntity of type TroubleTicket). */
+    ticketId: text('ticket_id'),
+    /** The product (relatedEntity of type Product) the work is for: gives the site's address and time zone. */
+    productId: text('product_id'),
   },
-  (t) => [uniqueIndex('work_orders_seller_resource_uq').on(t.sellerId, t.sellerResourceId), index('work_orders_status_idx').on(t.status, t.updatedAt)],
+  (t) => [
+    uniqueIndex('work_orders_seller_resource_uq').on(t.sellerId, t.sellerResourceId),
+    index('work_orders_status_idx').on(t.status, t.updatedAt),
+    index('work_orders_needed_idx').on(t.appointmentRequired, t.appointmentRequiredSince),
+    index('work_orders_site_idx').on(t.siteId),
+    index('work_orders_ticket_idx').on(t.sellerId, t.ticketId),
+  ],
 );
 
 export const appointments = sqliteTable(
@@ -368,11 +382,15 @@ export const appointments = sqliteTable(
     workOrderId: text('work_order_id'),
     startAt: text('start_at'),
     endAt: text('end_at'),
+    /** The GeographicSiteRef id of the appointment's place (or its work order's), when known. */
+    siteId: text('site_id'),
   },
   (t) => [
     uniqueIndex('appointments_seller_resource_uq').on(t.sellerId, t.sellerResourceId),
     index('appointments_start_idx').on(t.startAt),
     index('appointments_work_order_idx').on(t.sellerId, t.workOrderId),
+    index('appointments_status_idx').on(t.status, t.startAt),
+    index('appointments_site_idx').on(t.siteId, t.startAt),
   ],
 );
 
