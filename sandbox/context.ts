@@ -1,0 +1,86 @@
+import type { SellerClock } from './clock';
+import type { Notifier, SandboxEvent } from './notifier';
+import type { SellerConfig } from './sellers';
+import type { SellerActions } from './seller-actions';
+import type { SandboxStore } from './store';
+
+export interface PublishedEvent extends SandboxEvent {
+  at: string;
+}
+
+export interface SellerUrls {
+  troubleTicket: string;
+  appointment: string;
+  workOrder: string;
+  tokenUrl: string;
+}
+
+/**
+ * Everything a Seller behaviour needs: the store, the Seller clock and the event outlet. Events raised inside
+ * `atomically` are published only once the transaction commits, so a rejected request never notifies.
+ */
+export class SandboxContext {
+  private pending: SandboxEvent[] | undefined;
+  private readonly recent: PublishedEvent[] = [];
+  baseUrl = 'http://127.0.0.1:4010';
+  /** Set right after construction: the Seller behaviours bound to this context. */
+  actions!: SellerActions;
+
+  constructor(
+    readonly store: SandboxStore,
+    readonly clock: SellerClock,
+    readonly sellers: readonly SellerConfig[],
+    public notifier: Notifier,
+  ) {}
+
+  seller(slug: string): SellerConfig | undefined {
+    return this.sellers.find((s) => s.slug === slug);
+  }
+
+  urls(slug: string): SellerUrls {
+    const root = `${this.baseUrl}/${slug}`;
+    return {
+      troubleTicket: `${root}/mefApi/sonata/troubleTicket/v4`,
+      appointment: `${root}/mefApi/sonata/appointment/v2`,
+      workOrder: `${root}/mefApi/sonata/workOrderManagement/v2`,
+      tokenUrl: `${root}/oauth2/token`,
+    };
+  }
+
+  atomically<T>(fn: () => T): T {
+    if (this.pending) return this.store.transaction(fn);
+    this.pending = [];
+    let events: SandboxEvent[] = [];
+    try {
+      const result = this.store.transaction(fn);
+      events = this.pending;
+      return result;
+    } finally {
+      this.pending = undefined;
+      for (const e of events) this.emit(e);
+    }
+  }
+
+  publish(event: SandboxEvent): void {
+    const clean: SandboxEvent = { seller: event.seller, api: event.api, eventType: event.eventType, resourceId: event.resourceId };
+    if (event.buyerId !== undefined) clean.buyerId = event.buyerId;
+    if (event.sellerId !== undefined) clean.sellerId = event.sellerId;
+    if (this.pending) this.pending.push(clean);
+    else this.emit(clean);
+  }
+
+  /** The last events raised for a Seller, newest last (kept in memory for inspection). */
+  events(seller: string): PublishedEvent[] {
+    return this.recent.filter((e) => e.seller === seller);
+  }
+
+  private emit(event: SandboxEvent): void {
+    this.recent.push({ ...event, at: this.clock.nowIso() });
+    if (this.recent.length > 2000) this.recent.splice(0, this.recent.length - 2000);
+    try {
+      this.notifier.publish(event);
+    } catch (err) {
+      console.error('[sandbox] notifier failed to accept an event:', err);
+    }
+  }
+}

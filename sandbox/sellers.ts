@@ -1,0 +1,242 @@
+/** The Sellers the sandbox plays. Everything a Seller "knows" about the Buyer lives here; state lives in the DB. */
+
+export interface SiteAddress {
+  streetNr: string;
+  streetName: string;
+  city: string;
+  postcode: string;
+  stateOrProvince?: string;
+  country: string;
+}
+
+export interface SellerSite {
+  id: string;
+  name: string;
+  address: SiteAddress;
+  /** IANA time zone: technicians' working hours are read in it. */
+  timeZone: string;
+  region: string;
+}
+
+export interface SellerProduct {
+  id: string;
+  name: string;
+  siteId: string;
+}
+
+/** Weekday numbers follow ISO 8601: 1 = Monday … 7 = Sunday. Times are local to the site. */
+export interface WeeklyBlock {
+  weekdays: number[];
+  start: string;
+  end: string;
+  reason?: string;
+}
+
+export interface Technician {
+  id: string;
+  name: string;
+  phone: string;
+  email: string;
+  regions: string[];
+  workingHours: WeeklyBlock;
+  /** Standing commitments (training, other customers) that are never free. */
+  bookings: WeeklyBlock[];
+}
+
+export interface SellerContact {
+  name: string;
+  number: string;
+  emailAddress: string;
+  organization: string;
+}
+
+export interface SellerConfig {
+  slug: string;
+  name: string;
+  personality: string;
+  offersIncidents: boolean;
+  /** Extra latency added to each MEF answer, [min, max] milliseconds. */
+  latencyMs?: [number, number];
+  /** Seller-clock delays, before the SANDBOX_CLOCK speed factor. */
+  delays: { cancellationAssessmentMs: number; resumeAfterReopenMs: number };
+  /** Whether a work order the Seller creates needs a technician appointment unless told otherwise. */
+  workOrdersNeedAppointment: boolean;
+  appointmentSlotMinutes: number;
+  searchHorizonDays: number;
+  ticketContact: SellerContact;
+  technicalContact: SellerContact;
+  sites: SellerSite[];
+  products: SellerProduct[];
+  technicians: Technician[];
+}
+
+const weekdays = [1, 2, 3, 4, 5];
+
+export const SELLERS: readonly SellerConfig[] = [
+  {
+    slug: 'acme',
+    name: 'Acme Networks',
+    personality: 'Quick and cooperative: acknowledges at once, resolves fast, rarely needs a visit.',
+    offersIncidents: true,
+    delays: { cancellationAssessmentMs: 3_000, resumeAfterReopenMs: 2_000 },
+    workOrdersNeedAppointment: false,
+    appointmentSlotMinutes: 120,
+    searchHorizonDays: 60,
+    ticketContact: { name: 'Acme Service Desk', number: '+33 1 70 00 00 00', emailAddress: 'servicedesk@acme.example', organization: 'Acme Networks' },
+    technicalContact: { name: 'Acme Field Operations', number: '+33 1 70 00 00 10', emailAddress: 'field@acme.example', organization: 'Acme Networks' },
+    sites: [
+      {
+        id: 'acme-site-paris-hq',
+        name: 'Paris headquarters',
+        address: { streetNr: '12', streetName: 'Rue de la Paix', city: 'Paris', postcode: '75002', country: 'FR' },
+        timeZone: 'Europe/Paris',
+        region: 'ile-de-france',
+      },
+      {
+        id: 'acme-site-lyon-dc',
+        name: 'Lyon data centre',
+        address: { streetNr: '5', streetName: 'Quai Perrache', city: 'Lyon', postcode: '69002', country: 'FR' },
+        timeZone: 'Europe/Paris',
+        region: 'auvergne-rhone-alpes',
+      },
+    ],
+    products: [
+      { id: 'acme-prod-ethernet-001', name: 'Ethernet Private Line 1 Gbps Paris–Lyon', siteId: 'acme-site-paris-hq' },
+      { id: 'acme-prod-dia-002', name: 'Dedicated Internet Access 500 Mbps', siteId: 'acme-site-paris-hq' },
+      { id: 'acme-prod-evpl-003', name: 'Ethernet Virtual Private Line 200 Mbps', siteId: 'acme-site-lyon-dc' },
+      { id: 'acme-prod-wave-004', name: '10G Wavelength Lyon', siteId: 'acme-site-lyon-dc' },
+    ],
+    technicians: [
+      {
+        id: 'acme-tech-claire',
+        name: 'Claire Martin',
+        phone: '+33 6 10 00 00 01',
+        email: 'claire.martin@acme.example',
+        regions: ['ile-de-france'],
+        workingHours: { weekdays, start: '08:00', end: '18:00' },
+        bookings: [{ weekdays: [1], start: '08:00', end: '10:00', reason: 'Weekly safety briefing' }],
+      },
+      {
+        id: 'acme-tech-hugo',
+        name: 'Hugo Bernard',
+        phone: '+33 6 10 00 00 02',
+        email: 'hugo.bernard@acme.example',
+        regions: ['auvergne-rhone-alpes'],
+        workingHours: { weekdays, start: '08:00', end: '16:00' },
+        bookings: [],
+      },
+    ],
+  },
+  {
+    slug: 'globex',
+    name: 'Globex Telecom',
+    personality: 'Thorough: often asks the Buyer for information and sends technicians on site by appointment.',
+    offersIncidents: true,
+    delays: { cancellationAssessmentMs: 6_000, resumeAfterReopenMs: 5_000 },
+    workOrdersNeedAppointment: true,
+    appointmentSlotMinutes: 120,
+    searchHorizonDays: 60,
+    ticketContact: { name: 'Globex NOC', number: '+1 212 555 0100', emailAddress: 'noc@globex.example', organization: 'Globex Telecom' },
+    technicalContact: { name: 'Globex Field Services', number: '+1 212 555 0110', emailAddress: 'field@globex.example', organization: 'Globex Telecom' },
+    sites: [
+      {
+        id: 'globex-site-nyc',
+        name: 'New York office',
+        address: { streetNr: '350', streetName: '5th Avenue', city: 'New York', postcode: '10118', stateOrProvince: 'NY', country: 'US' },
+        timeZone: 'America/New_York',
+        region: 'us-east',
+      },
+      {
+        id: 'globex-site-chicago',
+        name: 'Chicago branch',
+        address: { streetNr: '233', streetName: 'South Wacker Drive', city: 'Chicago', postcode: '60606', stateOrProvince: 'IL', country: 'US' },
+        timeZone: 'America/Chicago',
+        region: 'us-central',
+      },
+    ],
+    products: [
+      { id: 'globex-prod-access-101', name: 'Ethernet Access 1 Gbps NYC', siteId: 'globex-site-nyc' },
+      { id: 'globex-prod-ipvpn-102', name: 'IP VPN port 100 Mbps NYC', siteId: 'globex-site-nyc' },
+      { id: 'globex-prod-sdwan-103', name: 'SD-WAN edge Chicago', siteId: 'globex-site-chicago' },
+      { id: 'globex-prod-access-104', name: 'Ethernet Access 500 Mbps Chicago', siteId: 'globex-site-chicago' },
+      { id: 'globex-prod-voice-105', name: 'SIP trunk 30 channels NYC', siteId: 'globex-site-nyc' },
+    ],
+    technicians: [
+      {
+        id: 'globex-tech-dana',
+        name: 'Dana Whitfield',
+        phone: '+1 917 555 0101',
+        email: 'dana.whitfield@globex.example',
+        regions: ['us-east'],
+        workingHours: { weekdays, start: '09:00', end: '17:00' },
+        bookings: [
+          { weekdays: [2, 4], start: '09:00', end: '13:00', reason: 'Enterprise installs' },
+          { weekdays: [5], start: '15:00', end: '17:00', reason: 'Vehicle maintenance' },
+        ],
+      },
+      {
+        id: 'globex-tech-marcus',
+        name: 'Marcus Lee',
+        phone: '+1 312 555 0102',
+        email: 'marcus.lee@globex.example',
+        regions: ['us-central'],
+        workingHours: { weekdays: [1, 2, 3, 4], start: '07:00', end: '15:00' },
+        bookings: [{ weekdays: [3], start: '07:00', end: '11:00', reason: 'Training' }],
+      },
+    ],
+  },
+  {
+    slug: 'initech',
+    name: 'Initech Carrier Services',
+    personality: 'Slow to answer and offers no incident reporting (incident operations answer 501).',
+    offersIncidents: false,
+    latencyMs: [300, 800],
+    delays: { cancellationAssessmentMs: 15_000, resumeAfterReopenMs: 12_000 },
+    workOrdersNeedAppointment: true,
+    appointmentSlotMinutes: 120,
+    searchHorizonDays: 60,
+    ticketContact: { name: 'Initech Support', number: '+81 3 5555 0100', emailAddress: 'support@initech.example', organization: 'Initech Carrier Services' },
+    technicalContact: { name: 'Initech Field Engineering', number: '+81 3 5555 0110', emailAddress: 'field@initech.example', organization: 'Initech Carrier Services' },
+    sites: [
+      {
+        id: 'initech-site-tokyo',
+        name: 'Tokyo Shinjuku office',
+        address: { streetNr: '2-8-1', streetName: 'Nishi-Shinjuku', city: 'Tokyo', postcode: '163-8001', country: 'JP' },
+        timeZone: 'Asia/Tokyo',
+        region: 'kanto',
+      },
+      {
+        id: 'initech-site-osaka',
+        name: 'Osaka branch',
+        address: { streetNr: '1-1-1', streetName: 'Umeda', city: 'Osaka', postcode: '530-0001', country: 'JP' },
+        timeZone: 'Asia/Tokyo',
+        region: 'kansai',
+      },
+    ],
+    products: [
+      { id: 'initech-prod-fiber-201', name: 'Dark fibre pair Shinjuku', siteId: 'initech-site-tokyo' },
+      { id: 'initech-prod-mpls-202', name: 'MPLS port 1 Gbps Tokyo', siteId: 'initech-site-tokyo' },
+      { id: 'initech-prod-colo-203', name: 'Colocation half rack Osaka', siteId: 'initech-site-osaka' },
+    ],
+    technicians: [
+      {
+        id: 'initech-tech-kenji',
+        name: 'Kenji Sato',
+        phone: '+81 90 5555 0101',
+        email: 'kenji.sato@initech.example',
+        regions: ['kanto', 'kansai'],
+        workingHours: { weekdays, start: '09:00', end: '17:00' },
+        bookings: [{ weekdays: [1, 3, 5], start: '13:00', end: '15:00', reason: 'Data centre rounds' }],
+      },
+    ],
+  },
+];
+
+export function findSeller(slug: string): SellerConfig | undefined {
+  return SELLERS.find((s) => s.slug === slug);
+}
+
+export function siteOf(seller: SellerConfig, productId: string): SellerSite | undefined {
+  const product = seller.products.find((p) => p.id === productId);
+  return product ? seller.sites.find((s) => s.id === product.siteId) : undefined;
+}
