@@ -1,0 +1,330 @@
+import 'server-only';
+import { asc, sql, type SQL } from 'drizzle-orm';
+import { getDb, type Db } from '@/db';
+import { sellers, tickets as T, ticketStatusHistory as H } from '@/db/schema';
+import { earlierOf, epochMs, isoBefore, isoWithin, laterOf, utcDay } from '@/db/sql-dates';
+import {
+  AGING_BUCKETS,
+  daysOf,
+  OPEN_STATUSES,
+  OVERDUE_CANDIDATES,
+  share,
+  WAITING_ON_US,
+  type DashboardFilters,
+} from '@/lib/domain/dashboard-metrics';
+
+/**
+ * The manager dashboards, computed in SQL over the ticket cache. Each aggregate is one statement
+ * (`dashboardStatements`) so the benchmark can run the very same SQL through better-sqlite3 directly.
+ */
+
+export interface DashboardSeller {
+  id: number;
+  slug: string;
+  name: string;
+}
+
+export interface DashboardScope {
+  /** null: every Seller. */
+  sellerId: number | null;
+  fromMs: number;
+  toMs: number;
+  nowMs: number;
+}
+
+const LIST_LIMIT = 50;
+
+const list = (values: readonly (string | number)[]) => sql.join(values.map((v) => sql`${v}`), sql`, `);
+const ofSeller = (scope: DashboardScope, column: typeof T.sellerId | typeof H.sellerId) =>
+  scope.sellerId === null ? sql`1 = 1` : sql`${column} = ${scope.sellerId}`;
+const RESOLVED_OR_CLOSED = ['resolved', 'closed'];
+
+function agingBucketCase(ageMs: SQL): SQL {
+  const whens = AGING_BUCKETS.filter((b) => b.toMs !== null).map((b) => sql` when ${ageMs} < ${b.toMs} then ${b.key}`);
+  return sql`case${sql.join(whens, sql``)} else ${AGING_BUCKETS[AGING_BUCKETS.length - 1]!.key} end`;
+}
+
+/** The SQL of every aggregate for one scope, by name. */
+export function dashboardStatements(scope: DashboardScope) {
+  const { fromMs, toMs, nowMs } = scope;
+  const resolutionStats = (partition: SQL, label: SQL) => sql`
+    select ${label} as sellerId, count(*) as resolved,
+      avg(totalMs) as meanTotalMs, avg(sellerMs) as meanSellerMs, avg(usMs) as meanUsMs,
+      avg(case when rnTotal in ((n + 1) / 2, (n + 2) / 2) then totalMs end) as medianTotalMs,
+      avg(case when rnSeller in ((n + 1) / 2, (n + 2) / 2) then sellerMs end) as medianSellerMs,
+      avg(case when rnUs in ((n + 1) / 2, (n + 2) / 2) then usMs end) as medianUsMs,
+      sum(case when expectedMs is not null then 1 else 0 end) as withExpected,
+      sum(case when expectedMs is not null and resolvedMs <= expectedMs then 1 else 0 end) as onTime
+    from (
+      select split.*,
+        row_number() over (${partition} order by totalMs) as rnTotal,
+        row_number() over (${partition} order by sellerMs) as rnSeller,
+        row_number() over (${partition} order by usMs) as rnUs,
+        count(*) over (${partition}) as n
+      from split
+    ) ranked
+    group by ${label}`;
+
+  return {
+    openBySellerStatus: sql`
+      select ${T.sellerId} as sellerId, ${T.status} as status, count(*) as count
+      from ${T}
+      where ${T.status} in (${list(OPEN_STATUSES)}) and ${ofSeller(scope, T.sellerId)}
+      group by ${T.sellerId}, ${T.status}`,
+
+    openBySeverity: sql`
+      select ${T.severity} as severity, count(*) as count
+      from ${T}
+      where ${T.status} in (${list(OPEN_STATUSES)}) and ${ofSeller(scope, T.sellerId)}
+      group by ${T.severity}`,
+
+    waitingOnUs: sql`
+      select ${T.id} as id, ${T.externalId} as externalId, ${T.sellerTicketId} as sellerTicketId,
+        ${T.sellerId} as sellerId, ${T.status} as status, ${T.severity} as severity, ${T.description} as description,
+        ${T.creationDate} as creationDate, coalesce(${T.lastStatusChangeAt}, ${T.creationDate}) as waitingSince,
+        ${nowMs} - ${epochMs(sql`coalesce(${T.lastStatusChangeAt}, ${T.creationDate})`)} as waitingMs
+      from ${T}
+      where ${T.status} in (${list(WAITING_ON_US)}) and ${ofSeller(scope, T.sellerId)}
+      order by waitingMs desc, ${T.id}
+      limit ${LIST_LIMIT}`,
+
+    overdueBySeller: sql`
+      select ${T.sellerId} as sellerId, count(*) as count
+      from ${T}
+      where ${T.status} in (${list(OVERDUE_CANDIDATES)}) and ${isoBefore(T.expectedResolutionDate, nowMs)}
+        and ${ofSeller(scope, T.sellerId)}
+      group by ${T.sellerId}`,
+
+    overdueList: sql`
+      select ${T.id} as id, ${T.externalId} as externalId, ${T.sellerTicketId} as sellerTicketId,
+        ${T.sellerId} as sellerId, ${T.status} as status, ${T.severity} as severity, ${T.description} as description,
+        ${T.expectedResolutionDate} as expectedResolutionDate,
+        ${nowMs} - ${epochMs(T.expectedResolutionDate)} as overdueMs
+      from ${T}
+      where ${T.status} in (${list(OVERDUE_CANDIDATES)}) and ${isoBefore(T.expectedResolutionDate, nowMs)}
+        and ${ofSeller(scope, T.sellerId)}
+      order by overdueMs desc, ${T.id}
+      limit ${LIST_LIMIT}`,
+
+    createdPerDay: sql`
+      select ${utcDay(T.creationDate)} as day, count(*) as count
+      from ${T}
+      where ${isoWithin(T.creationDate, fromMs, toMs)} and ${ofSeller(scope, T.sellerId)}
+      group by day`,
+
+    resolvedPerDay: sql`
+      select ${utcDay(T.resolutionDate)} as day, count(*) as count
+      from ${T}
+      where ${T.status} in (${list(RESOLVED_OR_CLOSED)}) and ${isoWithin(T.resolutionDate, fromMs, toMs)}
+        and ${ofSeller(scope, T.sellerId)}
+      group by day`,
+
+    resolution: sql`
+      with resolvedTickets as (
+        select ${T.id} as id, ${T.sellerId} as sellerId,
+          ${epochMs(T.creationDate)} as createdMs, ${epochMs(T.resolutionDate)} as resolvedMs,
+          ${epochMs(T.expectedResolutionDate)} as expectedMs
+        from ${T}
+        where ${T.status} in (${list(RESOLVED_OR_CLOSED)}) and ${T.creationDate} is not null
+          and ${isoWithin(T.resolutionDate, fromMs, toMs)} and ${ofSeller(scope, T.sellerId)}
+      ),
+      changes as (
+        select ${H.ticketId} as ticketId, ${H.status} as status, ${epochMs(H.changedAt)} as startMs,
+          lead(${epochMs(H.changedAt)}) over (partition by ${H.ticketId} order by ${H.changedAt}, ${H.id}) as endMs
+        from ${H}
+        where ${H.ticketId} in (select id from resolvedTickets)
+      ),
+      perTicket as (
+        select r.id as id, r.sellerId as sellerId, r.resolvedMs as resolvedMs, r.expectedMs as expectedMs,
+          ${laterOf(0, sql`r.resolvedMs - r.createdMs`)} as totalMs,
+          coalesce(sum(case when c.status in (${list(WAITING_ON_US)}) then ${laterOf(
+            0,
+            sql`${earlierOf(sql`coalesce(c.endMs, r.resolvedMs)`, sql`r.resolvedMs`)} - ${laterOf(sql`c.startMs`, sql`r.createdMs`)}`,
+          )} else 0 end), 0) as usMs
+        from resolvedTickets r left join changes c on c.ticketId = r.id
+        group by r.id
+      ),
+      split as materialized (select perTicket.*, totalMs - usMs as sellerMs from perTicket)
+      ${resolutionStats(sql`partition by sellerId`, sql`sellerId`)}
+      union all
+      ${resolutionStats(sql``, sql`null`)}`,
+
+    cohortRates: sql`
+      select ${T.sellerId} as sellerId, count(*) as created,
+        sum(case when ${T.status} = 'cancelled' then 1 else 0 end) as cancelled,
+        sum(case when exists (select 1 from ${H} where ${H.ticketId} = ${T.id} and ${H.status} = 'resolved') then 1 else 0 end) as everResolved,
+        sum(case when exists (select 1 from ${H} where ${H.ticketId} = ${T.id} and ${H.status} = 'reopened') then 1 else 0 end) as reopened
+      from ${T}
+      where ${isoWithin(T.creationDate, fromMs, toMs)} and ${ofSeller(scope, T.sellerId)}
+      group by ${T.sellerId}`,
+
+    aging: sql`
+      select sellerId, ${agingBucketCase(sql`ageMs`)} as bucket, count(*) as count
+      from (
+        select ${T.sellerId} as sellerId, ${nowMs} - ${epochMs(T.creationDate)} as ageMs
+        from ${T}
+        where ${T.status} in (${list(OPEN_STATUSES)}) and ${T.creationDate} is not null and ${ofSeller(scope, T.sellerId)}
+      ) open
+      group by sellerId, bucket`,
+  } satisfies Record<string, SQL>;
+}
+
+export type DashboardStatement = keyof ReturnType<typeof dashboardStatements>;
+
+// ---------------------------------------------------------------------------------------------------------------
+// Shapes handed to the page (plain data, serialisable to client components)
+
+export interface CountRow {
+  count: number;
+}
+export interface TicketListRow {
+  id: number;
+  externalId: string;
+  sellerTicketId: string | null;
+  sellerId: number;
+  status: string;
+  severity: string;
+  description: string;
+}
+export interface WaitingRow extends TicketListRow {
+  creationDate: string | null;
+  waitingSince: string | null;
+  waitingMs: number | null;
+}
+export interface OverdueRow extends TicketListRow {
+  expectedResolutionDate: string;
+  overdueMs: number;
+}
+export interface ResolutionStats {
+  /** null: all Sellers in scope together. */
+  sellerId: number | null;
+  resolved: number;
+  meanTotalMs: number | null;
+  meanSellerMs: number | null;
+  meanUsMs: number | null;
+  medianTotalMs: number | null;
+  medianSellerMs: number | null;
+  medianUsMs: number | null;
+  withExpected: number;
+  onTime: number;
+  onTimeShare: number | null;
+}
+export interface CohortRates {
+  sellerId: number | null;
+  created: number;
+  cancelled: number;
+  everResolved: number;
+  reopened: number;
+  cancellationRate: number | null;
+  reopenRate: number | null;
+}
+
+export interface DashboardData {
+  sellers: DashboardSeller[];
+  now: {
+    openBySellerStatus: Array<{ sellerId: number; status: string; count: number }>;
+    openBySeverity: Array<{ severity: string; count: number }>;
+    waitingOnUs: WaitingRow[];
+    overdueBySeller: Array<{ sellerId: number; count: number }>;
+    overdueList: OverdueRow[];
+    listLimit: number;
+  };
+  trend: {
+    perDay: Array<{ day: string; created: number; resolved: number }>;
+    resolution: ResolutionStats[];
+    rates: CohortRates[];
+    aging: Array<{ sellerId: number; bucket: string; count: number }>;
+  };
+}
+
+export async function fetchDashboardSellers(db: Db = getDb()): Promise<DashboardSeller[]> {
+  return db.select({ id: sellers.id, slug: sellers.slug, name: sellers.name }).from(sellers).orderBy(asc(sellers.name)).all();
+}
+
+const num = (v: unknown): number => (typeof v === 'number' ? v : Number(v ?? 0));
+const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
+
+function toRates(row: { sellerId: number | null; created: unknown; cancelled: unknown; everResolved: unknown; reopened: unknown }): CohortRates {
+  const created = num(row.created);
+  const cancelled = num(row.cancelled);
+  const everResolved = num(row.everResolved);
+  const reopened = num(row.reopened);
+  return {
+    sellerId: row.sellerId,
+    created,
+    cancelled,
+    everResolved,
+    reopened,
+    cancellationRate: share(cancelled, created),
+    reopenRate: share(reopened, everResolved),
+  };
+}
+
+/** Every aggregate of the dashboards for one scope. */
+export async function fetchDashboard(scope: DashboardScope, db: Db = getDb()): Promise<Omit<DashboardData, 'sellers'>> {
+  const q = dashboardStatements(scope);
+  const run = <R>(statement: SQL) => db.all<R>(statement);
+
+  const openBySellerStatus = (await run<{ sellerId: number; status: string; count: number }>(q.openBySellerStatus)).map((r) => ({
+    ...r,
+    count: num(r.count),
+  }));
+  const openBySeverity = (await run<{ severity: string; count: number }>(q.openBySeverity)).map((r) => ({ ...r, count: num(r.count) }));
+  const waitingOnUs = await run<WaitingRow>(q.waitingOnUs);
+  const overdueBySeller = (await run<{ sellerId: number; count: number }>(q.overdueBySeller)).map((r) => ({ ...r, count: num(r.count) }));
+  const overdueList = await run<OverdueRow>(q.overdueList);
+
+  const created = new Map((await run<{ day: string; count: number }>(q.createdPerDay)).map((r) => [r.day, num(r.count)]));
+  const resolvedPerDay = new Map((await run<{ day: string; count: number }>(q.resolvedPerDay)).map((r) => [r.day, num(r.count)]));
+  const perDay = daysOf(scope).map((day) => ({ day, created: created.get(day) ?? 0, resolved: resolvedPerDay.get(day) ?? 0 }));
+
+  const resolution = (await run<Record<string, unknown>>(q.resolution)).map((r): ResolutionStats => {
+    const withExpected = num(r.withExpected);
+    const onTime = num(r.onTime);
+    return {
+      sellerId: numOrNull(r.sellerId),
+      resolved: num(r.resolved),
+      meanTotalMs: numOrNull(r.meanTotalMs),
+      meanSellerMs: numOrNull(r.meanSellerMs),
+      meanUsMs: numOrNull(r.meanUsMs),
+      medianTotalMs: numOrNull(r.medianTotalMs),
+      medianSellerMs: numOrNull(r.medianSellerMs),
+      medianUsMs: numOrNull(r.medianUsMs),
+      withExpected,
+      onTime,
+      onTimeShare: share(onTime, withExpected),
+    };
+  });
+
+  const perSellerRates = (await run<{ sellerId: number; created: number; cancelled: number; everResolved: number; reopened: number }>(
+    q.cohortRates,
+  )).map(toRates);
+  const allRates = toRates({
+    sellerId: null,
+    created: perSellerRates.reduce((s, r) => s + r.created, 0),
+    cancelled: perSellerRates.reduce((s, r) => s + r.cancelled, 0),
+    everResolved: perSellerRates.reduce((s, r) => s + r.everResolved, 0),
+    reopened: perSellerRates.reduce((s, r) => s + r.reopened, 0),
+  });
+
+  const aging = (await run<{ sellerId: number; bucket: string; count: number }>(q.aging)).map((r) => ({ ...r, count: num(r.count) }));
+
+  return {
+    now: { openBySellerStatus, openBySeverity, waitingOnUs, overdueBySeller, overdueList, listLimit: LIST_LIMIT },
+    trend: { perDay, resolution, rates: [...perSellerRates, allRates], aging },
+  };
+}
+
+/** The dashboards for the filters from the URL: resolves the Seller slug, then runs every aggregate. */
+export async function loadDashboard(
+  filters: DashboardFilters,
+  nowMs: number,
+  db: Db = getDb(),
+): Promise<DashboardData & { sellerProblem: string | null; sellerId: number | null }> {
+  const all = await fetchDashboardSellers(db);
+  const selected = filters.seller ? all.find((s) => s.slug === filters.seller) : undefined;
+  const sellerProblem = filters.seller && !selected ? `No Seller "${filters.seller}"; showing all Sellers.` : null;
+  const sellerId = selected?.id ?? null;
+  const data = await fetchDashboard({ sellerId, fromMs: filters.range.fromMs, toMs: filters.range.toMs, nowMs }, db);
+  return { sellers: all, ...data, sellerProblem, sellerId };
+}

@@ -1,0 +1,218 @@
+/**
+ * The rules behind the manager dashboards: who a ticket is waiting on, how time to resolve splits between the
+ * Seller and us, aging buckets, and the date ranges the dashboards cover. Pure: the SQL in lib/data/dashboard.ts
+ * implements the same rules at scale and the tests hold both to the same answers.
+ */
+import type { TicketStatus } from './mef-labels';
+import { TICKET_STATUSES } from './mef-labels';
+
+export const DAY_MS = 86_400_000;
+export const HOUR_MS = 3_600_000;
+
+/** The Seller has done its part and waits for us: information or an appointment (pending), or our confirmation (resolved). */
+export const WAITING_ON_US = ['pending', 'resolved'] as const satisfies readonly TicketStatus[];
+/** The ball is in the Seller's court. */
+export const WAITING_ON_SELLER = [
+  'acknowledged',
+  'inProgress',
+  'reopened',
+  'assessingCancellation',
+] as const satisfies readonly TicketStatus[];
+export const TERMINAL_STATUSES = ['closed', 'cancelled'] as const satisfies readonly TicketStatus[];
+/** Every non-terminal status, in display order. */
+export const OPEN_STATUSES: readonly TicketStatus[] = TICKET_STATUSES.filter(
+  (s) => !(TERMINAL_STATUSES as readonly string[]).includes(s),
+);
+
+/** Open tickets that can be late against the Seller's expected resolution date: a resolved ticket has met or missed it already. */
+export const OVERDUE_CANDIDATES: readonly TicketStatus[] = OPEN_STATUSES.filter((s) => s !== 'resolved');
+
+export type WaitingOn = 'us' | 'seller' | 'nobody';
+
+export function waitingOn(status: string | null | undefined): WaitingOn {
+  if ((WAITING_ON_US as readonly string[]).includes(status ?? '')) return 'us';
+  if ((WAITING_ON_SELLER as readonly string[]).includes(status ?? '')) return 'seller';
+  return 'nobody';
+}
+
+export interface StatusChangeAt {
+  status: string;
+  /** Milliseconds since the epoch. */
+  at: number;
+}
+
+export interface TimeSplit {
+  totalMs: number;
+  waitingOnSellerMs: number;
+  waitingOnUsMs: number;
+}
+
+/**
+ * Splits a ticket's time to resolve (creation → resolution) by who it was waiting on, from its status history.
+ * Each status holds from its change date until the next change; periods in pending or resolved (an earlier
+ * resolution we then rejected) count as waiting on us, every other moment, including any time before the
+ * first recorded change, as waiting on the Seller. Changes at the same instant keep their given order.
+ */
+export function splitTimeToResolve(history: readonly StatusChangeAt[], createdAt: number, resolvedAt: number): TimeSplit {
+  const totalMs = Math.max(0, resolvedAt - createdAt);
+  const ordered = history
+    .map((change, index) => ({ change, index }))
+    .sort((a, b) => a.change.at - b.change.at || a.index - b.index)
+    .map((x) => x.change);
+  let waitingOnUsMs = 0;
+  ordered.forEach((change, i) => {
+    if (waitingOn(change.status) !== 'us') return;
+    const start = Math.max(change.at, createdAt);
+    const end = Math.min(ordered[i + 1]?.at ?? resolvedAt, resolvedAt);
+    if (end > start) waitingOnUsMs += end - start;
+  });
+  return { totalMs, waitingOnSellerMs: totalMs - waitingOnUsMs, waitingOnUsMs };
+}
+
+export function mean(values: readonly number[]): number | null {
+  if (values.length === 0) return null;
+  return values.reduce((sum, v) => sum + v, 0) / values.length;
+}
+
+/** The middle value; the mean of the two middle values for an even count. */
+export function median(values: readonly number[]): number | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/** A share in [0, 1], or null when there is nothing to divide by (shown as "–", never as 0 %). */
+export function share(part: number, whole: number): number | null {
+  return whole > 0 ? part / whole : null;
+}
+
+export interface AgingBucket {
+  key: string;
+  label: string;
+  /** Inclusive lower bound of the ticket's age. */
+  fromMs: number;
+  /** Exclusive upper bound, null for the last bucket. */
+  toMs: number | null;
+}
+
+export const AGING_BUCKETS: readonly AgingBucket[] = [
+  { key: 'lt1d', label: 'Under 1 day', fromMs: 0, toMs: DAY_MS },
+  { key: '1to3d', label: '1–3 days', fromMs: DAY_MS, toMs: 3 * DAY_MS },
+  { key: '3to7d', label: '3–7 days', fromMs: 3 * DAY_MS, toMs: 7 * DAY_MS },
+  { key: '7to30d', label: '7–30 days', fromMs: 7 * DAY_MS, toMs: 30 * DAY_MS },
+  { key: 'ge30d', label: '30 days or more', fromMs: 30 * DAY_MS, toMs: null },
+];
+
+/** The bucket of an open ticket's age (a clock ahead of ours puts a negative age in the first bucket). */
+export function agingBucketOf(ageMs: number): AgingBucket {
+  return AGING_BUCKETS.find((b) => b.toMs !== null && ageMs < b.toMs) ?? AGING_BUCKETS[AGING_BUCKETS.length - 1]!;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Ranges
+
+export const RANGE_PRESETS = ['7d', '30d', '90d'] as const;
+export type RangePreset = (typeof RANGE_PRESETS)[number] | 'custom';
+export const RANGE_LABELS: Record<RangePreset, string> = {
+  '7d': 'Last 7 days',
+  '30d': 'Last 30 days',
+  '90d': 'Last 90 days',
+  custom: 'Custom range',
+};
+export const MAX_RANGE_DAYS = 366;
+
+export interface DashboardRange {
+  preset: RangePreset;
+  /** First UTC day, YYYY-MM-DD, inclusive. */
+  from: string;
+  /** Last UTC day, YYYY-MM-DD, inclusive. */
+  to: string;
+  fromMs: number;
+  /** Start of the day after `to` (exclusive end). */
+  toMs: number;
+}
+
+export interface DashboardFilters {
+  range: DashboardRange;
+  /** Seller slug, or null for all Sellers. */
+  seller: string | null;
+  /** What was wrong with the requested filters, if anything was ignored. */
+  problem: string | null;
+}
+
+const DAY_RE = /^\d{4}-\d{2}-\d{2}$/;
+
+export function utcDayOf(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 10);
+}
+
+function dayStartMs(day: string): number | null {
+  if (!DAY_RE.test(day)) return null;
+  const ms = Date.parse(`${day}T00:00:00.000Z`);
+  return Number.isNaN(ms) || utcDayOf(ms) !== day ? null : ms;
+}
+
+export function presetRange(preset: (typeof RANGE_PRESETS)[number], now: number): DashboardRange {
+  const days = Number.parseInt(preset, 10);
+  const todayStart = dayStartMs(utcDayOf(now))!;
+  const fromMs = todayStart - (days - 1) * DAY_MS;
+  return { preset, from: utcDayOf(fromMs), to: utcDayOf(todayStart), fromMs, toMs: todayStart + DAY_MS };
+}
+
+type SearchParams = Record<string, string | string[] | undefined>;
+const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v)?.trim() || undefined;
+
+/** Reads range (7d|30d|90d|custom with from/to as YYYY-MM-DD) and seller from the URL; bad input falls back to 30 days. */
+export function parseDashboardFilters(params: SearchParams, now: number): DashboardFilters {
+  const seller = first(params.seller) ?? null;
+  const requested = first(params.range) ?? (first(params.from) || first(params.to) ? 'custom' : '30d');
+  if ((RANGE_PRESETS as readonly string[]).includes(requested)) {
+    return { range: presetRange(requested as (typeof RANGE_PRESETS)[number], now), seller, problem: null };
+  }
+  const fallback = (problem: string): DashboardFilters => ({ range: presetRange('30d', now), seller, problem });
+  if (requested !== 'custom') return fallback(`Unknown range "${requested}"; showing the last 30 days.`);
+  const from = first(params.from) ?? '';
+  const to = first(params.to) ?? '';
+  const fromMs = dayStartMs(from);
+  const toStart = dayStartMs(to);
+  if (fromMs === null || toStart === null) return fallback('A custom range needs from and to dates (YYYY-MM-DD); showing the last 30 days.');
+  if (toStart < fromMs) return fallback('The range ends before it starts; showing the last 30 days.');
+  if ((toStart - fromMs) / DAY_MS + 1 > MAX_RANGE_DAYS) {
+    return fallback(`A range covers at most ${MAX_RANGE_DAYS} days; showing the last 30 days.`);
+  }
+  return { range: { preset: 'custom', from, to, fromMs, toMs: toStart + DAY_MS }, seller, problem: null };
+}
+
+/** URL query of the filters, as the dashboard page reads them back. */
+export function dashboardQuery(filters: Pick<DashboardFilters, 'range' | 'seller'>): URLSearchParams {
+  const q = new URLSearchParams();
+  q.set('range', filters.range.preset);
+  if (filters.range.preset === 'custom') {
+    q.set('from', filters.range.from);
+    q.set('to', filters.range.to);
+  }
+  if (filters.seller) q.set('seller', filters.seller);
+  return q;
+}
+
+/** Every UTC day of the range, so days without tickets still show as zero. */
+export function daysOf(range: Pick<DashboardRange, 'fromMs' | 'toMs'>): string[] {
+  const days: string[] = [];
+  for (let ms = range.fromMs; ms < range.toMs; ms += DAY_MS) days.push(utcDayOf(ms));
+  return days;
+}
+
+/** "3 d 4 h", "5 h 12 min", "45 min": for durations in tables. */
+export function formatDuration(ms: number | null): string {
+  if (ms === null) return '–';
+  const minutes = Math.round(ms / 60_000);
+  if (minutes < 60) return `${minutes} min`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 24) return `${hours} h ${minutes % 60} min`;
+  return `${Math.floor(hours / 24)} d ${hours % 24} h`;
+}
+
+export function formatShare(value: number | null): string {
+  return value === null ? '–' : `${(value * 100).toFixed(1)} %`;
+}

@@ -1,0 +1,171 @@
+import { getDb } from '@/db';
+import { sellers } from '@/db/schema';
+import type { TicketStatus } from '@/lib/domain/mef-labels';
+import type { TroubleTicket } from '@/lib/sonata/schemas';
+import { applyTicketDocument } from '@/lib/sync/ticket-cache';
+
+/**
+ * A small world with hand-computed answers (see the comments on each ticket). "Now" is 2026-11-27T12:00Z and
+ * the 7-day range is 2026-11-21 .. 2026-11-27 (UTC).
+ */
+export const NOW = Date.parse('2026-11-27T12:00:00.000Z');
+export const H = 3_600_000;
+
+type Change = [at: string, status: TicketStatus];
+
+export function ticketDocument(
+  id: string,
+  severity: TroubleTicket['severity'],
+  creationDate: string,
+  changes: Change[],
+  extra: Partial<TroubleTicket> = {},
+): TroubleTicket {
+  const last = changes[changes.length - 1]!;
+  return {
+    id,
+    externalId: `NOC-2026-${id}`,
+    description: `Ticket ${id}`,
+    severity,
+    sellerSeverity: severity,
+    priority: 'medium',
+    sellerPriority: 'medium',
+    ticketType: 'assistance',
+    observedImpact: 'degraded',
+    status: last[1],
+    creationDate,
+    relatedEntity: [{ '@referredType': 'Product', id: 'P-1', role: 'impactedProduct' }],
+    relatedContactInformation: [{ name: 'N', number: '1', emailAddress: 'n@example.com', role: 'reporterContact' }],
+    statusChange: changes.map(([changeDate, status]) => ({ changeDate, status })),
+    ...extra,
+  } as TroubleTicket;
+}
+
+async function addSeller(slug: string, name: string): Promise<number> {
+  const [row] = await getDb()
+    .insert(sellers)
+    .values({
+      slug,
+      name,
+      troubleTicketBaseUrl: `http://127.0.0.1:1/${slug}/tt`,
+      appointmentBaseUrl: `http://127.0.0.1:1/${slug}/ap`,
+      workOrderBaseUrl: `http://127.0.0.1:1/${slug}/wo`,
+      tokenUrl: `http://127.0.0.1:1/${slug}/token`,
+      clientId: 'c',
+      clientSecretEnc: 'v1:a:b:c',
+    })
+    .returning();
+  return row!.id;
+}
+
+export async function seedDashboardFixture(): Promise<{ acme: number; globex: number }> {
+  const acme = await addSeller('acme', 'Acme');
+  const globex = await addSeller('globex', 'Globex');
+  const docs: Array<[number, TroubleTicket]> = [
+    // A1: resolved 24 h after creation, all on the Seller; on time; now waiting on us since 11-21 10:00 (6 d 2 h).
+    [
+      acme,
+      ticketDocument(
+        'A1',
+        'extensive',
+        '2026-11-20T10:00:00.000Z',
+        [
+          ['2026-11-20T10:00:00.000Z', 'acknowledged'],
+          ['2026-11-20T11:00:00.000Z', 'inProgress'],
+          ['2026-11-21T10:00:00.000Z', 'resolved'],
+        ],
+        { resolutionDate: '2026-11-21T10:00:00.000Z', expectedResolutionDate: '2026-11-21T12:00:00.000Z' },
+      ),
+    ],
+    // A2: pending 6 h, a rejected resolution 3 h, reopened: 32 h total, 9 h on us, 23 h on the Seller; late.
+    [
+      acme,
+      ticketDocument(
+        'A2',
+        'significant',
+        '2026-11-22T00:00:00.000Z',
+        [
+          ['2026-11-22T00:00:00.000Z', 'acknowledged'],
+          ['2026-11-22T02:00:00.000Z', 'inProgress'],
+          ['2026-11-22T04:00:00.000Z', 'pending'],
+          ['2026-11-22T10:00:00.000Z', 'inProgress'],
+          ['2026-11-23T00:00:00.000Z', 'resolved'],
+          ['2026-11-23T03:00:00.000Z', 'reopened'],
+          ['2026-11-23T04:00:00.000Z', 'inProgress'],
+          ['2026-11-23T08:00:00.000Z', 'resolved'],
+          ['2026-11-23T09:00:00.000Z', 'closed'],
+        ],
+        { resolutionDate: '2026-11-23T08:00:00.000Z', expectedResolutionDate: '2026-11-23T06:00:00.000Z' },
+      ),
+    ],
+    // A3: pending for 2 h now; 1 h past its expected date; 3 h old.
+    [
+      acme,
+      ticketDocument(
+        'A3',
+        'extensive',
+        '2026-11-27T09:00:00.000Z',
+        [
+          ['2026-11-27T09:00:00.000Z', 'acknowledged'],
+          ['2026-11-27T10:00:00.000Z', 'pending'],
+        ],
+        { expectedResolutionDate: '2026-11-27T11:00:00.000Z' },
+      ),
+    ],
+    // A4: old, acknowledged, no expected date (never overdue); 57.5 days old.
+    [acme, ticketDocument('A4', 'minor', '2026-10-01T00:00:00.000Z', [['2026-10-01T00:00:00.000Z', 'acknowledged']])],
+    // A5: 00:30 at +01:00 is 11-20 23:30 UTC: created before the range although its local day is 11-21.
+    [
+      acme,
+      ticketDocument('A5', 'minor', '2026-11-21T00:30:00+01:00', [
+        ['2026-11-21T00:30:00+01:00', 'acknowledged'],
+        ['2026-11-21T01:00:00.000Z', 'assessingCancellation'],
+        ['2026-11-21T02:00:00.000Z', 'cancelled'],
+      ]),
+    ],
+    // G1: created 11-24 00:00 UTC (written with an offset); two pending periods, 10 h + 2 h: 30 h total, 12 h on us.
+    [
+      globex,
+      ticketDocument(
+        'G1',
+        'minor',
+        '2026-11-24T01:00:00+01:00',
+        [
+          ['2026-11-24T00:00:00.000Z', 'acknowledged'],
+          ['2026-11-24T01:00:00.000Z', 'inProgress'],
+          ['2026-11-24T02:00:00.000Z', 'pending'],
+          ['2026-11-24T12:00:00.000Z', 'inProgress'],
+          ['2026-11-25T00:00:00.000Z', 'pending'],
+          ['2026-11-25T02:00:00.000Z', 'inProgress'],
+          ['2026-11-25T06:00:00.000Z', 'resolved'],
+          ['2026-11-25T07:00:00.000Z', 'closed'],
+        ],
+        { resolutionDate: '2026-11-25T06:00:00.000Z', expectedResolutionDate: '2026-11-26T00:00:00.000Z' },
+      ),
+    ],
+    // G2: cancelled at our request.
+    [
+      globex,
+      ticketDocument('G2', 'extensive', '2026-11-26T00:00:00.000Z', [
+        ['2026-11-26T00:00:00.000Z', 'acknowledged'],
+        ['2026-11-26T01:00:00.000Z', 'assessingCancellation'],
+        ['2026-11-26T02:00:00.000Z', 'cancelled'],
+      ]),
+    ],
+    // G3: in progress since 11-10, expected 11-12: 15 d 12 h overdue; 17.5 days old.
+    [
+      globex,
+      ticketDocument(
+        'G3',
+        'moderate',
+        '2026-11-10T00:00:00.000Z',
+        [
+          ['2026-11-10T00:00:00.000Z', 'acknowledged'],
+          ['2026-11-10T01:00:00.000Z', 'inProgress'],
+        ],
+        { expectedResolutionDate: '2026-11-12T00:00:00.000Z' },
+      ),
+    ],
+  ];
+  for (const [sellerId, doc] of docs) await applyTicketDocument(sellerId, doc, '2026-11-27T11:59:00.000Z');
+  return { acme, globex };
+}
