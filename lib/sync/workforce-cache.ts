@@ -1,0 +1,163 @@
+/**
+ * The one writer of the work order and appointment caches. Refreshes, our own calls and Seller notifications all
+ * land here, so an older document never overwrites a newer one whichever path brought it.
+ */
+import { and, eq } from 'drizzle-orm';
+import { getDb } from '@/db';
+import { appointments, workOrders, type AppointmentRow, type WorkOrderRow } from '@/db/schema';
+import { transaction, type Tx } from '@/db/transaction';
+import { APPOINTMENT_TERMINAL } from '@/lib/domain/appointment-state-machine';
+import { WORK_ORDER_TERMINAL } from '@/lib/domain/work-order-state-machine';
+import type { Appointment, WorkOrder } from '@/lib/sonata/schemas';
+import { documentHash } from './ticket-cache';
+
+export type CacheOutcome = 'inserted' | 'updated' | 'unchanged' | 'stale';
+
+type Place = { '@type'?: string; id?: unknown };
+
+export function siteIdOfPlaces(places: ReadonlyArray<Place> | Place | undefined): string | null {
+  const list = Array.isArray(places) ? places : places ? [places] : [];
+  const site = list.find((p) => p['@type'] === 'GeographicSiteRef' && typeof p.id === 'string');
+  return site ? (site.id as string) : null;
+}
+
+function relatedId(doc: Pick<WorkOrder, 'relatedEntity'>, referredType: string): string | null {
+  return doc.relatedEntity?.find((e) => e['@referredType'] === referredType)?.id ?? null;
+}
+
+export function workOrderColumns(doc: WorkOrder) {
+  return {
+    sellerResourceId: doc.id,
+    status: doc.state,
+    appointmentRequired: doc.appointmentRequired === true,
+    siteId: siteIdOfPlaces(doc.place as Place[] | undefined),
+    ticketId: relatedId(doc, 'TroubleTicket'),
+    productId: relatedId(doc, 'Product'),
+    document: doc as unknown as Record<string, unknown>,
+    documentHash: documentHash(doc),
+  };
+}
+
+export function appointmentColumns(doc: Appointment) {
+  return {
+    sellerResourceId: doc.id,
+    status: doc.status,
+    workOrderId: doc.workOrder?.id ?? null,
+    startAt: doc.validFor?.startDateTime ? new Date(doc.validFor.startDateTime).toISOString() : null,
+    endAt: doc.validFor?.endDateTime ? new Date(doc.validFor.endDateTime).toISOString() : null,
+    siteId: siteIdOfPlaces(doc.relatedPlace as Place | undefined),
+    document: doc as unknown as Record<string, unknown>,
+    documentHash: documentHash(doc),
+  };
+}
+
+const ms = (iso: string | null | undefined) => (iso ? Date.parse(iso) : Number.NEGATIVE_INFINITY);
+
+/**
+ * A document may replace the cached one only if the request that produced it left no earlier than the one behind
+ * the cached copy, and it does not bring a finished resource back to life (terminal states have no way out).
+ */
+function mayReplace(existing: { fetchedAt: string; status: string }, incomingStatus: string, requestedAt: string, terminal: readonly string[]): boolean {
+  if (ms(requestedAt) < ms(existing.fetchedAt)) return false;
+  if (terminal.includes(existing.status) && incomingStatus !== existing.status) return false;
+  return true;
+}
+
+export interface WorkOrderApplyResult {
+  outcome: CacheOutcome;
+  row: WorkOrderRow;
+  /** The state before, when the row existed. */
+  previousStatus?: string;
+}
+
+export function applyWorkOrderDocumentTx(tx: Tx, sellerId: number, doc: WorkOrder, requestedAt: string): WorkOrderApplyResult {
+  const existing = tx
+    .select()
+    .from(workOrders)
+    .where(and(eq(workOrders.sellerId, sellerId), eq(workOrders.sellerResourceId, doc.id)))
+    .get();
+  const columns = workOrderColumns(doc);
+  const now = new Date().toISOString();
+  if (!existing) {
+    const row = tx
+      .insert(workOrders)
+      .values({
+        sellerId,
+        ...columns,
+        appointmentRequiredSince: columns.appointmentRequired ? requestedAt : null,
+        fetchedAt: requestedAt,
+        updatedAt: now,
+      })
+      .returning()
+      .get();
+    return { outcome: 'inserted', row };
+  }
+  if (!mayReplace(existing, columns.status, requestedAt, WORK_ORDER_TERMINAL)) return { outcome: 'stale', row: existing, previousStatus: existing.status };
+  if (existing.documentHash === columns.documentHash) {
+    const row = tx.update(workOrders).set({ fetchedAt: requestedAt }).where(eq(workOrders.id, existing.id)).returning().get();
+    return { outcome: 'unchanged', row, previousStatus: existing.status };
+  }
+  const since = !columns.appointmentRequired ? null : existing.appointmentRequired ? (existing.appointmentRequiredSince ?? requestedAt) : requestedAt;
+  const row = tx
+    .update(workOrders)
+    .set({ ...columns, appointmentRequiredSince: since, fetchedAt: requestedAt, updatedAt: now })
+    .where(eq(workOrders.id, existing.id))
+    .returning()
+    .get();
+  return { outcome: 'updated', row, previousStatus: existing.status };
+}
+
+/** Upserts a Seller's WorkOrder; `requestedAt` is when the GET (or call) that produced `doc` was sent. */
+export async function applyWorkOrderDocument(sellerId: number, doc: WorkOrder, requestedAt: string): Promise<WorkOrderApplyResult> {
+  return transaction((tx) => applyWorkOrderDocumentTx(tx, sellerId, doc, requestedAt), getDb());
+}
+
+export interface AppointmentApplyResult {
+  outcome: CacheOutcome;
+  row: AppointmentRow;
+  previousStatus?: string;
+}
+
+export function applyAppointmentDocumentTx(tx: Tx, sellerId: number, doc: Appointment, requestedAt: string): AppointmentApplyResult {
+  const existing = tx
+    .select()
+    .from(appointments)
+    .where(and(eq(appointments.sellerId, sellerId), eq(appointments.sellerResourceId, doc.id)))
+    .get();
+  const columns = appointmentColumns(doc);
+  if (!columns.siteId && columns.workOrderId) {
+    // A place given as an address: the work order still tells which site it is.
+    const wo = tx
+      .select({ siteId: workOrders.siteId })
+      .from(workOrders)
+      .where(and(eq(workOrders.sellerId, sellerId), eq(workOrders.sellerResourceId, columns.workOrderId)))
+      .get();
+    columns.siteId = wo?.siteId ?? null;
+  }
+  const now = new Date().toISOString();
+  if (!existing) {
+    const row = tx
+      .insert(appointments)
+      .values({ sellerId, ...columns, fetchedAt: requestedAt, updatedAt: now })
+      .returning()
+      .get();
+    return { outcome: 'inserted', row };
+  }
+  if (!mayReplace(existing, columns.status, requestedAt, APPOINTMENT_TERMINAL)) return { outcome: 'stale', row: existing, previousStatus: existing.status };
+  if (existing.documentHash === columns.documentHash) {
+    const row = tx.update(appointments).set({ fetchedAt: requestedAt }).where(eq(appointments.id, existing.id)).returning().get();
+    return { outcome: 'unchanged', row, previousStatus: existing.status };
+  }
+  const row = tx
+    .update(appointments)
+    .set({ ...columns, fetchedAt: requestedAt, updatedAt: now })
+    .where(eq(appointments.id, existing.id))
+    .returning()
+    .get();
+  return { outcome: 'updated', row, previousStatus: existing.status };
+}
+
+/** Upserts a Seller's Appointment; `requestedAt` is when the GET (or call) that produced `doc` was sent. */
+export async function applyAppointmentDocument(sellerId: number, doc: Appointment, requestedAt: string): Promise<AppointmentApplyResult> {
+  return transaction((tx) => applyAppointmentDocumentTx(tx, sellerId, doc, requestedAt), getDb());
+}
