@@ -394,6 +394,25 @@ export const appointments = sqliteTable(
   ],
 );
 
+/** What we saw happen to each appointment: its status and period each time either changed (MEF sends no history). */
+export const appointmentHistory = sqliteTable(
+  'appointment_history',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    appointmentId: integer('appointment_id')
+      .notNull()
+      .references(() => appointments.id, { onDelete: 'cascade' }),
+    status: text('status').notNull(),
+    startAt: text('start_at'),
+    endAt: text('end_at'),
+    /** When the request that revealed the change was sent. */
+    observedAt: text('observed_at').notNull(),
+  },
+  (t) => [index('appointment_history_appointment_idx').on(t.appointmentId, t.observedAt)],
+);
+
+export type AppointmentHistoryRow = typeof appointmentHistory.$inferSelect;
+
 export const WAITING_KINDS = ['informationRequired', 'appointmentRequired', 'clearanceRequested', 'newIncident', 'appointmentChanged'] as const;
 export type WaitingKind = (typeof WAITING_KINDS)[number];
 
