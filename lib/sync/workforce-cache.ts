@@ -4,7 +4,7 @@
  */
 import { and, eq } from 'drizzle-orm';
 import { getDb } from '@/db';
-import { appointments, workOrders, type AppointmentRow, type WorkOrderRow } from '@/db/schema';
+import { appointmentHistory, appointments, workOrders, type AppointmentRow, type WorkOrderRow } from '@/db/schema';
 import { transaction, type Tx } from '@/db/transaction';
 import { APPOINTMENT_TERMINAL } from '@/lib/domain/appointment-state-machine';
 import { WORK_ORDER_TERMINAL } from '@/lib/domain/work-order-state-machine';
@@ -118,6 +118,10 @@ export interface AppointmentApplyResult {
   previousStatus?: string;
 }
 
+function recordHistory(tx: Tx, row: AppointmentRow, observedAt: string): void {
+  tx.insert(appointmentHistory).values({ appointmentId: row.id, status: row.status, startAt: row.startAt, endAt: row.endAt, observedAt }).run();
+}
+
 export function applyAppointmentDocumentTx(tx: Tx, sellerId: number, doc: Appointment, requestedAt: string): AppointmentApplyResult {
   const existing = tx
     .select()
@@ -141,6 +145,7 @@ export function applyAppointmentDocumentTx(tx: Tx, sellerId: number, doc: Appoin
       .values({ sellerId, ...columns, fetchedAt: requestedAt, updatedAt: now })
       .returning()
       .get();
+    recordHistory(tx, row, requestedAt);
     return { outcome: 'inserted', row };
   }
   if (!mayReplace(existing, columns.status, requestedAt, APPOINTMENT_TERMINAL)) return { outcome: 'stale', row: existing, previousStatus: existing.status };
@@ -154,6 +159,7 @@ export function applyAppointmentDocumentTx(tx: Tx, sellerId: number, doc: Appoin
     .where(eq(appointments.id, existing.id))
     .returning()
     .get();
+  if (row.status !== existing.status || row.startAt !== existing.startAt || row.endAt !== existing.endAt) recordHistory(tx, row, requestedAt);
   return { outcome: 'updated', row, previousStatus: existing.status };
 }
 

@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { getDb } from '@/db';
-import { appointments, sellers, workOrders } from '@/db/schema';
+import { appointmentHistory, appointments, sellers, workOrders } from '@/db/schema';
 import type { Appointment, WorkOrder } from '@/lib/sonata/schemas';
 import { applyAppointmentDocument, applyWorkOrderDocument } from '@/lib/sync/workforce-cache';
 import { usePortalTestEnv } from '../../support/portal-env';
@@ -140,5 +140,19 @@ describe('applyAppointmentDocument', () => {
     const res = await applyAppointmentDocument(sellerId, appointment({ status: 'completed' }), '2026-03-04T10:03:00.000Z');
     expect(res).toMatchObject({ outcome: 'updated', previousStatus: 'confirmed' });
     expect(res.row.status).toBe('completed');
+  });
+
+  it('records each status or period change once, in the order observed', async () => {
+    await applyAppointmentDocument(sellerId, appointment(), '2026-03-04T10:00:00.000Z');
+    await applyAppointmentDocument(sellerId, appointment({ note: [] }), '2026-03-04T10:01:00.000Z');
+    const moved = { startDateTime: '2026-03-06T14:00:00Z', endDateTime: '2026-03-06T16:00:00Z' };
+    await applyAppointmentDocument(sellerId, appointment({ validFor: moved }), '2026-03-04T10:02:00.000Z');
+    await applyAppointmentDocument(sellerId, appointment({ validFor: moved, status: 'cancelled' }), '2026-03-04T10:03:00.000Z');
+    const history = await getDb().select().from(appointmentHistory).orderBy(appointmentHistory.id).all();
+    expect(history.map((h) => [h.status, h.startAt, h.observedAt])).toEqual([
+      ['confirmed', '2026-03-05T19:00:00.000Z', '2026-03-04T10:00:00.000Z'],
+      ['confirmed', '2026-03-06T14:00:00.000Z', '2026-03-04T10:02:00.000Z'],
+      ['cancelled', '2026-03-06T14:00:00.000Z', '2026-03-04T10:03:00.000Z'],
+    ]);
   });
 });
