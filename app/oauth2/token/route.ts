@@ -1,0 +1,8 @@
+import { tokenEndpoint } from '@/lib/auth/listener-auth';
+
+/** OAuth2 client-credentials token endpoint for Sellers calling our notification listeners. */
+export const dynamic = 'force-dynamic';
+
+export async function POST(request: Request): Promise<Response> {
+  return tokenEndpoint(request);
+}

@@ -1,0 +1,291 @@
+import 'server-only';
+import { createHash, createHmac, hkdfSync, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { and, eq, isNull } from 'drizzle-orm';
+import { getDb } from '@/db';
+import { listenerCredentials, sellers, type ListenerCredential, type Seller } from '@/db/schema';
+import { transaction } from '@/db/transaction';
+import { env } from '@/lib/env';
+import { readCappedBody } from '@/lib/sync/capped-body';
+import { LISTENER_SCOPES } from '@/lib/sync/listener-catalog';
+
+/**
+ * Sellers are OAuth2 clients of ours when they call our listeners (MEF notification APIs, client credentials).
+ * We issue per-Seller credentials, short-lived HMAC-signed JWTs at /oauth2/token, and check them on every listener call.
+ */
+
+export const LISTENER_TOKEN_TTL_S = 600;
+const AUDIENCE = 'sonata-listeners';
+const CLOCK_SKEW_S = 5;
+
+let cachedKey: { secret: string; key: Buffer } | undefined;
+
+/** Signing key: LISTENER_TOKEN_SECRET when set, else derived from NEXTAUTH_SECRET so no new secret is required. */
+function signingKey(): Buffer {
+  const secret = process.env.LISTENER_TOKEN_SECRET?.trim() || env().NEXTAUTH_SECRET;
+  if (cachedKey?.secret !== secret) {
+    cachedKey = { secret, key: Buffer.from(hkdfSync('sha256', secret, 'sonata-portal', 'listener-token-v1', 32)) };
+  }
+  return cachedKey.key;
+}
+
+function issuer(): string {
+  const e = env();
+  return (e.PUBLIC_URL ?? e.NEXTAUTH_URL ?? 'http://127.0.0.1:3000').replace(/\/+$/, '');
+}
+
+export function hashSecret(secret: string): string {
+  return createHash('sha256').update(secret, 'utf8').digest('base64url');
+}
+
+function sameText(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Credentials
+
+export interface IssuedCredential {
+  credential: ListenerCredential;
+  clientId: string;
+  /** Shown once; only its hash is stored. */
+  clientSecret: string;
+}
+
+/** Issues a new credential for the Seller and revokes the ones before it, in one transaction. */
+export async function rotateListenerCredential(
+  seller: Pick<Seller, 'id' | 'slug'>,
+  deliveredVia: ListenerCredential['deliveredVia'] = 'onboarding',
+): Promise<IssuedCredential> {
+  const clientId = `seller-${seller.slug}-${randomBytes(6).toString('hex')}`;
+  const clientSecret = randomBytes(32).toString('base64url');
+  const now = new Date().toISOString();
+  const credential = await transaction((tx) => {
+    tx.update(listenerCredentials)
+      .set({ revokedAt: now })
+      .where(and(eq(listenerCredentials.sellerId, seller.id), isNull(listenerCredentials.revokedAt)))
+      .run();
+    return tx
+      .insert(listenerCredentials)
+      .values({
+        sellerId: seller.id,
+        clientId,
+        secretHash: hashSecret(clientSecret),
+        secretHint: clientSecret.slice(-4),
+        deliveredVia,
+        createdAt: now,
+      })
+      .returning()
+      .get();
+  });
+  return { credential, clientId, clientSecret };
+}
+
+export async function revokeListenerCredentials(sellerId: number): Promise<number> {
+  const rows = await getDb()
+    .update(listenerCredentials)
+    .set({ revokedAt: new Date().toISOString() })
+    .where(and(eq(listenerCredentials.sellerId, sellerId), isNull(listenerCredentials.revokedAt)))
+    .returning()
+    .all();
+  return rows.length;
+}
+
+export interface AuthenticatedClient {
+  seller: Seller;
+  credential: ListenerCredential;
+}
+
+/** The Seller behind a client id and secret, or null (unknown, wrong secret, revoked, Seller disabled). */
+export async function authenticateListenerClient(clientId: string, clientSecret: string): Promise<AuthenticatedClient | null> {
+  const row = await getDb()
+    .select({ credential: listenerCredentials, seller: sellers })
+    .from(listenerCredentials)
+    .innerJoin(sellers, eq(sellers.id, listenerCredentials.sellerId))
+    .where(eq(listenerCredentials.clientId, clientId))
+    .get();
+  const candidate = hashSecret(clientSecret);
+  if (!row) {
+    // Same work whether or not the client exists.
+    sameText(candidate, candidate);
+    return null;
+  }
+  if (!sameText(candidate, row.credential.secretHash) || row.credential.revokedAt || !row.seller.enabled) return null;
+  await getDb()
+    .update(listenerCredentials)
+    .set({ lastUsedAt: new Date().toISOString() })
+    .where(eq(listenerCredentials.id, row.credential.id))
+    .run();
+  return row;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Tokens
+
+export interface ListenerTokenClaims {
+  iss: string;
+  aud: string;
+  /** Seller slug: the callback prefix (/sellers/<slug>) this token may call. */
+  sub: string;
+  /** listener_credentials.id, so revoking a credential also ends its tokens. */
+  cid: number;
+  scope: string;
+  iat: number;
+  exp: number;
+  jti: string;
+}
+
+const b64 = (value: string | Buffer) => Buffer.from(value).toString('base64url');
+const HEADER = b64(JSON.stringify({ alg: 'HS256', typ: 'JWT' }));
+
+export function signListenerToken(
+  input: { sellerSlug: string; credentialId: number; scopes: readonly string[] },
+  nowS = Math.floor(Date.now() / 1000),
+  ttlS = LISTENER_TOKEN_TTL_S,
+): { token: string; claims: ListenerTokenClaims } {
+  const claims: ListenerTokenClaims = {
+    iss: issuer(),
+    aud: AUDIENCE,
+    sub: input.sellerSlug,
+    cid: input.credentialId,
+    scope: input.scopes.join(' '),
+    iat: nowS,
+    exp: nowS + ttlS,
+    jti: randomUUID(),
+  };
+  const body = `${HEADER}.${b64(JSON.stringify(claims))}`;
+  const signature = createHmac('sha256', signingKey()).update(body).digest('base64url');
+  return { token: `${body}.${signature}`, claims };
+}
+
+/** The claims of a token we signed that has not expired, or null. */
+export function verifyListenerToken(token: string, nowS = Math.floor(Date.now() / 1000)): ListenerTokenClaims | null {
+  const parts = token.split('.');
+  if (parts.length !== 3) return null;
+  const [header, payload, signature] = parts as [string, string, string];
+  if (header !== HEADER) return null;
+  const expected = createHmac('sha256', signingKey()).update(`${header}.${payload}`).digest('base64url');
+  if (!sameText(expected, signature)) return null;
+  let claims: ListenerTokenClaims;
+  try {
+    claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as ListenerTokenClaims;
+  } catch {
+    return null;
+  }
+  if (claims.aud !== AUDIENCE || claims.iss !== issuer()) return null;
+  if (typeof claims.exp !== 'number' || claims.exp + CLOCK_SKEW_S <= nowS) return null;
+  if (typeof claims.sub !== 'string' || typeof claims.scope !== 'string' || typeof claims.cid !== 'number') return null;
+  return claims;
+}
+
+/** Scopes a token request may receive: the requested ones when all are allowed, all listener scopes when none asked. */
+export function grantScopes(requested: string | null | undefined): { ok: true; scopes: string[] } | { ok: false; invalid: string[] } {
+  const asked = (requested ?? '').split(/\s+/).filter(Boolean);
+  if (asked.length === 0) return { ok: true, scopes: [...LISTENER_SCOPES] };
+  const invalid = asked.filter((s) => !LISTENER_SCOPES.includes(s));
+  if (invalid.length > 0) return { ok: false, invalid };
+  return { ok: true, scopes: [...new Set(asked)] };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Listener calls
+
+export type ListenerAuthResult =
+  | { ok: true; claims: ListenerTokenClaims; credential: ListenerCredential }
+  | { ok: false; status: 401 | 403; code: 'missingCredentials' | 'invalidCredentials' | 'accessDenied'; reason: string };
+
+/**
+ * A listener call is allowed only with a valid, unexpired token of ours, issued to the Seller whose callback prefix
+ * was called, carrying the listener's scope, from a credential that is still active.
+ */
+export async function authorizeListenerCall(request: Request, sellerSlug: string, scope: string): Promise<ListenerAuthResult> {
+  const header = request.headers.get('authorization');
+  if (!header || header.trim() === '') {
+    return { ok: false, status: 401, code: 'missingCredentials', reason: 'A Bearer token from our token endpoint is required' };
+  }
+  const match = /^Bearer\s+([A-Za-z0-9_\-.]+)\s*$/i.exec(header);
+  if (!match?.[1]) return { ok: false, status: 401, code: 'invalidCredentials', reason: 'The Authorization header is not a Bearer token' };
+  const claims = verifyListenerToken(match[1]);
+  if (!claims) return { ok: false, status: 401, code: 'invalidCredentials', reason: 'The token is invalid or expired' };
+  const credential = await getDb().select().from(listenerCredentials).where(eq(listenerCredentials.id, claims.cid)).get();
+  if (!credential || credential.revokedAt) {
+    return { ok: false, status: 401, code: 'invalidCredentials', reason: 'The credential behind this token was revoked' };
+  }
+  if (claims.sub !== sellerSlug) {
+    return { ok: false, status: 403, code: 'accessDenied', reason: 'This token was issued to another Seller' };
+  }
+  if (!claims.scope.split(' ').includes(scope)) {
+    return { ok: false, status: 403, code: 'accessDenied', reason: `The token lacks the ${scope} scope` };
+  }
+  return { ok: true, claims, credential };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The token endpoint (RFC 6749 §4.4, client credentials)
+
+const TOKEN_REQUEST_MAX_BYTES = 8 * 1024;
+
+function oauthError(status: 400 | 401, error: string, description: string): Response {
+  return Response.json(
+    { error, error_description: description },
+    {
+      status,
+      headers: {
+        'cache-control': 'no-store',
+        pragma: 'no-cache',
+        ...(status === 401 ? { 'www-authenticate': 'Basic realm="sonata-listeners"' } : {}),
+      },
+    },
+  );
+}
+
+function basicCredentials(header: string | null): { clientId: string; clientSecret: string } | null | 'malformed' {
+  if (!header) return null;
+  const match = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header);
+  if (!match?.[1]) return 'malformed';
+  const decoded = Buffer.from(match[1], 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  if (colon < 0) return 'malformed';
+  // RFC 6749 §2.3.1: both parts are form-urlencoded before being joined.
+  try {
+    return {
+      clientId: decodeURIComponent(decoded.slice(0, colon).replace(/\+/g, ' ')),
+      clientSecret: decodeURIComponent(decoded.slice(colon + 1).replace(/\+/g, ' ')),
+    };
+  } catch {
+    return 'malformed';
+  }
+}
+
+export async function tokenEndpoint(request: Request): Promise<Response> {
+  const type = request.headers.get('content-type') ?? '';
+  if (!/^application\/x-www-form-urlencoded\b/i.test(type)) {
+    return oauthError(400, 'invalid_request', 'Send the request form-encoded (application/x-www-form-urlencoded).');
+  }
+  const body = await readCappedBody(request, TOKEN_REQUEST_MAX_BYTES);
+  if (!body.ok) return oauthError(400, 'invalid_request', 'The request body is too large or unreadable.');
+  const form = new URLSearchParams(new TextDecoder().decode(body.bytes));
+  for (const name of ['grant_type', 'client_id', 'client_secret', 'scope']) {
+    if (form.getAll(name).length > 1) return oauthError(400, 'invalid_request', `${name} is given more than once.`);
+  }
+  if (form.get('grant_type') !== 'client_credentials') {
+    return oauthError(400, 'unsupported_grant_type', 'Only grant_type=client_credentials is supported.');
+  }
+  const basic = basicCredentials(request.headers.get('authorization'));
+  if (basic === 'malformed') return oauthError(401, 'invalid_client', 'The Basic credentials are malformed.');
+  const inBody = form.has('client_id') || form.has('client_secret');
+  if (basic && inBody) return oauthError(400, 'invalid_request', 'Use either HTTP Basic or the form body for client credentials, not both.');
+  const clientId = basic?.clientId ?? form.get('client_id') ?? '';
+  const clientSecret = basic?.clientSecret ?? form.get('client_secret') ?? '';
+  if (!clientId || !clientSecret) return oauthError(401, 'invalid_client', 'Client credentials are required.');
+  const client = await authenticateListenerClient(clientId, clientSecret);
+  if (!client) return oauthError(401, 'invalid_client', 'Unknown client or wrong secret.');
+  const granted = grantScopes(form.get('scope'));
+  if (!granted.ok) return oauthError(400, 'invalid_scope', `Not a listener scope: ${granted.invalid.join(', ')}`);
+  const { token, claims } = signListenerToken({ sellerSlug: client.seller.slug, credentialId: client.credential.id, scopes: granted.scopes });
+  return Response.json(
+    { access_token: token, token_type: 'Bearer', expires_in: claims.exp - claims.iat, scope: claims.scope },
+    { headers: { 'cache-control': 'no-store', pragma: 'no-cache' } },
+  );
+}
