@@ -1,0 +1,13 @@
+import { TabNav } from '@/components/ui/tab-nav';
+
+const ITEMS = [
+  { href: '/settings/sellers', label: 'Sellers' },
+  { href: '/settings/products', label: 'Products' },
+  { href: '/settings/users', label: 'Users' },
+] as const;
+
+export type SettingsSection = (typeof ITEMS)[number]['href'];
+
+export function SettingsNav({ current }: { current: SettingsSection }) {
+  return <TabNav items={ITEMS} current={current} label="Settings sections" className="mb-6" />;
+}
