@@ -8,6 +8,13 @@ import { openSecret, sealSecret } from '@/lib/crypto/secret-box';
 import { decodeKey, env } from '@/lib/env';
 import { describeSellersFileIssues, sellersFileSchema, type SellerFileEntry } from '@/lib/domain/seller-registry';
 
+/*
+ * SELLERS_FILE is a JSON array; each entry has the fields of the Seller form (slug, name, troubleTicketBaseUrl,
+ * appointmentBaseUrl, workOrderBaseUrl, tokenUrl, clientId, scopeMode, fixedScope?, buyerId?, sellerId?, timeoutMs?,
+ * enabled?), the secret as `clientSecret` or as `clientSecretEnv` naming an environment variable, and optional
+ * `products: [{ productId, label, siteId?, siteName?, siteAddress?, siteTimeZone }]`. Unknown fields are refused.
+ */
+
 export class SellersFileError extends Error {
   constructor(
     readonly file: string,
