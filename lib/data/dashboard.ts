@@ -1,10 +1,13 @@
 import 'server-only';
 import { asc, sql, type SQL } from 'drizzle-orm';
 import { getDb, type Db } from '@/db';
-import { sellers, tickets as T, ticketStatusHistory as H } from '@/db/schema';
+import { appointments as AP, incidents as I, products as P, sellers, tickets as T, ticketStatusHistory as H } from '@/db/schema';
+import { jsonText } from '@/db/sql-json';
 import { earlierOf, epochMs, isoBefore, isoWithin, laterOf, utcDay } from '@/db/sql-dates';
 import {
   AGING_BUCKETS,
+  DAY_MS,
+  startOfUtcDay,
   daysOf,
   OPEN_STATUSES,
   OVERDUE_CANDIDATES,
@@ -35,12 +38,19 @@ export interface DashboardScope {
 const LIST_LIMIT = 50;
 
 const list = (values: readonly (string | number)[]) => sql.join(values.map((v) => sql`${v}`), sql`, `);
-const ofSeller = (scope: DashboardScope, column: typeof T.sellerId | typeof H.sellerId) =>
+const ofSeller = (scope: DashboardScope, column: typeof T.sellerId | typeof H.sellerId | typeof I.sellerId | typeof AP.sellerId) =>
   scope.sellerId === null ? sql`1 = 1` : sql`${column} = ${scope.sellerId}`;
 const RESOLVED_OR_CLOSED = ['resolved', 'closed'];
+const OPEN_INCIDENT = ['created', 'inProgress'];
+const UPCOMING_APPOINTMENT = ['confirmed', 'inProgress'];
+export const APPOINTMENT_HORIZON_MS = 48 * 3_600_000;
 
-function agingBucketCase(ageMs: SQL): SQL {
-  const whens = AGING_BUCKETS.filter((b) => b.toMs !== null).map((b) => sql` when ${ageMs} < ${b.toMs} then ${b.key}`);
+/** The aging bucket of a creation instant: buckets are ranges of whole UTC days before today. */
+function agingBucketCase(createdMs: SQL, nowMs: number): SQL {
+  const today = startOfUtcDay(nowMs);
+  const whens = AGING_BUCKETS.filter((b) => b.maxDays !== null).map(
+    (b) => sql` when ${createdMs} >= ${today - b.maxDays! * DAY_MS} then ${b.key}`,
+  );
   return sql`case${sql.join(whens, sql``)} else ${AGING_BUCKETS[AGING_BUCKETS.length - 1]!.key} end`;
 }
 
@@ -159,13 +169,53 @@ export function dashboardStatements(scope: DashboardScope) {
       group by ${T.sellerId}`,
 
     aging: sql`
-      select sellerId, ${agingBucketCase(sql`ageMs`)} as bucket, count(*) as count
+      select sellerId, ${agingBucketCase(sql`createdMs`, nowMs)} as bucket, count(*) as count
       from (
-        select ${T.sellerId} as sellerId, ${nowMs} - ${epochMs(T.creationDate)} as ageMs
+        select ${T.sellerId} as sellerId, ${epochMs(T.creationDate)} as createdMs
         from ${T}
         where ${T.status} in (${list(OPEN_STATUSES)}) and ${T.creationDate} is not null and ${ofSeller(scope, T.sellerId)}
       ) open
       group by sellerId, bucket`,
+
+    openIncidents: sql`
+      select ${I.id} as id, ${I.sellerId} as sellerId, ${I.sellerResourceId} as incidentId, ${I.status} as status,
+        ${I.productId} as productId, ${P.label} as productLabel,
+        ${jsonText(I.document, '$.creationDate')} as creationDate, ${jsonText(I.document, '$.severity')} as severity,
+        ${jsonText(I.document, '$.description')} as description
+      from ${I} left join ${P} on ${P.sellerId} = ${I.sellerId} and ${P.productId} = ${I.productId}
+      where ${I.status} in (${list(OPEN_INCIDENT)}) and ${I.productId} is not null and ${ofSeller(scope, I.sellerId)}
+      order by creationDate, ${I.id}
+      limit ${LIST_LIMIT}`,
+
+    openIncidentsBySeller: sql`
+      select ${I.sellerId} as sellerId, count(*) as count
+      from ${I}
+      where ${I.status} in (${list(OPEN_INCIDENT)}) and ${I.productId} is not null and ${ofSeller(scope, I.sellerId)}
+      group by ${I.sellerId}`,
+
+    incidentsInRange: sql`
+      select sellerId, count(*) as incidents,
+        sum(case when closedMs is not null then 1 else 0 end) as closed,
+        avg(closedMs - createdMs) as meanDurationMs,
+        max(coalesce(closedMs, ${nowMs}) - createdMs) as longestMs
+      from (
+        select ${I.sellerId} as sellerId,
+          ${epochMs(jsonText(I.document, '$.creationDate'))} as createdMs,
+          case when ${I.status} = 'closed' then ${epochMs(jsonText(I.document, '$.closedDate'))} end as closedMs
+        from ${I}
+        where ${I.productId} is not null and ${ofSeller(scope, I.sellerId)}
+      ) ours
+      where createdMs >= ${fromMs} and createdMs < ${toMs}
+      group by sellerId`,
+
+    upcomingAppointments: sql`
+      select ${AP.id} as id, ${AP.sellerId} as sellerId, ${AP.sellerResourceId} as appointmentId, ${AP.status} as status,
+        ${AP.startAt} as startAt, ${AP.endAt} as endAt, ${AP.workOrderId} as workOrderId, ${AP.siteId} as siteId
+      from ${AP}
+      where ${AP.status} in (${list(UPCOMING_APPOINTMENT)}) and ${isoWithin(AP.startAt, nowMs, nowMs + APPOINTMENT_HORIZON_MS)}
+        and ${ofSeller(scope, AP.sellerId)}
+      order by ${epochMs(AP.startAt)}, ${AP.id}
+      limit ${LIST_LIMIT}`,
   } satisfies Record<string, SQL>;
 }
 
@@ -219,6 +269,35 @@ export interface CohortRates {
   reopenRate: number | null;
 }
 
+export interface IncidentRowView {
+  id: number;
+  sellerId: number;
+  incidentId: string;
+  status: string;
+  productId: string;
+  productLabel: string | null;
+  creationDate: string | null;
+  severity: string | null;
+  description: string | null;
+}
+export interface IncidentStats {
+  sellerId: number;
+  incidents: number;
+  closed: number;
+  meanDurationMs: number | null;
+  longestMs: number | null;
+}
+export interface AppointmentRowView {
+  id: number;
+  sellerId: number;
+  appointmentId: string;
+  status: string;
+  startAt: string;
+  endAt: string | null;
+  workOrderId: string | null;
+  siteId: string | null;
+}
+
 export interface DashboardData {
   sellers: DashboardSeller[];
   now: {
@@ -228,12 +307,16 @@ export interface DashboardData {
     overdueBySeller: Array<{ sellerId: number; count: number }>;
     overdueList: OverdueRow[];
     listLimit: number;
+    openIncidents: IncidentRowView[];
+    openIncidentsBySeller: Array<{ sellerId: number; count: number }>;
+    upcomingAppointments: AppointmentRowView[];
   };
   trend: {
     perDay: Array<{ day: string; created: number; resolved: number }>;
     resolution: ResolutionStats[];
     rates: CohortRates[];
     aging: Array<{ sellerId: number; bucket: string; count: number }>;
+    incidents: IncidentStats[];
   };
 }
 
@@ -309,9 +392,35 @@ export async function fetchDashboard(scope: DashboardScope, db: Db = getDb()): P
 
   const aging = (await run<{ sellerId: number; bucket: string; count: number }>(q.aging)).map((r) => ({ ...r, count: num(r.count) }));
 
+  const openIncidents = await run<IncidentRowView>(q.openIncidents);
+  const openIncidentsBySeller = (await run<{ sellerId: number; count: number }>(q.openIncidentsBySeller)).map((r) => ({
+    ...r,
+    count: num(r.count),
+  }));
+  const incidentStats = (await run<Record<string, unknown>>(q.incidentsInRange)).map(
+    (r): IncidentStats => ({
+      sellerId: num(r.sellerId),
+      incidents: num(r.incidents),
+      closed: num(r.closed),
+      meanDurationMs: numOrNull(r.meanDurationMs),
+      longestMs: numOrNull(r.longestMs),
+    }),
+  );
+  const upcomingAppointments = await run<AppointmentRowView>(q.upcomingAppointments);
+
   return {
-    now: { openBySellerStatus, openBySeverity, waitingOnUs, overdueBySeller, overdueList, listLimit: LIST_LIMIT },
-    trend: { perDay, resolution, rates: [...perSellerRates, allRates], aging },
+    now: {
+      openBySellerStatus,
+      openBySeverity,
+      waitingOnUs,
+      overdueBySeller,
+      overdueList,
+      listLimit: LIST_LIMIT,
+      openIncidents,
+      openIncidentsBySeller,
+      upcomingAppointments,
+    },
+    trend: { perDay, resolution, rates: [...perSellerRates, allRates], aging, incidents: incidentStats },
   };
 }
 

@@ -87,26 +87,45 @@ export function share(part: number, whole: number): number | null {
   return whole > 0 ? part / whole : null;
 }
 
+/**
+ * Age of an open ticket in whole UTC calendar days since the day it was created (0 = opened today), so that each
+ * bucket is exactly a range of creation days and links to the queue's createdFrom/createdTo.
+ */
 export interface AgingBucket {
   key: string;
   label: string;
-  /** Inclusive lower bound of the ticket's age. */
-  fromMs: number;
-  /** Exclusive upper bound, null for the last bucket. */
-  toMs: number | null;
+  minDays: number;
+  /** Inclusive; null for the last bucket. */
+  maxDays: number | null;
 }
 
 export const AGING_BUCKETS: readonly AgingBucket[] = [
-  { key: 'lt1d', label: 'Under 1 day', fromMs: 0, toMs: DAY_MS },
-  { key: '1to3d', label: '1–3 days', fromMs: DAY_MS, toMs: 3 * DAY_MS },
-  { key: '3to7d', label: '3–7 days', fromMs: 3 * DAY_MS, toMs: 7 * DAY_MS },
-  { key: '7to30d', label: '7–30 days', fromMs: 7 * DAY_MS, toMs: 30 * DAY_MS },
-  { key: 'ge30d', label: '30 days or more', fromMs: 30 * DAY_MS, toMs: null },
+  { key: 'today', label: 'Opened today', minDays: 0, maxDays: 0 },
+  { key: '1to2d', label: '1–2 days', minDays: 1, maxDays: 2 },
+  { key: '3to6d', label: '3–6 days', minDays: 3, maxDays: 6 },
+  { key: '7to29d', label: '7–29 days', minDays: 7, maxDays: 29 },
+  { key: '30dPlus', label: '30 days or more', minDays: 30, maxDays: null },
 ];
 
-/** The bucket of an open ticket's age (a clock ahead of ours puts a negative age in the first bucket). */
-export function agingBucketOf(ageMs: number): AgingBucket {
-  return AGING_BUCKETS.find((b) => b.toMs !== null && ageMs < b.toMs) ?? AGING_BUCKETS[AGING_BUCKETS.length - 1]!;
+export function startOfUtcDay(ms: number): number {
+  return Math.floor(ms / DAY_MS) * DAY_MS;
+}
+
+/** Whole UTC days between the creation day and today (a creation date ahead of our clock counts as today). */
+export function ageInDays(createdMs: number, nowMs: number): number {
+  return Math.max(0, Math.round((startOfUtcDay(nowMs) - startOfUtcDay(createdMs)) / DAY_MS));
+}
+
+export function agingBucketOf(createdMs: number, nowMs: number): AgingBucket {
+  const days = ageInDays(createdMs, nowMs);
+  return AGING_BUCKETS.find((b) => b.maxDays === null || days <= b.maxDays)!;
+}
+
+/** The creation days (inclusive, YYYY-MM-DD) of a bucket, as the queue's createdFrom/createdTo. */
+export function agingBucketDays(bucket: AgingBucket, nowMs: number): { from?: string; to: string } {
+  const today = startOfUtcDay(nowMs);
+  const to = utcDayOf(today - bucket.minDays * DAY_MS);
+  return bucket.maxDays === null ? { to } : { from: utcDayOf(today - bucket.maxDays * DAY_MS), to };
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { fetchDashboard, loadDashboard } from '@/lib/data/dashboard';
 import { parseDashboardFilters, presetRange } from '@/lib/domain/dashboard-metrics';
 import { usePortalTestEnv } from '../../support/portal-env';
-import { H, NOW, seedDashboardFixture } from './fixture';
+import { H, NOW, seedDashboardFixture, seedFieldFixture } from './fixture';
 
 const D = 24 * H;
 
@@ -118,7 +118,28 @@ describe('dashboard aggregates over the ticket cache', () => {
   it('buckets open tickets by age', async () => {
     const { trend } = await fetchDashboard(scope());
     const cells = trend.aging.map((r) => `${r.sellerId === ids.acme ? 'acme' : 'globex'}:${r.bucket}=${r.count}`).sort();
-    expect(cells).toEqual(['acme:7to30d=1', 'acme:ge30d=1', 'acme:lt1d=1', 'globex:7to30d=1']);
+    expect(cells).toEqual(['acme:30dPlus=1', 'acme:7to29d=1', 'acme:today=1', 'globex:7to29d=1']);
+  });
+
+  it('lists open incidents on our products and appointments in the next 48 hours', async () => {
+    await seedFieldFixture(ids);
+    const { now } = await fetchDashboard(scope());
+    expect(now.openIncidents.map((r) => [r.incidentId, r.productLabel, r.creationDate])).toEqual([
+      ['IN-1', 'Globex 10G Frankfurt', '2026-11-26T00:00:00.000Z'],
+    ]);
+    expect(now.openIncidentsBySeller).toEqual([{ sellerId: ids.globex, count: 1 }]);
+    expect(now.upcomingAppointments.map((r) => r.appointmentId)).toEqual(['AP-5', 'AP-1']);
+  });
+
+  it('counts incidents per Seller with their duration', async () => {
+    await seedFieldFixture(ids);
+    const { trend } = await fetchDashboard(scope());
+    expect([...trend.incidents].sort((a, b) => a.sellerId - b.sellerId)).toEqual([
+      { sellerId: ids.acme, incidents: 1, closed: 1, meanDurationMs: 2 * H, longestMs: 2 * H },
+      { sellerId: ids.globex, incidents: 2, closed: 1, meanDurationMs: 6 * H, longestMs: 36 * H },
+    ]);
+    const { trend: globexOnly } = await fetchDashboard(scope(ids.globex));
+    expect(globexOnly.incidents.map((r) => r.sellerId)).toEqual([ids.globex]);
   });
 
   it('narrows every figure to one Seller', async () => {

@@ -1,5 +1,5 @@
 import { getDb } from '@/db';
-import { sellers } from '@/db/schema';
+import { appointments, incidents, products, sellers } from '@/db/schema';
 import type { TicketStatus } from '@/lib/domain/mef-labels';
 import type { TroubleTicket } from '@/lib/sonata/schemas';
 import { applyTicketDocument } from '@/lib/sync/ticket-cache';
@@ -168,4 +168,46 @@ export async function seedDashboardFixture(): Promise<{ acme: number; globex: nu
   ];
   for (const [sellerId, doc] of docs) await applyTicketDocument(sellerId, doc, '2026-11-27T11:59:00.000Z');
   return { acme, globex };
+}
+
+/**
+ * Incidents (7-day range): Globex IN-1 open since 11-26 (36 h so far), IN-2 closed after 6 h; Acme IN-3 names none of
+ * our products, IN-4 closed after 2 h. Appointments: in the next 48 h only AP-5 (12:30 today, in progress) and AP-1.
+ */
+export async function seedFieldFixture(ids: { acme: number; globex: number }): Promise<void> {
+  const db = getDb();
+  await db.insert(products).values({ sellerId: ids.globex, productId: 'P-1', label: 'Globex 10G Frankfurt' });
+  const cached = { documentHash: 'h', fetchedAt: '2026-11-27T11:59:00.000Z', updatedAt: '2026-11-27T11:59:00.000Z' };
+  const incident = (sellerId: number, id: string, status: string, productId: string | null, creationDate: string, closedDate?: string) => ({
+    sellerId,
+    sellerResourceId: id,
+    status,
+    productId,
+    lastChangeAt: closedDate ?? creationDate,
+    document: { id, status, creationDate, severity: 'significant', description: `Incident ${id}`, ...(closedDate ? { closedDate } : {}) },
+    ...cached,
+  });
+  await db.insert(incidents).values([
+    incident(ids.globex, 'IN-1', 'inProgress', 'P-1', '2026-11-26T00:00:00.000Z'),
+    incident(ids.globex, 'IN-2', 'closed', 'P-1', '2026-11-22T00:00:00.000Z', '2026-11-22T06:00:00.000Z'),
+    incident(ids.acme, 'IN-3', 'created', null, '2026-11-26T00:00:00.000Z'),
+    incident(ids.acme, 'IN-4', 'closed', 'P-1', '2026-11-24T01:00:00+01:00', '2026-11-24T02:00:00.000Z'),
+  ]);
+  const appointment = (sellerId: number, id: string, status: string, startAt: string) => ({
+    sellerId,
+    sellerResourceId: id,
+    status,
+    startAt,
+    endAt: null,
+    workOrderId: `WO-${id}`,
+    document: { id, status },
+    ...cached,
+  });
+  await db.insert(appointments).values([
+    appointment(ids.acme, 'AP-1', 'confirmed', '2026-11-28T09:00:00.000Z'),
+    appointment(ids.globex, 'AP-2', 'confirmed', '2026-11-29T13:00:00+01:00'),
+    appointment(ids.globex, 'AP-3', 'cancelled', '2026-11-28T10:00:00.000Z'),
+    appointment(ids.globex, 'AP-4', 'confirmed', '2026-11-27T11:00:00.000Z'),
+    appointment(ids.globex, 'AP-5', 'inProgress', '2026-11-27T12:30:00.000Z'),
+  ]);
 }

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
+  AGING_BUCKETS,
+  agingBucketDays,
   agingBucketOf,
   daysOf,
   dashboardQuery,
@@ -94,10 +96,18 @@ describe('statistics', () => {
     expect(formatShare(2 / 3)).toBe('66.7 %');
   });
 
-  it('aging buckets have inclusive lower bounds', () => {
-    const D = 24 * H;
-    expect([0, D - 1, D, 3 * D, 7 * D - 1, 7 * D, 30 * D, 400 * D, -5].map((ms) => agingBucketOf(ms).key)).toEqual([
-      'lt1d', 'lt1d', '1to3d', '3to7d', '3to7d', '7to30d', 'ge30d', 'ge30d', 'lt1d',
+  it('ages open tickets in whole UTC days and maps each bucket to its creation days', () => {
+    const now = t('2026-11-27T12:00:00Z');
+    const keys = ['2026-11-27T00:00:00Z', '2026-11-28T09:00:00Z', '2026-11-26T23:59:59Z', '2026-11-25T00:00:00Z',
+      '2026-11-24T23:59:59Z', '2026-11-21T00:00:00Z', '2026-11-20T23:00:00Z', '2026-10-29T00:00:00Z', '2026-10-28T23:00:00Z',
+    ].map((iso) => agingBucketOf(t(iso), now).key);
+    expect(keys).toEqual(['today', 'today', '1to2d', '1to2d', '3to6d', '3to6d', '7to29d', '7to29d', '30dPlus']);
+    expect(AGING_BUCKETS.map((b) => agingBucketDays(b, now))).toEqual([
+      { from: '2026-11-27', to: '2026-11-27' },
+      { from: '2026-11-25', to: '2026-11-26' },
+      { from: '2026-11-21', to: '2026-11-24' },
+      { from: '2026-10-29', to: '2026-11-20' },
+      { to: '2026-10-28' },
     ]);
   });
 
