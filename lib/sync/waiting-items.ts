@@ -1,0 +1,200 @@
+import { and, eq, inArray, isNull } from 'drizzle-orm';
+import {
+  tickets,
+  waitingItems,
+  workOrders,
+  type AppointmentRow,
+  type IncidentRow,
+  type Ticket,
+  type WaitingItem,
+  type WaitingKind,
+  type WorkOrderRow,
+} from '@/db/schema';
+import type { Tx } from '@/db/transaction';
+
+/**
+ * "Waiting on you": what a Seller is waiting for from the operator, derived from the cached state after each change,
+ * so that a missed notification or a reconciliation gives the same items as a live event would.
+ */
+
+export interface SellerRef {
+  id: number;
+  slug: string;
+  name: string;
+}
+
+export interface WaitingChange {
+  change: 'opened' | 'cleared';
+  item: WaitingItem;
+}
+
+export function ticketHref(ticket: Pick<Ticket, 'externalId'>): string {
+  return `/tickets/${encodeURIComponent(ticket.externalId)}`;
+}
+export function incidentHref(seller: SellerRef, id: string): string {
+  return `/incidents?seller=${encodeURIComponent(seller.slug)}&incident=${encodeURIComponent(id)}`;
+}
+export function appointmentHref(seller: SellerRef, id: string): string {
+  return `/appointments?seller=${encodeURIComponent(seller.slug)}&appointment=${encodeURIComponent(id)}`;
+}
+
+interface OpenInput {
+  sellerId: number;
+  kind: WaitingKind;
+  entityType: 'ticket' | 'incident' | 'appointment' | 'workOrder';
+  entityId: string;
+  ticketId?: number | null;
+  title: string;
+  detail?: string;
+  href: string;
+}
+
+/** Opens (or re-opens) an item; an item already open only gets its text refreshed and is not reported again. */
+export function openWaitingItemTx(tx: Tx, input: OpenInput, reopen = true): WaitingChange | null {
+  const now = new Date().toISOString();
+  const existing = tx
+    .select()
+    .from(waitingItems)
+    .where(
+      and(
+        eq(waitingItems.sellerId, input.sellerId),
+        eq(waitingItems.kind, input.kind),
+        eq(waitingItems.entityType, input.entityType),
+        eq(waitingItems.entityId, input.entityId),
+      ),
+    )
+    .get();
+  const fields = { ticketId: input.ticketId ?? null, title: input.title, detail: input.detail ?? '', href: input.href };
+  if (!existing) {
+    const item = tx
+      .insert(waitingItems)
+      .values({ sellerId: input.sellerId, kind: input.kind, entityType: input.entityType, entityId: input.entityId, ...fields, openedAt: now })
+      .returning()
+      .get();
+    return { change: 'opened', item };
+  }
+  if (existing.clearedAt === null) {
+    tx.update(waitingItems).set(fields).where(eq(waitingItems.id, existing.id)).run();
+    return null;
+  }
+  if (!reopen) return null;
+  const item = tx
+    .update(waitingItems)
+    .set({ ...fields, openedAt: now, clearedAt: null, clearedBy: null })
+    .where(eq(waitingItems.id, existing.id))
+    .returning()
+    .get();
+  return { change: 'opened', item };
+}
+
+export function clearWaitingItemsTx(
+  tx: Tx,
+  where: { sellerId: number; entityType: string; entityId: string; kinds: readonly WaitingKind[] },
+  clearedBy: string,
+): WaitingChange[] {
+  if (where.kinds.length === 0) return [];
+  const cleared = tx
+    .update(waitingItems)
+    .set({ clearedAt: new Date().toISOString(), clearedBy })
+    .where(
+      and(
+        eq(waitingItems.sellerId, where.sellerId),
+        eq(waitingItems.entityType, where.entityType),
+        eq(waitingItems.entityId, where.entityId),
+        inArray(waitingItems.kind, [...where.kinds]),
+        isNull(waitingItems.clearedAt),
+      ),
+    )
+    .returning()
+    .all();
+  return cleared.map((item) => ({ change: 'cleared' as const, item }));
+}
+
+const TICKET_KINDS: readonly WaitingKind[] = ['informationRequired', 'appointmentRequired', 'clearanceRequested'];
+
+interface NoteLike {
+  text?: string;
+  source?: string;
+  date?: string;
+}
+
+function latestSellerNote(doc: Record<string, unknown>): string {
+  const notes = (Array.isArray(doc.note) ? doc.note : []) as NoteLike[];
+  const fromSeller = notes.filter((n) => n.source === 'seller' && n.text);
+  fromSeller.sort((a, b) => Date.parse(a.date ?? '') - Date.parse(b.date ?? ''));
+  return (fromSeller.at(-1)?.text ?? '').slice(0, 500);
+}
+
+function linkedWorkOrderIds(doc: Record<string, unknown>): string[] {
+  const refs = (Array.isArray(doc.workOrder) ? doc.workOrder : []) as Array<{ id?: string }>;
+  return refs.map((r) => r.id).filter((id): id is string => typeof id === 'string');
+}
+
+/** Ticket items follow the ticket's status: pending → information or appointment needed; resolved → clearance. */
+export function syncTicketWaitingTx(tx: Tx, seller: SellerRef, ticket: Ticket, clearedBy = 'seller'): WaitingChange[] {
+  if (!ticket.sellerTicketId) return [];
+  const key = { sellerId: seller.id, entityType: 'ticket' as const, entityId: ticket.sellerTicketId };
+  const label = ticket.externalId;
+  let wanted: OpenInput | null = null;
+  if (ticket.status === 'pending') {
+    const woIds = linkedWorkOrderIds(ticket.document);
+    const needsAppointment =
+      woIds.length > 0 &&
+      tx
+        .select({ id: workOrders.id })
+        .from(workOrders)
+        .where(and(eq(workOrders.sellerId, seller.id), inArray(workOrders.sellerResourceId, woIds), eq(workOrders.appointmentRequired, true)))
+        .all().length > 0;
+    wanted = needsAppointment
+      ? { ...key, kind: 'appointmentRequired', title: `${label}: ${seller.name} needs a technician appointment`, detail: latestSellerNote(ticket.document), href: ticketHref(ticket), ticketId: ticket.id }
+      : { ...key, kind: 'informationRequired', title: `${label}: ${seller.name} needs information`, detail: latestSellerNote(ticket.document), href: ticketHref(ticket), ticketId: ticket.id };
+  } else if (ticket.status === 'resolved') {
+    wanted = { ...key, kind: 'clearanceRequested', title: `${label}: resolved by ${seller.name}, confirm or reopen`, detail: latestSellerNote(ticket.document), href: ticketHref(ticket), ticketId: ticket.id };
+  }
+  const changes = clearWaitingItemsTx(tx, { ...key, kinds: TICKET_KINDS.filter((k) => k !== wanted?.kind) }, clearedBy);
+  if (wanted) {
+    const opened = openWaitingItemTx(tx, { ...wanted, entityType: 'ticket' });
+    if (opened) changes.push(opened);
+  }
+  return changes;
+}
+
+/** A work order asking for an appointment changes what its pending tickets wait for. */
+export function syncWorkOrderWaitingTx(tx: Tx, seller: SellerRef, workOrder: WorkOrderRow): WaitingChange[] {
+  const pending = tx
+    .select()
+    .from(tickets)
+    .where(and(eq(tickets.sellerId, seller.id), eq(tickets.status, 'pending')))
+    .all()
+    .filter((t) => linkedWorkOrderIds(t.document).includes(workOrder.sellerResourceId));
+  return pending.flatMap((t) => syncTicketWaitingTx(tx, seller, t));
+}
+
+export function syncIncidentWaitingTx(tx: Tx, seller: SellerRef, row: IncidentRow, isNew: boolean): WaitingChange[] {
+  const key = { sellerId: seller.id, entityType: 'incident' as const, entityId: row.sellerResourceId };
+  if (row.status === 'closed' || !row.productId) return clearWaitingItemsTx(tx, { ...key, kinds: ['newIncident'] }, 'seller');
+  if (!isNew) return [];
+  const description = String(row.document.description ?? '').slice(0, 200);
+  const opened = openWaitingItemTx(
+    tx,
+    { ...key, kind: 'newIncident', title: `New incident from ${seller.name} on ${row.productId}`, detail: description, href: incidentHref(seller, row.sellerResourceId) },
+    false,
+  );
+  return opened ? [opened] : [];
+}
+
+export function syncAppointmentWaitingTx(tx: Tx, seller: SellerRef, row: AppointmentRow, previous: AppointmentRow | undefined): WaitingChange[] {
+  // Only a change the Seller made to an appointment we already knew is news; our own bookings are not.
+  if (!previous) return [];
+  const what = previous.status !== row.status ? `now ${row.status}` : 'details changed';
+  const opened = openWaitingItemTx(tx, {
+    sellerId: seller.id,
+    kind: 'appointmentChanged',
+    entityType: 'appointment',
+    entityId: row.sellerResourceId,
+    title: `Appointment changed by ${seller.name}: ${what}`,
+    detail: row.startAt ? `Window starts ${row.startAt}` : '',
+    href: appointmentHref(seller, row.sellerResourceId),
+  });
+  return opened ? [opened] : [];
+}
