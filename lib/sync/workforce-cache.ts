@@ -66,6 +66,8 @@ function mayReplace(existing: { fetchedAt: string; status: string }, incomingSta
 export interface WorkOrderApplyResult {
   outcome: CacheOutcome;
   row: WorkOrderRow;
+  /** The row before, when it existed. */
+  previous?: WorkOrderRow;
   /** The state before, when the row existed. */
   previousStatus?: string;
 }
@@ -92,10 +94,22 @@ export function applyWorkOrderDocumentTx(tx: Tx, sellerId: number, doc: WorkOrde
       .get();
     return { outcome: 'inserted', row };
   }
-  if (!mayReplace(existing, columns.status, requestedAt, WORK_ORDER_TERMINAL)) return { outcome: 'stale', row: existing, previousStatus: existing.status };
+  if (!mayReplace(existing, columns.status, requestedAt, WORK_ORDER_TERMINAL)) return { outcome: 'stale', row: existing, previous: existing, previousStatus: existing.status };
   if (existing.documentHash === columns.documentHash) {
-    const row = tx.update(workOrders).set({ fetchedAt: requestedAt }).where(eq(workOrders.id, existing.id)).returning().get();
-    return { outcome: 'unchanged', row, previousStatus: existing.status };
+    // Also fills derived columns a row may lack (written before they existed, or by a writer that does not set them).
+    const row = tx
+      .update(workOrders)
+      .set({
+        fetchedAt: requestedAt,
+        siteId: columns.siteId,
+        ticketId: columns.ticketId,
+        productId: columns.productId,
+        appointmentRequiredSince: columns.appointmentRequired ? (existing.appointmentRequiredSince ?? existing.fetchedAt) : null,
+      })
+      .where(eq(workOrders.id, existing.id))
+      .returning()
+      .get();
+    return { outcome: 'unchanged', row, previous: existing, previousStatus: existing.status };
   }
   const since = !columns.appointmentRequired ? null : existing.appointmentRequired ? (existing.appointmentRequiredSince ?? requestedAt) : requestedAt;
   const row = tx
@@ -104,7 +118,7 @@ export function applyWorkOrderDocumentTx(tx: Tx, sellerId: number, doc: WorkOrde
     .where(eq(workOrders.id, existing.id))
     .returning()
     .get();
-  return { outcome: 'updated', row, previousStatus: existing.status };
+  return { outcome: 'updated', row, previous: existing, previousStatus: existing.status };
 }
 
 /** Upserts a Seller's WorkOrder; `requestedAt` is when the GET (or call) that produced `doc` was sent. */
@@ -115,6 +129,8 @@ export async function applyWorkOrderDocument(sellerId: number, doc: WorkOrder, r
 export interface AppointmentApplyResult {
   outcome: CacheOutcome;
   row: AppointmentRow;
+  /** The row before, when it existed. */
+  previous?: AppointmentRow;
   previousStatus?: string;
 }
 
@@ -148,10 +164,15 @@ export function applyAppointmentDocumentTx(tx: Tx, sellerId: number, doc: Appoin
     recordHistory(tx, row, requestedAt);
     return { outcome: 'inserted', row };
   }
-  if (!mayReplace(existing, columns.status, requestedAt, APPOINTMENT_TERMINAL)) return { outcome: 'stale', row: existing, previousStatus: existing.status };
+  if (!mayReplace(existing, columns.status, requestedAt, APPOINTMENT_TERMINAL)) return { outcome: 'stale', row: existing, previous: existing, previousStatus: existing.status };
   if (existing.documentHash === columns.documentHash) {
-    const row = tx.update(appointments).set({ fetchedAt: requestedAt }).where(eq(appointments.id, existing.id)).returning().get();
-    return { outcome: 'unchanged', row, previousStatus: existing.status };
+    const row = tx
+      .update(appointments)
+      .set({ fetchedAt: requestedAt, siteId: columns.siteId, startAt: columns.startAt, endAt: columns.endAt })
+      .where(eq(appointments.id, existing.id))
+      .returning()
+      .get();
+    return { outcome: 'unchanged', row, previous: existing, previousStatus: existing.status };
   }
   const row = tx
     .update(appointments)
@@ -160,7 +181,7 @@ export function applyAppointmentDocumentTx(tx: Tx, sellerId: number, doc: Appoin
     .returning()
     .get();
   if (row.status !== existing.status || row.startAt !== existing.startAt || row.endAt !== existing.endAt) recordHistory(tx, row, requestedAt);
-  return { outcome: 'updated', row, previousStatus: existing.status };
+  return { outcome: 'updated', row, previous: existing, previousStatus: existing.status };
 }
 
 /** Upserts a Seller's Appointment; `requestedAt` is when the GET (or call) that produced `doc` was sent. */
