@@ -1,15 +1,16 @@
-import { cookies } from 'next/headers';
+import { cookies, headers } from 'next/headers';
 import { redirect } from 'next/navigation';
 import type { ReactNode } from 'react';
 import { Sidebar } from '@/components/layout/sidebar';
 import { parseSidebarCollapsed, parseTheme, SIDEBAR_COOKIE, THEME_COOKIE } from '@/components/layout/theme';
 import { TopBar } from '@/components/layout/top-bar';
+import { loginUrl, PATH_HEADER } from '@/lib/auth/callback-url';
 import { navigationFor, ROLE_LABELS } from '@/lib/auth/permissions';
 import { getCurrentUser } from '@/lib/auth/session';
 
 export default async function PortalLayout({ children }: { children: ReactNode }) {
   const user = await getCurrentUser();
-  if (!user) redirect('/login');
+  if (!user) redirect(loginUrl((await headers()).get(PATH_HEADER)));
   const jar = await cookies();
   const items = navigationFor(user.role).map(({ href, label }) => ({ href, label }));
 
@@ -17,7 +18,7 @@ export default async function PortalLayout({ children }: { children: ReactNode }
     <div className="flex h-dvh overflow-hidden">
       <a
         href="#main"
-        className="sr-only z-50 rounded-md bg-accent px-3 py-2 text-sm font-medium text-accent-fg focus:not-sr-only focus:fixed focus:top-2 focus:left-2"
+        className="sr-only rounded-md bg-accent text-sm font-medium text-accent-fg shadow-lg focus:not-sr-only focus:fixed focus:top-2 focus:left-2 focus:z-50 focus:px-3 focus:py-2"
       >
         Skip to content
       </a>

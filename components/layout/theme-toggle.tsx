@@ -9,7 +9,11 @@ export function ThemeToggle({ initialTheme }: { initialTheme: Theme }) {
   const label = `Switch to ${next} theme`;
 
   function toggle() {
-    document.documentElement.classList.toggle('dark', next === 'dark');
+    const root = document.documentElement;
+    root.classList.add('theme-switching');
+    root.classList.toggle('dark', next === 'dark');
+    // Let the new colours apply before transitions come back.
+    requestAnimationFrame(() => requestAnimationFrame(() => root.classList.remove('theme-switching')));
     document.cookie = preferenceCookie(THEME_COOKIE, next);
     setTheme(next);
   }

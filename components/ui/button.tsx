@@ -14,7 +14,7 @@ const VARIANTS: Record<ButtonVariant, string> = {
   primary: 'bg-accent text-accent-fg hover:bg-accent-hover shadow-sm',
   secondary: 'border border-border-strong bg-surface text-fg hover:bg-surface-2',
   ghost: 'text-fg-muted hover:bg-surface-2 hover:text-fg',
-  danger: 'bg-danger-fg text-white hover:opacity-90 dark:text-bg shadow-sm',
+  danger: 'bg-danger-solid text-white hover:brightness-110 shadow-sm',
 };
 
 const SIZES: Record<ButtonSize, string> = {
