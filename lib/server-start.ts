@@ -1,5 +1,6 @@
 import { getDb } from '@/db';
 import { env } from '@/lib/env';
+import { startOutboxWorker } from '@/lib/sync/outbox-worker';
 
 let started = false;
 
@@ -9,4 +10,5 @@ export async function startPortalServer(): Promise<void> {
   started = true;
   env();
   getDb();
+  startOutboxWorker();
 }

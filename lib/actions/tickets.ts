@@ -1,0 +1,502 @@
+'use server';
+
+import { randomUUID } from 'node:crypto';
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import { revalidatePath } from 'next/cache';
+import { getDb } from '@/db';
+import {
+  outbox,
+  sequences,
+  ticketAttachmentUploads,
+  tickets,
+  ticketViews,
+  type OutboxOperation,
+  type Ticket,
+  type TicketAttachmentUpload,
+} from '@/db/schema';
+import { transaction, type Tx } from '@/db/transaction';
+import { authorizedAction, type ActionState } from '@/lib/actions/authorized-action';
+import type { SessionUser } from '@/lib/auth/session';
+import { audit } from '@/lib/data/audit';
+import { contactsByIds, type Contact } from '@/lib/data/contacts';
+import { findProduct } from '@/lib/data/products';
+import { getSellerBySlug } from '@/lib/data/sellers';
+import { getOwnView } from '@/lib/data/saved-views';
+import { ticketPath } from '@/lib/data/tickets';
+import { env } from '@/lib/env';
+import { operationAvailability, type QueuedOperation } from '@/lib/domain/ticket-actions';
+import { mapSellerErrors, type TicketFormKind } from '@/lib/domain/ticket-errors';
+import { externalIdSequenceName, formatExternalId } from '@/lib/domain/ticket-external-id';
+import {
+  createTicketSchema,
+  outboxItemRefSchema,
+  patchTicketSchema,
+  reopenTicketSchema,
+  saveViewSchema,
+  ticketRefSchema,
+  viewRefSchema,
+  type AttachmentInput,
+  type RelatedIssueInput,
+} from '@/lib/domain/ticket-forms';
+import {
+  BUYER_TECHNICAL_CONTACT,
+  REPORTER_CONTACT,
+  buyerTechnicalContacts,
+  changedNoteRequiredFields,
+  isPatchApplied,
+  type PatchIntent,
+  type TicketAttachment,
+  type TicketContact,
+  type TicketRelatedIssue,
+  type TroubleTicketDoc,
+} from '@/lib/domain/ticket-patch';
+import { normaliseViewSearch } from '@/lib/domain/ticket-queue';
+import type { TicketBuyerOperation } from '@/lib/domain/ticket-state-machine';
+import type { TroubleTicketCreate } from '@/lib/sonata/schemas';
+import {
+  deliverTicket,
+  discardRejectedTx,
+  enqueueTx,
+  makeDueNow,
+  requeueCreateTx,
+  type DeliveryReport,
+  type OutboxPayload,
+} from '@/lib/sync/outbox';
+import { wakeOutboxWorker } from '@/lib/sync/outbox-worker';
+import { refreshTicketRow } from '@/lib/sync/ticket-refresh';
+import { SonataError, SonataHttpError } from '@/lib/sonata/errors';
+
+/** What a ticket action tells its form. */
+export interface TicketActionResult {
+  ticketId: number;
+  externalId: string;
+  path: string;
+  /** sent: the Seller answered; queued: it will be retried; rejected: the Seller refused (see errors). */
+  delivery: 'sent' | 'queued' | 'rejected';
+}
+
+/** How long an action waits for the Seller before answering "queued — will be sent". */
+const FAST_ANSWER_MS = 8_000;
+
+function refreshPages(path?: string) {
+  try {
+    revalidatePath('/tickets');
+    if (path) revalidatePath(path);
+  } catch {
+    // Outside a request (scripts, tests) there is no page cache to refresh.
+  }
+}
+
+const invalid = (errors: Record<string, string[]>, message = 'Some fields need your attention.', status: 400 | 409 | 422 = 400): ActionState<never> => ({
+  ok: false,
+  status,
+  message,
+  errors,
+});
+
+async function deliverFast(ticketId: number): Promise<DeliveryReport[] | 'pending'> {
+  wakeOutboxWorker();
+  const delivery = deliverTicket(ticketId, { force: true }).catch((err: unknown) => [{ outcome: 'retry', error: err } as DeliveryReport]);
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<'pending'>((resolve) => {
+    timer = setTimeout(() => resolve('pending'), FAST_ANSWER_MS);
+  });
+  try {
+    return await Promise.race([delivery, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function rowOf(ticketId: number): Promise<(Ticket & { sellerSlug: string }) | undefined> {
+  const db = getDb();
+  const ticket = await db.select().from(tickets).where(eq(tickets.id, ticketId)).get();
+  if (!ticket) return undefined;
+  const { sellers } = await import('@/db/schema');
+  const seller = await db.select({ slug: sellers.slug }).from(sellers).where(eq(sellers.id, ticket.sellerId)).get();
+  return { ...ticket, sellerSlug: seller?.slug ?? '' };
+}
+
+/** Turns what happened to the queued operation `outboxId` into the form's answer. */
+async function answer(
+  ticketId: number,
+  outboxId: number,
+  reports: DeliveryReport[] | 'pending',
+  form: TicketFormKind,
+  sentMessage: string,
+): Promise<ActionState<TicketActionResult>> {
+  const row = await rowOf(ticketId);
+  const data: TicketActionResult = {
+    ticketId,
+    externalId: row?.externalId ?? '',
+    path: row ? ticketPath(row) : '/tickets',
+    delivery: 'queued',
+  };
+  refreshPages(data.path);
+  const mine = reports === 'pending' ? undefined : reports.find((r) => r.item?.id === outboxId);
+  if (mine?.outcome === 'done') return { ok: true, message: sentMessage, data: { ...data, delivery: 'sent' } };
+  if (mine?.outcome === 'rejected') {
+    const detail = (mine.item?.lastErrorDetail ?? {}) as { fieldErrors?: Record<string, string[]>; formErrors?: string[] };
+    const errors = mapSellerErrors(detail.fieldErrors ?? {}, detail.formErrors ?? [], form);
+    return {
+      ok: false,
+      status: 422,
+      message: mine.item?.lastError ?? 'The Seller refused the request.',
+      errors,
+      data: { ...data, delivery: 'rejected' },
+    };
+  }
+  const reason = mine?.error instanceof SonataError ? ` (${mine.error.message})` : '';
+  return {
+    ok: true,
+    message: `Queued — will be sent: the Seller has not answered yet${reason}. It is retried automatically.`,
+    data,
+  };
+}
+
+async function queuedOperations(ticketId: number): Promise<QueuedOperation[]> {
+  const rows = await getDb()
+    .select({ operation: outbox.operation })
+    .from(outbox)
+    .where(and(eq(outbox.ticketId, ticketId), eq(outbox.state, 'pending')))
+    .orderBy(outbox.id)
+    .all();
+  return rows.map((r) => r.operation);
+}
+
+async function checkOperation(ticket: Ticket, operation: TicketBuyerOperation): Promise<ActionState<never> | undefined> {
+  const availability = operationAvailability(operation, ticket.status, await queuedOperations(ticket.id));
+  if (!availability.allowed) return invalid({ _form: [availability.reason] }, availability.reason, 409);
+  return undefined;
+}
+
+// --- attachments ------------------------------------------------------------------------------------------------
+
+async function stagedUploads(user: SessionUser, inputs: readonly AttachmentInput[]): Promise<Map<string, TicketAttachmentUpload>> {
+  const ids = inputs.map((a) => a.uploadId).filter((id): id is string => !!id);
+  if (ids.length === 0) return new Map();
+  const rows = await getDb()
+    .select()
+    .from(ticketAttachmentUploads)
+    .where(and(eq(ticketAttachmentUploads.userId, user.id), inArray(ticketAttachmentUploads.id, ids)))
+    .all();
+  return new Map(rows.map((r) => [r.id, r]));
+}
+
+function attachmentErrors(inputs: readonly AttachmentInput[], uploads: Map<string, TicketAttachmentUpload>): Record<string, string[]> {
+  const max = env().ATTACHMENT_MAX_BYTES;
+  const errors: Record<string, string[]> = {};
+  inputs.forEach((a, i) => {
+    if (!a.uploadId) return;
+    const upload = uploads.get(a.uploadId);
+    if (!upload) errors[`attachments.${i}.url`] = ['This file upload is no longer available; attach the file again'];
+    else if (upload.size > max) errors[`attachments.${i}.url`] = [`The file is larger than the limit of ${max} bytes`];
+  });
+  return errors;
+}
+
+function toAttachments(user: SessionUser, inputs: readonly AttachmentInput[], uploads: Map<string, TicketAttachmentUpload>, now: string): TicketAttachment[] {
+  return inputs.map((a) => {
+    const upload = a.uploadId ? uploads.get(a.uploadId) : undefined;
+    const base: TicketAttachment = {
+      attachmentId: randomUUID(),
+      author: user.name,
+      creationDate: now,
+      name: a.name,
+      source: 'buyer',
+      ...(a.description ? { description: a.description } : {}),
+    };
+    if (upload) {
+      return { ...base, content: upload.content.toString('base64'), mimeType: upload.mimeType, size: { amount: upload.size, units: 'BYTES' } };
+    }
+    return { ...base, url: a.url! };
+  });
+}
+
+function toRelatedIssues(inputs: readonly RelatedIssueInput[], now: string): TicketRelatedIssue[] {
+  return inputs.map((r) => ({
+    '@referredType': r.referredType,
+    id: r.id,
+    relationshipType: r.relationshipType,
+    description: r.description,
+    creationDate: now,
+    source: 'buyer',
+  }));
+}
+
+function toContact(c: Pick<Contact, 'name' | 'number' | 'numberExtension' | 'emailAddress' | 'organization'>, role: string): TicketContact {
+  return {
+    name: c.name,
+    number: c.number,
+    emailAddress: c.emailAddress,
+    role,
+    ...(c.numberExtension ? { numberExtension: c.numberExtension } : {}),
+    ...(c.organization ? { organization: c.organization } : {}),
+  };
+}
+
+function dropUploadsTx(tx: Tx, user: SessionUser, uploads: Map<string, TicketAttachmentUpload>): void {
+  const ids = [...uploads.keys()];
+  if (ids.length) tx.delete(ticketAttachmentUploads).where(and(eq(ticketAttachmentUploads.userId, user.id), inArray(ticketAttachmentUploads.id, ids))).run();
+}
+
+function nextExternalIdTx(tx: Tx, now: Date): string {
+  const year = now.getUTCFullYear();
+  const row = tx
+    .insert(sequences)
+    .values({ name: externalIdSequenceName(year), value: 1 })
+    .onConflictDoUpdate({ target: sequences.name, set: { value: sql`${sequences.value} + 1` } })
+    .returning()
+    .get();
+  return formatExternalId(year, row.value);
+}
+
+// --- UC1 create ---------------------------------------------------------------------------------------------------
+
+export const createTicket = authorizedAction('tickets.write', createTicketSchema, async (input, user) => {
+  const errors: Record<string, string[]> = {};
+  const seller = await getSellerBySlug(input.seller);
+  if (!seller) return invalid({ seller: ['Choose one of the configured Sellers'] });
+  if (!seller.enabled) return invalid({ seller: [`${seller.name} is disabled in Settings`] });
+  const product = await findProduct(seller.slug, input.productId);
+  if (!product) errors.productId = [`Choose one of our products at ${seller.name}`];
+  const technical = await contactsByIds(input.technicalContactIds);
+  if (technical.length !== new Set(input.technicalContactIds).size) errors.technicalContactIds = ['A chosen contact is no longer in the contact book'];
+  const uploads = await stagedUploads(user, input.attachments);
+  Object.assign(errors, attachmentErrors(input.attachments, uploads));
+
+  let draft: Ticket | undefined;
+  let draftOutboxId: number | undefined;
+  if (input.draftTicketId) {
+    draft = await getDb().select().from(tickets).where(eq(tickets.id, input.draftTicketId)).get();
+    const rejectedCreate = draft
+      ? await getDb()
+          .select()
+          .from(outbox)
+          .where(and(eq(outbox.ticketId, draft.id), eq(outbox.operation, 'create'), eq(outbox.state, 'rejected')))
+          .get()
+      : undefined;
+    if (!draft || draft.sellerTicketId || !rejectedCreate) {
+      errors._form = ['This draft was already accepted by the Seller or no longer exists'];
+    } else if (draft.sellerId !== seller.id) {
+      errors.seller = ['A draft stays with the Seller it was written for'];
+    } else {
+      draftOutboxId = rejectedCreate.id;
+    }
+  }
+  if (Object.keys(errors).length) return invalid(errors);
+
+  const now = new Date();
+  const nowIso = now.toISOString();
+  const buildBody = (externalId: string): TroubleTicketCreate => ({
+    externalId,
+    description: input.description,
+    severity: input.severity,
+    priority: input.priority,
+    observedImpact: input.observedImpact,
+    ticketType: input.ticketType,
+    ...(input.issueStartDate ? { issueStartDate: input.issueStartDate } : {}),
+    relatedEntity: [{ '@referredType': 'Product', id: input.productId, role: 'impactedProduct' }],
+    relatedContactInformation: [
+      toContact({ ...input.reporter, numberExtension: input.reporter.numberExtension ?? null, organization: input.reporter.organization ?? null }, REPORTER_CONTACT),
+      ...technical.map((c) => toContact(c, BUYER_TECHNICAL_CONTACT)),
+    ],
+    ...(input.note ? { note: [{ id: randomUUID(), author: user.name, date: nowIso, source: 'buyer' as const, text: input.note }] } : {}),
+    ...(input.attachments.length ? { attachment: toAttachments(user, input.attachments, uploads, nowIso) } : {}),
+    ...(input.relatedIssues.length ? { relatedIssue: toRelatedIssues(input.relatedIssues, nowIso) } : {}),
+  });
+
+  const { ticketId, outboxId, externalId } = await transaction((tx) => {
+    const columns = (body: TroubleTicketCreate) => ({
+      productId: input.productId,
+      description: body.description,
+      severity: body.severity,
+      priority: body.priority,
+      ticketType: body.ticketType,
+      observedImpact: body.observedImpact,
+      issueStartDate: body.issueStartDate ?? null,
+      document: body as unknown as Record<string, unknown>,
+      documentHash: '',
+      updatedAt: nowIso,
+    });
+    dropUploadsTx(tx, user, uploads);
+    if (draft && draftOutboxId) {
+      const body = buildBody(draft.externalId);
+      tx.update(tickets).set(columns(body)).where(eq(tickets.id, draft.id)).run();
+      requeueCreateTx(tx, draftOutboxId, body);
+      tx.update(tickets).set({ syncState: 'queued', syncError: null }).where(eq(tickets.id, draft.id)).run();
+      return { ticketId: draft.id, outboxId: draftOutboxId, externalId: draft.externalId };
+    }
+    const id = nextExternalIdTx(tx, now);
+    const body = buildBody(id);
+    const row = tx
+      .insert(tickets)
+      .values({ sellerId: seller.id, sellerTicketId: null, externalId: id, status: null, syncState: 'queued', createdByUserId: user.id, ...columns(body) })
+      .returning({ id: tickets.id })
+      .get();
+    const item = enqueueTx(tx, { sellerId: seller.id, ticketId: row.id, operation: 'create', payload: { create: body }, userId: user.id });
+    return { ticketId: row.id, outboxId: item.id, externalId: id };
+  });
+  await audit(user, draft ? 'ticket.resend' : 'ticket.create', 'ticket', externalId, { seller: seller.slug, productId: input.productId });
+
+  const reports = await deliverFast(ticketId);
+  return answer(ticketId, outboxId, reports, 'create', `Ticket ${externalId} created at ${seller.name}.`);
+});
+
+// --- UC4 patch ------------------------------------------------------------------------------------------------------
+
+export const patchTicket = authorizedAction('tickets.write', patchTicketSchema, async (input, user) => {
+  const ticket = await getDb().select().from(tickets).where(eq(tickets.id, input.ticketId)).get();
+  if (!ticket) return invalid({ _form: ['This ticket does not exist'] }, 'This ticket does not exist', 422);
+  const refused = await checkOperation(ticket, 'patch');
+  if (refused) return refused;
+
+  const current = ticket.document as unknown as TroubleTicketDoc;
+  const now = new Date().toISOString();
+  const uploads = await stagedUploads(user, input.attachments);
+  const errors: Record<string, string[]> = attachmentErrors(input.attachments, uploads);
+  const intent: PatchIntent = {};
+  if (input.severity && input.severity !== current.severity) intent.severity = input.severity;
+  if (input.priority && input.priority !== current.priority) intent.priority = input.priority;
+  if (input.issueStartDate && (!current.issueStartDate || Date.parse(current.issueStartDate) !== Date.parse(input.issueStartDate))) {
+    intent.issueStartDate = input.issueStartDate;
+  }
+  if (input.relatedIssues) intent.relatedIssues = toRelatedIssues(input.relatedIssues, now);
+  if (input.technicalContactIds) {
+    const chosen = await contactsByIds(input.technicalContactIds);
+    if (chosen.length !== new Set(input.technicalContactIds).size) errors.technicalContactIds = ['A chosen contact is no longer in the contact book'];
+    intent.buyerTechnicalContacts = chosen.map((c) => toContact(c, BUYER_TECHNICAL_CONTACT));
+  }
+  // Lists that would not change are left out, so they neither need a note nor travel.
+  if (intent.relatedIssues && !changedNoteRequiredFields(current, { relatedIssues: intent.relatedIssues }).length) delete intent.relatedIssues;
+  if (intent.buyerTechnicalContacts && isPatchApplied({ ...current, note: current.note ?? [] }, { buyerTechnicalContacts: intent.buyerTechnicalContacts })) {
+    delete intent.buyerTechnicalContacts;
+  }
+  const needNote = changedNoteRequiredFields(current, intent);
+  if (needNote.length && !input.note) {
+    errors.note = [`Add a note explaining the change of ${needNote.join(', ')} (MEF 113 R42)`];
+  }
+  if (input.note) intent.notes = [{ id: randomUUID(), author: user.name, date: now, source: 'buyer', text: input.note }];
+  if (input.attachments.length) intent.attachments = toAttachments(user, input.attachments, uploads, now);
+  if (Object.keys(errors).length) return invalid(errors);
+  if (Object.keys(intent).length === 0) {
+    return invalid({ _form: ['Nothing to send: add a note or an attachment, or change an attribute (MEF 113 R41)'] });
+  }
+
+  const outboxId = await transaction((tx) => {
+    dropUploadsTx(tx, user, uploads);
+    return enqueueTx(tx, { sellerId: ticket.sellerId, ticketId: ticket.id, operation: 'patch', payload: { patch: intent }, userId: user.id }).id;
+  });
+  await audit(user, 'ticket.patch', 'ticket', ticket.externalId, {
+    fields: Object.keys(intent),
+    ...(buyerTechnicalContacts(current).length ? {} : {}),
+  });
+  const reports = await deliverFast(ticket.id);
+  return answer(ticket.id, outboxId, reports, 'patch', `Ticket ${ticket.externalId} updated.`);
+});
+
+// --- UC5 cancel, UC6 close / reopen -----------------------------------------------------------------------------------
+
+async function simpleOperation(
+  user: SessionUser,
+  ticketId: number,
+  operation: Extract<OutboxOperation, 'cancel' | 'close' | 'reopen'>,
+  payload: OutboxPayload,
+  sentMessage: (externalId: string) => string,
+  alsoNote?: string,
+): Promise<ActionState<TicketActionResult>> {
+  const ticket = await getDb().select().from(tickets).where(eq(tickets.id, ticketId)).get();
+  if (!ticket) return invalid({ _form: ['This ticket does not exist'] }, 'This ticket does not exist', 422);
+  const refused = await checkOperation(ticket, operation);
+  if (refused) return refused;
+  const outboxId = await transaction((tx) => {
+    const item = enqueueTx(tx, { sellerId: ticket.sellerId, ticketId: ticket.id, operation, payload, userId: user.id });
+    if (alsoNote) {
+      const note = { id: randomUUID(), author: user.name, date: new Date().toISOString(), source: 'buyer' as const, text: alsoNote };
+      enqueueTx(tx, { sellerId: ticket.sellerId, ticketId: ticket.id, operation: 'patch', payload: { patch: { notes: [note] } }, userId: user.id });
+    }
+    return item.id;
+  });
+  await audit(user, `ticket.${operation}`, 'ticket', ticket.externalId, 'reopen' in payload ? { reason: (payload as { reopen: { reason: string } }).reopen.reason } : undefined);
+  const reports = await deliverFast(ticket.id);
+  return answer(ticket.id, outboxId, reports, 'patch', sentMessage(ticket.externalId));
+}
+
+export const cancelTicket = authorizedAction('tickets.write', ticketRefSchema, async (input, user) =>
+  simpleOperation(user, input.ticketId, 'cancel', {}, (id) => `Cancellation of ${id} requested; the Seller is assessing it.`),
+);
+
+export const closeTicket = authorizedAction('tickets.write', ticketRefSchema, async (input, user) =>
+  simpleOperation(user, input.ticketId, 'close', {}, (id) => `Resolution of ${id} accepted; the ticket is closed.`),
+);
+
+export const reopenTicket = authorizedAction('tickets.write', reopenTicketSchema, async (input, user) =>
+  simpleOperation(
+    user,
+    input.ticketId,
+    'reopen',
+    { reopen: { reason: input.reason } },
+    (id) => `Resolution of ${id} rejected; the ticket is reopened.`,
+    input.alsoAsNote ? `Resolution rejected: ${input.reason}` : undefined,
+  ),
+);
+
+// --- delivery controls ----------------------------------------------------------------------------------------------
+
+export const refreshTicketFromSeller = authorizedAction('tickets.view', ticketRefSchema, async (input) => {
+  const ticket = await getDb().select().from(tickets).where(eq(tickets.id, input.ticketId)).get();
+  if (!ticket) return invalid({ _form: ['This ticket does not exist'] }, 'This ticket does not exist', 422);
+  if (!ticket.sellerTicketId) return { ok: false, status: 409, message: 'The Seller has not acknowledged this ticket yet: nothing to refresh.' };
+  try {
+    const result = await refreshTicketRow(ticket);
+    refreshPages();
+    return { ok: true, message: result?.outcome === 'stale' ? 'Already up to date.' : 'Refreshed from the Seller.', data: { outcome: result?.outcome } };
+  } catch (err) {
+    const status = err instanceof SonataHttpError && err.status < 500 ? 422 : 502;
+    return { ok: false, status, message: `The Seller could not be read: ${err instanceof Error ? err.message : String(err)}` };
+  }
+});
+
+export const sendTicketNow = authorizedAction('tickets.write', ticketRefSchema, async (input, user) => {
+  const ticket = await getDb().select().from(tickets).where(eq(tickets.id, input.ticketId)).get();
+  if (!ticket) return invalid({ _form: ['This ticket does not exist'] }, 'This ticket does not exist', 422);
+  await makeDueNow(ticket.id);
+  await audit(user, 'ticket.send-now', 'ticket', ticket.externalId);
+  const reports = await deliverFast(ticket.id);
+  refreshPages();
+  const last = reports === 'pending' ? undefined : reports[reports.length - 1];
+  if (!last || last.outcome === 'retry' || last.outcome === 'blocked') return { ok: true, message: 'Still queued — will be sent when the Seller answers.' };
+  if (last.outcome === 'rejected') return { ok: false, status: 422, message: last.item?.lastError ?? 'The Seller refused the request.' };
+  return { ok: true, message: 'Sent to the Seller.' };
+});
+
+export const discardRejectedOperation = authorizedAction('tickets.write', outboxItemRefSchema, async (input, user) => {
+  const item = await transaction((tx) => discardRejectedTx(tx, input.outboxId));
+  if (!item) return { ok: false, status: 404, message: 'There is no refused operation to discard.' };
+  await audit(user, 'ticket.discard-operation', 'outbox', item.id, { operation: item.operation, ticketId: item.ticketId, lastError: item.lastError });
+  refreshPages();
+  return { ok: true, message: 'The refused operation was discarded.' };
+});
+
+// --- saved views ----------------------------------------------------------------------------------------------------
+
+export const saveTicketView = authorizedAction('tickets.view', saveViewSchema, async (input, user) => {
+  const search = normaliseViewSearch(input.search);
+  const db = getDb();
+  const existing = await db.select().from(ticketViews).where(and(eq(ticketViews.userId, user.id), eq(ticketViews.name, input.name))).get();
+  if (existing) {
+    await db.update(ticketViews).set({ search, updatedAt: new Date().toISOString() }).where(eq(ticketViews.id, existing.id)).run();
+  } else {
+    await db.insert(ticketViews).values({ userId: user.id, name: input.name, search }).run();
+  }
+  refreshPages();
+  return { ok: true, message: `View "${input.name}" saved.`, data: { search } };
+});
+
+export const deleteTicketView = authorizedAction('tickets.view', viewRefSchema, async (input, user) => {
+  const view = await getOwnView(user.id, input.viewId);
+  if (!view) return { ok: false, status: 404, message: 'No such view.' };
+  await getDb().delete(ticketViews).where(eq(ticketViews.id, view.id)).run();
+  refreshPages();
+  return { ok: true, message: `View "${view.name}" deleted.` };
+});

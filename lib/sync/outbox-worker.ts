@@ -1,0 +1,96 @@
+/**
+ * Background delivery of the outbox: polls for due operations (short interval), wakes at once when an action
+ * queues one, and sends each ticket's operations in order. Survives restarts because the queue is in the database.
+ */
+import { deliverTicket, dueTicketIds } from './outbox';
+
+export interface OutboxWorker {
+  /** Check for due work now instead of at the next poll. */
+  wake(): void;
+  /** Stops polling and waits for deliveries already under way. */
+  stop(): Promise<void>;
+  readonly running: boolean;
+}
+
+export interface OutboxWorkerOptions {
+  intervalMs?: number;
+  /** Tickets delivered in parallel (each ticket's operations stay in order). */
+  concurrency?: number;
+  onError?: (err: unknown) => void;
+}
+
+let current: OutboxWorker | undefined;
+
+/** Wakes the running worker, if any (actions call this after queueing). */
+export function wakeOutboxWorker(): void {
+  current?.wake();
+}
+
+export function startOutboxWorker(options: OutboxWorkerOptions = {}): OutboxWorker {
+  if (current?.running) return current;
+  const intervalMs = options.intervalMs ?? 500;
+  const concurrency = options.concurrency ?? 4;
+  const onError = options.onError ?? ((err) => console.error('[outbox] delivery pass failed:', err));
+  let running = true;
+  let timer: NodeJS.Timeout | undefined;
+  let pass: Promise<void> | undefined;
+  let again = false;
+  const active = new Set<number>();
+
+  async function runPass(): Promise<void> {
+    const ids = (await dueTicketIds(100)).filter((id) => !active.has(id));
+    let next = 0;
+    const lane = async () => {
+      while (running && next < ids.length) {
+        const id = ids[next++]!;
+        active.add(id);
+        try {
+          await deliverTicket(id);
+        } catch (err) {
+          onError(err);
+        } finally {
+          active.delete(id);
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(concurrency, ids.length) }, lane));
+  }
+
+  function tick(): void {
+    if (!running) return;
+    if (pass) {
+      again = true;
+      return;
+    }
+    clearTimeout(timer);
+    pass = runPass()
+      .catch(onError)
+      .finally(() => {
+        pass = undefined;
+        if (!running) return;
+        if (again) {
+          again = false;
+          setImmediate(tick);
+        } else {
+          timer = setTimeout(tick, intervalMs);
+          timer.unref?.();
+        }
+      });
+  }
+
+  const worker: OutboxWorker = {
+    wake: () => tick(),
+    stop: async () => {
+      running = false;
+      clearTimeout(timer);
+      await pass;
+      if (current === worker) current = undefined;
+    },
+    get running() {
+      return running;
+    },
+  };
+  current = worker;
+  setImmediate(tick);
+  return worker;
+}

@@ -1,0 +1,394 @@
+/**
+ * "Never lose a ticket": every Buyer request to a Seller is first written to the outbox, in the same transaction as
+ * the local change, then delivered here — right away by the action that queued it and again by the worker until the
+ * Seller has answered. Per ticket, operations leave strictly in order. A create whose answer was lost is looked up at
+ * the Seller by our externalId before anything is re-sent, so the Seller never gets a duplicate; patches are rebuilt
+ * against the Seller's latest document and skipped when it already shows them.
+ */
+import { and, asc, eq, inArray, lte, sql } from 'drizzle-orm';
+import { getDb } from '@/db';
+import { outbox, sellers, tickets, type OutboxItem, type OutboxOperation, type Ticket } from '@/db/schema';
+import { transaction, type Tx } from '@/db/transaction';
+import { buildPatchBody, isPatchApplied, type PatchIntent } from '@/lib/domain/ticket-patch';
+import { ticketOperationPermission, type TicketStatus } from '@/lib/domain/ticket-state-machine';
+import { sellerConnection } from '@/lib/data/sellers';
+import { troubleTicketClient } from '@/lib/sonata/trouble-ticket-client';
+import { SonataError, SonataHttpError } from '@/lib/sonata/errors';
+import type { TroubleTicket, TroubleTicketCreate } from '@/lib/sonata/schemas';
+import { applyTicketDocument } from './ticket-cache';
+
+export type OutboxPayload =
+  | { create: TroubleTicketCreate }
+  | { patch: PatchIntent }
+  | { reopen: { reason: string } }
+  | Record<string, never>;
+
+export interface RetryPolicy {
+  baseMs: number;
+  maxMs: number;
+}
+
+function envMs(name: string, fallback: number): number {
+  const n = Number(process.env[name]);
+  return Number.isFinite(n) && n > 0 ? n : fallback;
+}
+
+/** OUTBOX_RETRY_BASE_MS / OUTBOX_RETRY_MAX_MS tune the backoff (defaults 1 s doubling up to 5 min). */
+export function retryPolicy(): RetryPolicy {
+  return { baseMs: envMs('OUTBOX_RETRY_BASE_MS', 1_000), maxMs: envMs('OUTBOX_RETRY_MAX_MS', 300_000) };
+}
+
+/** Capped exponential backoff with jitter (half fixed, half random), never shorter than the Seller's Retry-After. */
+export function backoffMs(attempts: number, policy: RetryPolicy = retryPolicy(), retryAfterMs?: number, random = Math.random): number {
+  const exp = Math.min(policy.maxMs, policy.baseMs * 2 ** Math.max(0, attempts - 1));
+  const jittered = Math.round(exp / 2 + random() * (exp / 2));
+  return Math.max(jittered, Math.min(retryAfterMs ?? 0, policy.maxMs));
+}
+
+// --- writing ----------------------------------------------------------------------------------------------------
+
+export interface EnqueueInput {
+  sellerId: number;
+  ticketId: number;
+  operation: OutboxOperation;
+  payload: OutboxPayload;
+  userId?: number | null;
+}
+
+/** Queues one operation inside the caller's transaction and marks the ticket as queued. */
+export function enqueueTx(tx: Tx, input: EnqueueInput): OutboxItem {
+  const now = new Date().toISOString();
+  const item = tx
+    .insert(outbox)
+    .values({
+      sellerId: input.sellerId,
+      ticketId: input.ticketId,
+      operation: input.operation,
+      payload: input.payload as Record<string, unknown>,
+      state: 'pending',
+      nextAttemptAt: now,
+      createdByUserId: input.userId ?? null,
+    })
+    .returning()
+    .get();
+  tx.update(tickets).set({ syncState: 'queued', syncError: null }).where(eq(tickets.id, input.ticketId)).run();
+  return item;
+}
+
+/** Sets the ticket's sync marker from its outbox: queued while anything waits, rejected if the Seller refused something. */
+export function recomputeSyncStateTx(tx: Tx, ticketId: number): void {
+  const items = tx
+    .select({ state: outbox.state, lastError: outbox.lastError })
+    .from(outbox)
+    .where(and(eq(outbox.ticketId, ticketId), inArray(outbox.state, ['pending', 'rejected'])))
+    .orderBy(asc(outbox.id))
+    .all();
+  const pending = items.find((i) => i.state === 'pending');
+  const rejected = items.find((i) => i.state === 'rejected');
+  const syncState = pending ? 'queued' : rejected ? 'rejected' : 'synced';
+  const syncError = pending?.lastError ?? rejected?.lastError ?? null;
+  tx.update(tickets).set({ syncState, syncError }).where(eq(tickets.id, ticketId)).run();
+}
+
+/** Pending and rejected operations of a ticket, oldest first (what the detail page lists). */
+export async function openOutboxItems(ticketId: number): Promise<OutboxItem[]> {
+  return getDb()
+    .select()
+    .from(outbox)
+    .where(and(eq(outbox.ticketId, ticketId), inArray(outbox.state, ['pending', 'rejected'])))
+    .orderBy(asc(outbox.id))
+    .all();
+}
+
+// --- delivering ---------------------------------------------------------------------------------------------------
+
+export type DeliveryOutcome = 'done' | 'retry' | 'rejected' | 'blocked' | 'idle';
+
+export interface DeliveryReport {
+  outcome: DeliveryOutcome;
+  item?: OutboxItem;
+  error?: unknown;
+}
+
+const chains = new Map<number, Promise<unknown>>();
+
+/** Runs `work` after every earlier delivery of the same ticket in this process (operations stay in order). */
+function underTicketLock<T>(ticketId: number, work: () => Promise<T>): Promise<T> {
+  const previous = chains.get(ticketId) ?? Promise.resolve();
+  const next = previous.catch(() => undefined).then(work);
+  chains.set(ticketId, next);
+  void next.finally(() => {
+    if (chains.get(ticketId) === next) chains.delete(ticketId);
+  }).catch(() => undefined);
+  return next;
+}
+
+export function deliveriesInFlight(): number {
+  return chains.size;
+}
+
+function headItem(ticketId: number): OutboxItem | undefined {
+  return getDb()
+    .select()
+    .from(outbox)
+    .where(and(eq(outbox.ticketId, ticketId), eq(outbox.state, 'pending')))
+    .orderBy(asc(outbox.id))
+    .limit(1)
+    .get();
+}
+
+/**
+ * Sends the ticket's pending operations in order until one has to wait (not due yet, Seller unreachable) or the
+ * queue is empty. `force` ignores the backoff of the first item (an operator's "send now", an action's first try).
+ */
+export function deliverTicket(ticketId: number, opts: { force?: boolean; now?: () => Date } = {}): Promise<DeliveryReport[]> {
+  return underTicketLock(ticketId, async () => {
+    const reports: DeliveryReport[] = [];
+    let force = opts.force ?? false;
+    for (let guard = 0; guard < 50; guard++) {
+      const item = headItem(ticketId);
+      if (!item) break;
+      const now = (opts.now ?? (() => new Date()))();
+      if (!force && item.nextAttemptAt > now.toISOString()) break;
+      force = false;
+      const report = await deliverItem(item);
+      reports.push(report);
+      if (report.outcome !== 'done' && report.outcome !== 'rejected') break;
+      if (report.outcome === 'rejected' && item.operation === 'create') break;
+    }
+    return reports;
+  });
+}
+
+/** Tickets with an operation due now, oldest first. */
+export async function dueTicketIds(limit = 50, now: Date = new Date()): Promise<number[]> {
+  const rows = await getDb()
+    .select({ ticketId: outbox.ticketId, first: sql<number>`min(${outbox.id})` })
+    .from(outbox)
+    .where(and(eq(outbox.state, 'pending'), lte(outbox.nextAttemptAt, now.toISOString())))
+    .groupBy(outbox.ticketId)
+    .orderBy(sql`min(${outbox.id})`)
+    .limit(limit)
+    .all();
+  return rows.map((r) => r.ticketId);
+}
+
+class NotYetError extends Error {}
+
+function loadContext(item: OutboxItem): { ticket: Ticket; client: ReturnType<typeof troubleTicketClient> } {
+  const db = getDb();
+  const ticket = db.select().from(tickets).where(eq(tickets.id, item.ticketId)).get();
+  const seller = db.select().from(sellers).where(eq(sellers.id, item.sellerId)).get();
+  if (!ticket) throw new Error(`ticket ${item.ticketId} is gone`);
+  if (!seller) throw new NotYetError('The Seller is no longer configured');
+  if (!seller.enabled) throw new NotYetError(`${seller.name} is disabled in Settings; the request waits until it is enabled again`);
+  return { ticket, client: troubleTicketClient(sellerConnection(seller)) };
+}
+
+function markAttemptTx(tx: Tx, item: OutboxItem): void {
+  tx.update(outbox)
+    .set({ attempts: item.attempts + 1, updatedAt: new Date().toISOString() })
+    .where(eq(outbox.id, item.id))
+    .run();
+  tx.update(tickets).set({ syncState: 'sending' }).where(eq(tickets.id, item.ticketId)).run();
+}
+
+function finishTx(tx: Tx, item: OutboxItem): void {
+  tx.update(outbox)
+    .set({ state: 'done', lastError: null, lastErrorDetail: null, updatedAt: new Date().toISOString() })
+    .where(eq(outbox.id, item.id))
+    .run();
+  recomputeSyncStateTx(tx, item.ticketId);
+}
+
+async function applyDoc(sellerId: number, doc: TroubleTicket, requestedAt: string): Promise<void> {
+  await applyTicketDocument(sellerId, doc, requestedAt);
+}
+
+/** GET after a 204 operation; a failure here does not undo the operation, the next refresh catches up. */
+async function refetch(client: ReturnType<typeof troubleTicketClient>, sellerId: number, id: string): Promise<TroubleTicket | undefined> {
+  const requestedAt = new Date().toISOString();
+  try {
+    const doc = await client.retrieveTroubleTicket(id);
+    await applyDoc(sellerId, doc, requestedAt);
+    return doc;
+  } catch {
+    return undefined;
+  }
+}
+
+function errorDetail(err: unknown): Record<string, unknown> {
+  if (err instanceof SonataHttpError) {
+    return { status: err.status, code: err.code ?? null, fieldErrors: err.fieldErrors, formErrors: err.formErrors };
+  }
+  return { kind: err instanceof SonataError ? err.kind : 'unknown' };
+}
+
+function errorMessage(err: unknown): string {
+  if (err instanceof SonataHttpError) {
+    const reasons = [...new Set(err.items.map((i) => i.reason ?? i.message).filter(Boolean))];
+    return `The Seller refused (HTTP ${err.status}${err.code ? ` ${err.code}` : ''}): ${reasons.join('; ') || err.message}`;
+  }
+  return err instanceof Error ? err.message : String(err);
+}
+
+/** 4xx: the Seller has decided; resending the same request will not help. Everything else may pass on a retry. */
+function isFinalRefusal(err: unknown): err is SonataHttpError {
+  return err instanceof SonataHttpError && !err.retryable;
+}
+
+async function rejectItem(item: OutboxItem, message: string, detail: Record<string, unknown>): Promise<DeliveryReport> {
+  await transaction((tx) => {
+    tx.update(outbox)
+      .set({ state: 'rejected', lastError: message.slice(0, 2000), lastErrorDetail: detail, updatedAt: new Date().toISOString() })
+      .where(eq(outbox.id, item.id))
+      .run();
+    recomputeSyncStateTx(tx, item.ticketId);
+  });
+  return { outcome: 'rejected', item: { ...item, state: 'rejected', lastError: message, lastErrorDetail: detail } };
+}
+
+async function deliverItem(item: OutboxItem): Promise<DeliveryReport> {
+  let ctx: ReturnType<typeof loadContext>;
+  try {
+    ctx = loadContext(item);
+  } catch (err) {
+    return scheduleRetry(item, err, false);
+  }
+  if (item.operation !== 'create' && !ctx.ticket.sellerTicketId) return { outcome: 'blocked', item };
+  await transaction((tx) => markAttemptTx(tx, item));
+  const retried = item.attempts > 0;
+  try {
+    await send(item, ctx.ticket, ctx.client, retried);
+    await transaction((tx) => finishTx(tx, item));
+    return { outcome: 'done', item: { ...item, state: 'done' } };
+  } catch (err) {
+    if (err instanceof LocalRefusal) return rejectItem(item, err.message, { status: 422, code: 'state', formErrors: [err.message], fieldErrors: {} });
+    if (isFinalRefusal(err)) return rejectItem(item, errorMessage(err), errorDetail(err));
+    return scheduleRetry(item, err, true);
+  }
+}
+
+async function scheduleRetry(item: OutboxItem, err: unknown, attempted: boolean): Promise<DeliveryReport> {
+  const attempts = item.attempts + (attempted ? 1 : 0);
+  const wait = backoffMs(Math.max(1, attempts), retryPolicy(), err instanceof SonataHttpError ? err.retryAfterMs : undefined);
+  const message = errorMessage(err);
+  await transaction((tx) => {
+    tx.update(outbox)
+      .set({
+        nextAttemptAt: new Date(Date.now() + wait).toISOString(),
+        lastError: message.slice(0, 2000),
+        lastErrorDetail: errorDetail(err),
+        updatedAt: new Date().toISOString(),
+      })
+      .where(eq(outbox.id, item.id))
+      .run();
+    recomputeSyncStateTx(tx, item.ticketId);
+  });
+  return { outcome: 'retry', item, error: err };
+}
+
+/** The operation is not allowed in the ticket's current state at the Seller: decided locally, nothing sent. */
+class LocalRefusal extends Error {}
+
+function checkAllowed(operation: 'patch' | 'cancel' | 'close' | 'reopen', doc: TroubleTicket): void {
+  const permission = ticketOperationPermission(operation, doc.status as TicketStatus);
+  if (!permission.allowed) throw new LocalRefusal(permission.reason);
+}
+
+async function send(item: OutboxItem, ticket: Ticket, client: ReturnType<typeof troubleTicketClient>, retried: boolean): Promise<void> {
+  const payload = (item.payload ?? {}) as Record<string, unknown>;
+  const sellerId = item.sellerId;
+
+  if (item.operation === 'create') {
+    const body = payload.create as TroubleTicketCreate;
+    if (retried && body.externalId) {
+      // The earlier attempt may have reached the Seller with its answer lost: look before sending again.
+      const found = await client.listTroubleTicket({ externalId: body.externalId, limit: 5 });
+      const match = found.items.find((t) => t.externalId === body.externalId) ?? found.items[0];
+      if (match) {
+        const requestedAt = new Date().toISOString();
+        const doc = await client.retrieveTroubleTicket(match.id);
+        await applyDoc(sellerId, doc, requestedAt);
+        return;
+      }
+    }
+    const requestedAt = new Date().toISOString();
+    const doc = await client.createTroubleTicket(body);
+    await applyDoc(sellerId, doc, requestedAt);
+    return;
+  }
+
+  const id = ticket.sellerTicketId!;
+  if (item.operation === 'patch') {
+    const intent = payload.patch as PatchIntent;
+    const requestedAt = new Date().toISOString();
+    const current = await client.retrieveTroubleTicket(id);
+    await applyDoc(sellerId, current, requestedAt);
+    if (isPatchApplied(current, intent)) return;
+    checkAllowed('patch', current);
+    const body = buildPatchBody(current, intent);
+    const sentAt = new Date().toISOString();
+    const doc = await client.patchTroubleTicket(id, body);
+    await applyDoc(sellerId, doc, sentAt);
+    return;
+  }
+
+  const operation = item.operation;
+  if (retried) {
+    const current = await refetch(client, sellerId, id);
+    if (!current) throw new Error('Could not read the ticket at the Seller before resending');
+    if (alreadyDone(operation, current)) return;
+  }
+  if (operation === 'cancel') await client.cancelTroubleTicket(id);
+  else if (operation === 'close') await client.closeTroubleTicket(id);
+  else await client.reopenTroubleTicket(id, { reason: String((payload.reopen as { reason?: string } | undefined)?.reason ?? '') });
+  await refetch(client, sellerId, id);
+}
+
+function alreadyDone(operation: 'cancel' | 'close' | 'reopen', doc: TroubleTicket): boolean {
+  if (operation === 'cancel') return doc.status === 'assessingCancellation' || doc.status === 'cancelled';
+  if (operation === 'close') return doc.status === 'closed';
+  return doc.status !== 'resolved' && (doc.statusChange ?? []).some((c) => c.status === 'reopened');
+}
+
+// --- operator controls ----------------------------------------------------------------------------------------
+
+/** "Send now": the ticket's first pending operation becomes due at once. */
+export async function makeDueNow(ticketId: number): Promise<void> {
+  await transaction((tx) => {
+    const head = tx
+      .select()
+      .from(outbox)
+      .where(and(eq(outbox.ticketId, ticketId), eq(outbox.state, 'pending')))
+      .orderBy(asc(outbox.id))
+      .limit(1)
+      .get();
+    if (head) tx.update(outbox).set({ nextAttemptAt: new Date().toISOString() }).where(eq(outbox.id, head.id)).run();
+  });
+}
+
+/** Drops a refused operation the operator no longer wants; the audit log keeps the trace. */
+export function discardRejectedTx(tx: Tx, outboxId: number): OutboxItem | undefined {
+  const item = tx.select().from(outbox).where(and(eq(outbox.id, outboxId), eq(outbox.state, 'rejected'))).get();
+  if (!item) return undefined;
+  tx.delete(outbox).where(eq(outbox.id, outboxId)).run();
+  recomputeSyncStateTx(tx, item.ticketId);
+  return item;
+}
+
+/** A rejected create gets a corrected body and goes back in the queue, ahead of anything queued after it. */
+export function requeueCreateTx(tx: Tx, outboxId: number, body: TroubleTicketCreate): void {
+  tx.update(outbox)
+    .set({
+      payload: { create: body } as Record<string, unknown>,
+      state: 'pending',
+      attempts: 0,
+      nextAttemptAt: new Date().toISOString(),
+      lastError: null,
+      lastErrorDetail: null,
+      updatedAt: new Date().toISOString(),
+    })
+    .where(eq(outbox.id, outboxId))
+    .run();
+}
