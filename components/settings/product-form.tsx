@@ -35,8 +35,8 @@ export function ProductForm({ sellers, product, defaultSeller }: ProductFormProp
   const { state, pending, onSubmit, errorOf } = useSettingsForm(editing ? updateProduct : createProduct);
 
   useEffect(() => {
-    if (state.ok && !editing) router.push(`/settings/products${defaultSeller ? `?seller=${defaultSeller}` : ''}`);
-  }, [state, editing, router, defaultSeller]);
+    if (state.ok && !editing && state.data) router.push(`/settings/products?seller=${state.data.seller}`);
+  }, [state, editing, router]);
 
   return (
     <form onSubmit={onSubmit} noValidate className="flex max-w-3xl flex-col gap-4">

@@ -23,7 +23,7 @@ const importInput = z.object({
   csv: z.string({ error: 'Choose a CSV file' }).min(1, 'Choose a CSV file').max(1_000_000, 'The file is larger than 1 MB'),
 });
 
-const duplicateProductId = (productId: string, sellerName: string): ActionState<{ id: number }> => ({
+const duplicateProductId = (productId: string, sellerName: string): ActionState<never> => ({
   ok: false,
   status: 409,
   message: 'Some fields need your attention.',
@@ -48,7 +48,7 @@ export const createProduct = authorizedAction('products.manage', createInput, as
   const [row] = await getDb().insert(products).values({ ...fields, sellerId: seller.id }).returning({ id: products.id });
   await audit(user, 'product.create', 'product', row!.id, { seller: seller.slug, ...fields });
   refreshProductPages();
-  return { ok: true, message: `Product ${fields.label} added to ${seller.name}.`, data: { id: row!.id } };
+  return { ok: true, message: `Product ${fields.label} added to ${seller.name}.`, data: { id: row!.id, seller: seller.slug } };
 });
 
 export const updateProduct = authorizedAction('products.manage', updateInput, async (input, user) => {
@@ -73,7 +73,7 @@ export const updateProduct = authorizedAction('products.manage', updateInput, as
   );
   await audit(user, 'product.update', 'product', id, { seller: current.sellerSlug, changed });
   refreshProductPages();
-  return { ok: true, message: `Product ${fields.label} saved.`, data: { id } };
+  return { ok: true, message: `Product ${fields.label} saved.`, data: { id, seller: current.sellerSlug } };
 });
 
 export const deleteProduct = authorizedAction('products.manage', deleteInput, async ({ id }, user) => {
