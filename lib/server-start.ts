@@ -1,6 +1,7 @@
 import { getDb } from '@/db';
 import { env } from '@/lib/env';
 import { startOutboxWorker } from '@/lib/sync/outbox-worker';
+import { applyConfiguredSellersFile } from '@/lib/sync/sellers-file';
 
 let started = false;
 
@@ -10,5 +11,6 @@ export async function startPortalServer(): Promise<void> {
   started = true;
   env();
   getDb();
+  await applyConfiguredSellersFile();
   startOutboxWorker();
 }
