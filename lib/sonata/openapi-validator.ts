@@ -220,6 +220,8 @@ function applicableSchemas(doc: OpenApiDocument, schema: unknown, value: unknown
     if (typeof target === 'string') {
       return applicableSchemas(doc, { $ref: target }, value, new Set([...basesInUse, name]));
     }
+    // Without a known subtype the allowed members are unknown; ajv already reports the bad or missing tag.
+    return [];
   }
   const out: SchemaObject[] = [resolved];
   if (Array.isArray(resolved.allOf)) {
