@@ -1,6 +1,7 @@
 import { getDb } from '@/db';
 import { env } from '@/lib/env';
 import { startOutboxWorker } from '@/lib/sync/outbox-worker';
+import { startSellerNotifications } from '@/lib/sync/inbox-worker';
 import { applyConfiguredSellersFile } from '@/lib/sync/sellers-file';
 
 let started = false;
@@ -13,4 +14,5 @@ export async function startPortalServer(): Promise<void> {
   getDb();
   await applyConfiguredSellersFile();
   startOutboxWorker();
+  await startSellerNotifications();
 }

@@ -300,3 +300,25 @@ export async function stopSharedInboxWorker(): Promise<void> {
   holder[WORKER_KEY] = undefined;
   await worker?.stop();
 }
+
+const MAINTENANCE_KEY = Symbol.for('sonata-portal.notification-maintenance');
+const maintenanceHolder = globalThis as unknown as { [MAINTENANCE_KEY]?: import('./reconcile').NotificationMaintenance };
+
+/**
+ * Everything behind Seller notifications, started once with the server: the inbox worker, then hub registration and
+ * periodic reconciliation. Returns the function that stops them.
+ */
+export async function startSellerNotifications(): Promise<() => Promise<void>> {
+  startSharedInboxWorker();
+  if (!maintenanceHolder[MAINTENANCE_KEY]) {
+    const { startNotificationMaintenance } = await import('./reconcile');
+    const reconcileMs = Number(process.env.RECONCILE_INTERVAL_MS) || undefined;
+    maintenanceHolder[MAINTENANCE_KEY] = startNotificationMaintenance(reconcileMs ? { reconcileMs } : {});
+  }
+  return async () => {
+    const maintenance = maintenanceHolder[MAINTENANCE_KEY];
+    maintenanceHolder[MAINTENANCE_KEY] = undefined;
+    await maintenance?.stop();
+    await stopSharedInboxWorker();
+  };
+}

@@ -16,6 +16,7 @@ export async function startDocumentSeller(slug = 'acme') {
   };
   const gets: string[] = [];
   const hubs: Array<{ api: string; id: string; callback: string }> = [];
+  let hubCounter = 0;
   const state = {
     /** Answer the next N GETs with this status. */
     failNext: 0,
@@ -39,7 +40,7 @@ export async function startDocumentSeller(slug = 'acme') {
         const hub = /^\/[^/]+\/mefApi\/sonata\/(troubleTicket|appointment|workOrderManagement)\/v\d\/hub(?:\/([^/]+))?$/.exec(url.pathname);
         if (hub) {
           if (req.method === 'POST') {
-            const id = `hub-${hubs.length + 1}`;
+            const id = `hub-${++hubCounter}`;
             const { callback } = JSON.parse(body) as { callback: string };
             hubs.push({ api: hub[1]!, id, callback });
             return json(res, 201, { id, callback });

@@ -1,0 +1,180 @@
+import 'server-only';
+import { and, eq, inArray, isNotNull } from 'drizzle-orm';
+import { getDb } from '@/db';
+import { incidents, sellers, sellerSyncState, tickets, type Seller } from '@/db/schema';
+import { sellerConnection } from '@/lib/data/sellers';
+import { publish } from '@/lib/live/channel';
+import { SonataHttpError, sonataClients, type SonataClientOptions } from '@/lib/sonata/client';
+import type { IncidentFind, TroubleTicketFind } from '@/lib/sonata/schemas';
+import { syncAllSellerNotifications } from './hub-registration';
+import { enqueueInbox } from './inbox';
+
+/**
+ * Catches what notifications missed: lists the Seller's open tickets (by status) and those created since the last
+ * run (creationDate.gt), compares with the cache and queues a fetch through the inbox for each difference, so the
+ * same worker, ordering and waiting items apply as for a live event.
+ */
+
+export const OPEN_TICKET_STATUSES = ['acknowledged', 'inProgress', 'pending', 'resolved', 'assessingCancellation', 'reopened'] as const;
+/** Overlap with the previous run, for clocks that disagree a little. */
+const CREATION_MARGIN_MS = 5 * 60_000;
+const PAGE = { pageSize: 100, maxItems: 5000 };
+
+export interface ReconcileResult {
+  checked: number;
+  queued: number;
+  incidentsChecked: number;
+  error?: string;
+}
+
+async function queueFetch(seller: Seller, runAt: string, kind: 'troubleTicket' | 'incident', id: string): Promise<void> {
+  await enqueueInbox({
+    sellerId: seller.id,
+    api: 'troubleTicket',
+    eventId: `reconciliation:${runAt}:${kind}:${id}`,
+    eventType: `${kind}Reconciliation`,
+    eventTime: runAt,
+    resourceId: id,
+    body: { reconciliation: true, kind, id },
+  });
+}
+
+export async function reconcileSeller(seller: Seller, options: { sonata?: SonataClientOptions } = {}): Promise<ReconcileResult> {
+  const db = getDb();
+  const runAt = new Date().toISOString();
+  const state = await db.select().from(sellerSyncState).where(eq(sellerSyncState.sellerId, seller.id)).get();
+  const client = sonataClients(sellerConnection(seller), options.sonata).troubleTicket;
+  const result: ReconcileResult = { checked: 0, queued: 0, incidentsChecked: 0 };
+  try {
+    const seen = new Map<string, TroubleTicketFind>();
+    for (const status of OPEN_TICKET_STATUSES) {
+      const page = await client.listAllTroubleTicket({ status }, PAGE);
+      for (const t of page.items) seen.set(t.id, t);
+    }
+    if (state?.lastReconcileFrom) {
+      const since = new Date(Date.parse(state.lastReconcileFrom) - CREATION_MARGIN_MS).toISOString();
+      const page = await client.listAllTroubleTicket({ 'creationDate.gt': since }, PAGE);
+      for (const t of page.items) seen.set(t.id, t);
+    }
+    result.checked = seen.size;
+    const cached = await db
+      .select({ sellerTicketId: tickets.sellerTicketId, status: tickets.status })
+      .from(tickets)
+      .where(and(eq(tickets.sellerId, seller.id), isNotNull(tickets.sellerTicketId)))
+      .all();
+    const cachedStatus = new Map(cached.map((c) => [c.sellerTicketId as string, c.status]));
+    const toFetch = new Set<string>();
+    for (const [id, t] of seen) if (cachedStatus.get(id) !== t.status) toFetch.add(id);
+    // Open here but no longer open at the Seller: closed or cancelled while we were not told.
+    for (const [id, status] of cachedStatus) {
+      if (status && (OPEN_TICKET_STATUSES as readonly string[]).includes(status) && !seen.has(id)) toFetch.add(id);
+    }
+    for (const id of toFetch) await queueFetch(seller, runAt, 'troubleTicket', id);
+    result.queued += toFetch.size;
+
+    result.incidentsChecked = await reconcileIncidents(seller, runAt, client, state?.lastReconcileFrom ?? null, result);
+  } catch (err) {
+    result.error = err instanceof Error ? err.message : String(err);
+  }
+  const summary = `${result.checked} tickets and ${result.incidentsChecked} incidents checked, ${result.queued} fetched again`;
+  await db
+    .insert(sellerSyncState)
+    .values({ sellerId: seller.id, lastReconcileAt: runAt, lastReconcileResult: summary, lastReconcileError: result.error ?? null, ...(result.error ? {} : { lastReconcileFrom: runAt }) })
+    .onConflictDoUpdate({
+      target: sellerSyncState.sellerId,
+      set: { lastReconcileAt: runAt, lastReconcileResult: summary, lastReconcileError: result.error ?? null, ...(result.error ? {} : { lastReconcileFrom: runAt }) },
+    })
+    .run();
+  publish('sellerSync', { seller: seller.slug, eventType: 'reconciliation' });
+  return result;
+}
+
+async function reconcileIncidents(
+  seller: Seller,
+  runAt: string,
+  client: ReturnType<typeof sonataClients>['troubleTicket'],
+  lastFrom: string | null,
+  result: ReconcileResult,
+): Promise<number> {
+  let items: IncidentFind[];
+  try {
+    const query = lastFrom ? { 'creationDate.gt': new Date(Date.parse(lastFrom) - CREATION_MARGIN_MS).toISOString() } : {};
+    const open = await client.listAllIncident({ status: 'inProgress' }, PAGE);
+    const created = await client.listAllIncident({ status: 'created' }, PAGE);
+    const recent = lastFrom ? (await client.listAllIncident(query, PAGE)).items : [];
+    items = [...open.items, ...created.items, ...recent];
+  } catch (err) {
+    // A Seller that offers no incidents answers 501: nothing to reconcile.
+    if (err instanceof SonataHttpError && (err.status === 501 || err.status === 404)) return 0;
+    throw err;
+  }
+  const byId = new Map(items.map((i) => [i.id, i]));
+  const ids = [...byId.keys()];
+  const cached = ids.length
+    ? await getDb()
+        .select({ id: incidents.sellerResourceId, status: incidents.status })
+        .from(incidents)
+        .where(and(eq(incidents.sellerId, seller.id), inArray(incidents.sellerResourceId, ids)))
+        .all()
+    : [];
+  const cachedStatus = new Map(cached.map((c) => [c.id, c.status]));
+  for (const [id, incident] of byId) {
+    if (cachedStatus.get(id) !== incident.status) {
+      await queueFetch(seller, runAt, 'incident', id);
+      result.queued += 1;
+    }
+  }
+  return byId.size;
+}
+
+export async function reconcileAllSellers(options: { sonata?: SonataClientOptions } = {}): Promise<void> {
+  const enabled = await getDb().select().from(sellers).where(eq(sellers.enabled, true)).all();
+  for (const seller of enabled) {
+    try {
+      await reconcileSeller(seller, options);
+    } catch (err) {
+      console.error(`[reconcile] ${seller.slug}:`, err);
+    }
+  }
+}
+
+export interface NotificationMaintenance {
+  stop(): Promise<void>;
+}
+
+/**
+ * Keeps hubs in line with the registry (newly enabled Sellers get hubs, disabled ones lose them) and reconciles each
+ * enabled Seller periodically. The first pass runs at once.
+ */
+export function startNotificationMaintenance(
+  options: { hubCheckMs?: number; reconcileMs?: number; sonata?: SonataClientOptions } = {},
+): NotificationMaintenance {
+  const hubCheckMs = options.hubCheckMs ?? 30_000;
+  const reconcileMs = options.reconcileMs ?? 5 * 60_000;
+  let stopped = false;
+  let running: Promise<void> = Promise.resolve();
+  const chain = (work: () => Promise<void>) => {
+    running = running.then(async () => {
+      if (stopped) return;
+      try {
+        await work();
+      } catch (err) {
+        console.error('[notifications] maintenance failed', err);
+      }
+    });
+  };
+  chain(() => syncAllSellerNotifications({ verify: true, pushCredentials: true, sonata: options.sonata }));
+  chain(() => reconcileAllSellers({ sonata: options.sonata }));
+  const hubTimer = setInterval(() => chain(() => syncAllSellerNotifications({ sonata: options.sonata })), hubCheckMs);
+  const reconcileTimer = setInterval(() => chain(() => reconcileAllSellers({ sonata: options.sonata })), reconcileMs);
+  hubTimer.unref();
+  reconcileTimer.unref();
+  return {
+    async stop() {
+      stopped = true;
+      clearInterval(hubTimer);
+      clearInterval(reconcileTimer);
+      await running;
+    },
+  };
+}
