@@ -1,7 +1,5 @@
-import fs from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import type Database from 'better-sqlite3';
+import { createNotifier } from './notify/index';
 import type { NotifiedApi } from './store';
 
 export interface SandboxEvent {
@@ -25,20 +23,12 @@ export interface Notifier {
   close(): Promise<void>;
 }
 
-type NotifierFactory = (deps: NotifierDeps) => Notifier;
-
-/** Used when no delivery module is installed: events are still recorded by the context, nothing is sent. */
+/** A notifier that records nothing and sends nothing (tests that only look at the context's event log). */
 export function silentNotifier(): Notifier {
   return { publish: () => undefined, deliveries: () => [], close: async () => undefined };
 }
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-
-/** Loads sandbox/notify when it is present, so the server runs with or without notification delivery. */
+/** Notification delivery to the Buyer's listeners (sandbox/notify): durable queue, Buyer OAuth2, retries. */
 export async function loadNotifier(deps: NotifierDeps): Promise<Notifier> {
-  const entry = path.join(here, 'notify', 'index.ts');
-  if (!fs.existsSync(entry)) return silentNotifier();
-  const mod = (await import(pathToFileURL(entry).href)) as { createNotifier?: NotifierFactory };
-  if (typeof mod.createNotifier !== 'function') return silentNotifier();
-  return mod.createNotifier(deps);
+  return createNotifier(deps);
 }

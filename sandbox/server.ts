@@ -1,8 +1,5 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import fs from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { SellerClock } from './clock';
 import { SandboxContext } from './context';
 import { serveControl } from './control-routes';
@@ -11,6 +8,7 @@ import { API_BASES, serveMef } from './mef-routes';
 import { listHubs } from './hubs';
 import { loadNotifier, type Notifier, type NotifierDeps } from './notifier';
 import { SellerActions } from './seller-actions';
+import { startScenario, type RunningScenario } from './scenario/index';
 import { SELLERS } from './sellers';
 import { handleTokenRequest } from './auth';
 import { SandboxStore, type NotifiedApi } from './store';
@@ -39,9 +37,6 @@ export interface RunningSandbox {
   close(): Promise<void>;
 }
 
-type Stoppable = { stop?: () => unknown; close?: () => unknown } | void | undefined;
-
-const here = path.dirname(fileURLToPath(import.meta.url));
 const LOOPBACK_NAMES = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
 
 function hostnameOf(req: IncomingMessage): string {
@@ -51,16 +46,6 @@ function hostnameOf(req: IncomingMessage): string {
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-async function startScenarioIfPresent(ctx: SandboxContext): Promise<Stoppable> {
-  const entry = path.join(here, 'scenario', 'index.ts');
-  if (!fs.existsSync(entry)) {
-    console.warn('[sandbox] scenario mode requested but sandbox/scenario is not installed; running manually');
-    return undefined;
-  }
-  const mod = (await import(pathToFileURL(entry).href)) as { startScenario?: (ctx: SandboxContext) => Stoppable | Promise<Stoppable> };
-  return typeof mod.startScenario === 'function' ? await mod.startScenario(ctx) : undefined;
 }
 
 export async function startSandbox(options: SandboxOptions): Promise<RunningSandbox> {
@@ -134,7 +119,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
   ctx.baseUrl = `http://${urlHost}:${port}`;
   clock.start();
   clock.runDue();
-  const scenario = options.mode === 'scenario' ? await startScenarioIfPresent(ctx) : undefined;
+  const scenario: RunningScenario | undefined = options.mode === 'scenario' ? startScenario(ctx) : undefined;
 
   let closed = false;
   return {
@@ -145,7 +130,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
       if (closed) return;
       closed = true;
       clock.stop();
-      if (scenario) await (scenario.stop?.() ?? scenario.close?.());
+      scenario?.stop();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
