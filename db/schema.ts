@@ -164,6 +164,16 @@ export const tickets = sqliteTable(
     index('tickets_updated_idx').on(t.updatedAt),
     index('tickets_created_by_idx').on(t.createdByUserId, t.updatedAt),
     index('tickets_sync_state_idx').on(t.syncState, t.updatedAt),
+    // Filter column + the default order, so a filtered page is read and ordered from the index alone.
+    index('tickets_seller_updated_idx').on(t.sellerId, t.status, t.updatedAt),
+    index('tickets_severity_updated_idx').on(t.severity, t.updatedAt),
+    index('tickets_seller_severity_updated_idx').on(t.sellerSeverity, t.updatedAt),
+    index('tickets_priority_updated_idx').on(t.priority, t.updatedAt),
+    index('tickets_seller_priority_updated_idx').on(t.sellerPriority, t.updatedAt),
+    index('tickets_type_updated_idx').on(t.ticketType, t.updatedAt),
+    index('tickets_impact_updated_idx').on(t.observedImpact, t.updatedAt),
+    index('tickets_product_updated_idx').on(t.productId, t.updatedAt),
+    index('tickets_mine_idx').on(t.createdByUserId, t.priority, t.status, t.updatedAt),
   ],
 );
 
