@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import { TICKET_STATUSES } from '@/lib/domain/ticket-state-machine';
 import type { SandboxContext } from './context';
-import { fail, parseJson, problem, readBody, sendEmpty, sendJson, type Problem422 } from './http';
+import { decodeSegment, fail, parseJson, problem, readBody, sendEmpty, sendJson, type Problem422 } from './http';
 import { OPERATION_SCOPES } from './auth';
 import type { Incident, TroubleTicket, WorkOrder, Appointment } from './mef-types';
 
@@ -213,7 +213,7 @@ export async function serveControl(ctx: SandboxContext, rest: string, req: Incom
   const sub = match[2] ?? '';
   const route = CONTROL_ROUTES.find((r) => r.method === req.method && r.pattern.test(sub));
   if (!route) throw fail.notFound(`No control resource ${req.method} ${rest}`);
-  const params = (route.pattern.exec(sub) ?? []).slice(1).map((s) => decodeURIComponent(s));
+  const params = (route.pattern.exec(sub) ?? []).slice(1).map(decodeSegment);
   const result = route.run({ ctx, slug, params, body, url });
   if (result === undefined) return sendEmpty(res, 204);
   sendJson(res, route.created ? 201 : 200, result);

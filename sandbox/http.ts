@@ -87,3 +87,12 @@ export function parseJson(text: string): unknown {
     throw fail.badRequest('invalidBody', 'The request body is not valid JSON');
   }
 }
+
+/** Decodes one path segment; a malformed escape names no resource. */
+export function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw fail.notFound('Malformed resource id');
+  }
+}

@@ -14,7 +14,7 @@ import {
 } from './appointments';
 import { authorize } from './auth';
 import type { SandboxContext } from './context';
-import { fail, MefError, parseJson, readBody, sendEmpty, sendJson, violationsToProblems } from './http';
+import { decodeSegment, fail, MefError, parseJson, readBody, sendEmpty, sendJson, violationsToProblems } from './http';
 import { findHub, registerHub, unregisterHub } from './hubs';
 import { incidentMatches, loadIncident, requireIncidents, toIncidentFind } from './incidents';
 import type {
@@ -250,7 +250,7 @@ export async function serveMef(ctx: SandboxContext, seller: SellerConfig, api: N
     ...(typeof parsed.values.sellerId === 'string' ? { sellerId: parsed.values.sellerId } : {}),
   };
   const [, ...params] = route.pattern.exec(rest) ?? [];
-  const result = route.run({ ctx, seller, req, res, params: params.map((p) => decodeURIComponent(p)), query: parsed.values, ids, body });
+  const result = route.run({ ctx, seller, req, res, params: params.map(decodeSegment), query: parsed.values, ids, body });
   if (result.body === undefined) sendEmpty(res, result.status, result.headers);
   else sendJson(res, result.status, result.body, result.headers);
 }

@@ -261,6 +261,16 @@ describe('appointments', () => {
     expect(res.status).toBe(422);
   });
 
+  it('cancel of a confirmed appointment whose work order is no longer planned → 422', async () => {
+    const { workOrderId } = await workOrderFor();
+    const appt = await book(workOrderId);
+    expect((await h.control('POST', `/${SELLER}/work-orders/${workOrderId}/state`, { state: 'inProgress' })).status).toBe(200);
+    const res = await ap('POST', `/appointment/${appt.id}/cancel`);
+    expect(res.status).toBe(422);
+    expect(res.body[0].reason).toContain('work order');
+    expect((await ap('GET', `/appointment/${appt.id}`)).body.status).toBe('confirmed');
+  });
+
   it('start moves the work order to inProgress; completion completes it and resolves the ticket', async () => {
     const { ticketId, workOrderId } = await workOrderFor();
     const appt = await book(workOrderId);

@@ -177,6 +177,22 @@ describe('unknown ids', () => {
   });
 });
 
+describe('malformed requests', () => {
+  it('never answers 500: bad escapes, null bodies, wrong methods, unknown paths', async () => {
+    expect((await tt('GET', '/troubleTicket/%E0%A4%A')).status).toBe(404);
+    expect((await tt('POST', '/troubleTicket', 'null')).status).toBe(400);
+    expect((await tt('PUT', '/troubleTicket')).status).toBe(405);
+    expect((await tt('GET', '/nothing-here')).status).toBe(404);
+    const seller = h.sellers.acme!;
+    const basic = await fetch(seller.tokenUrl, {
+      method: 'POST',
+      body: 'grant_type=client_credentials',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded', Authorization: `Basic ${Buffer.from('%E0%A4%A:x').toString('base64')}` },
+    });
+    expect(basic.status).toBe(401);
+  });
+});
+
 describe('status gating', () => {
   it.each(['closed', 'assessingCancellation', 'cancelled'])('PATCH in %s → 422', async (state) => {
     const id = await ticketIn(state);
