@@ -174,6 +174,10 @@ export const tickets = sqliteTable(
     index('tickets_impact_updated_idx').on(t.observedImpact, t.updatedAt),
     index('tickets_product_updated_idx').on(t.productId, t.updatedAt),
     index('tickets_mine_idx').on(t.createdByUserId, t.priority, t.status, t.updatedAt),
+    // Covering indexes for the manager dashboards: each aggregate reads an index alone, never the documents.
+    index('tickets_dashboard_resolved_idx').on(t.resolutionDate, t.status, t.sellerId, t.creationDate, t.expectedResolutionDate),
+    index('tickets_dashboard_created_idx').on(t.creationDate, t.sellerId, t.status),
+    index('tickets_dashboard_open_idx').on(t.status, t.sellerId, t.severity, t.creationDate),
   ],
 );
 
