@@ -1,5 +1,5 @@
 import 'server-only';
-import { and, asc, eq, gt, lt, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, lt, type SQL } from 'drizzle-orm';
 import { getDb } from '@/db';
 import { appointmentHistory, appointments, products, sellers, tickets, workOrders, type AppointmentRow } from '@/db/schema';
 import type { AppointmentStatus } from '@/lib/domain/appointment-state-machine';
@@ -113,4 +113,47 @@ export async function getAppointment(sellerSlug: string, id: string): Promise<Ap
     .orderBy(asc(appointmentHistory.observedAt), asc(appointmentHistory.id))
     .all();
   return { ...toItem(j), document: j.row.document as unknown as Appointment, history, fetchedAt: j.row.fetchedAt, row: j.row };
+}
+
+export interface ContactDefaults {
+  buyerContact: { name: string; number: string; emailAddress: string; organization: string };
+  placeContact: { name: string; number: string; emailAddress: string; organization: string };
+}
+
+type MefContact = { name?: string; number?: string; emailAddress?: string; organization?: string; role?: string };
+
+const toDefault = (c: MefContact | undefined) =>
+  c ? { name: c.name ?? '', number: c.number ?? '', emailAddress: c.emailAddress ?? '', organization: c.organization ?? '' } : undefined;
+
+/**
+ * Contacts to prefill a booking with: the user as the Buyer appointment contact; as the site contact, the one of the
+ * work order's latest appointment, else the ticket's technical contact or reporter, else the user.
+ */
+export async function bookingContactDefaults(
+  sellerRowId: number,
+  workOrderId: string,
+  ticketId: string | null,
+  user: { name: string; email: string; phone: string; organization: string },
+): Promise<ContactDefaults> {
+  const me = { name: user.name, number: user.phone, emailAddress: user.email, organization: user.organization };
+  const latest = await getDb()
+    .select({ document: appointments.document })
+    .from(appointments)
+    .where(and(eq(appointments.sellerId, sellerRowId), eq(appointments.workOrderId, workOrderId)))
+    .orderBy(desc(appointments.startAt))
+    .get();
+  const fromAppointment = (latest?.document as { relatedContactInformation?: MefContact[] } | undefined)?.relatedContactInformation?.find(
+    (c) => c.role === 'appointmentPlaceContact',
+  );
+  let fromTicket: MefContact | undefined;
+  if (!fromAppointment && ticketId) {
+    const ticket = await getDb()
+      .select({ document: tickets.document })
+      .from(tickets)
+      .where(and(eq(tickets.sellerId, sellerRowId), eq(tickets.sellerTicketId, ticketId)))
+      .get();
+    const contacts = (ticket?.document as { relatedContactInformation?: MefContact[] } | undefined)?.relatedContactInformation ?? [];
+    fromTicket = contacts.find((c) => c.role === 'buyerTechnicalContact') ?? contacts.find((c) => c.role === 'reporterContact');
+  }
+  return { buyerContact: me, placeContact: toDefault(fromAppointment) ?? toDefault(fromTicket) ?? me };
 }

@@ -1,24 +1,23 @@
 import type { Metadata } from 'next';
-import { NavIcon } from '@/components/layout/nav-icons';
-import { EmptyState } from '@/components/ui/empty-state';
+import { AppointmentsCalendar } from '@/components/appointments/appointments-calendar';
 import { PageHeader } from '@/components/ui/page-header';
+import { RefreshFromSellers } from '@/components/work-orders/refresh-from-sellers';
 import { requirePageUser } from '@/lib/auth/page-guard';
+import { workforceFilterOptions } from '@/lib/data/work-orders';
 
 export const metadata: Metadata = { title: 'Appointments' };
 
 export default async function AppointmentsPage() {
   await requirePageUser('appointments.view', { path: '/appointments' });
+  const options = await workforceFilterOptions();
   return (
     <>
       <PageHeader
         title="Appointments"
-        description="Technician visits booked with your Sellers to repair reported faults."
+        description="Technician visits booked with your Sellers, across every Seller. Select one to see or change it."
+        actions={<RefreshFromSellers />}
       />
-      <EmptyState
-        icon={<NavIcon href="/appointments" />}
-        title="No appointments booked"
-        description="When a Seller needs a technician on site for a ticket, the appointments you book with them appear here."
-      />
+      <AppointmentsCalendar sellers={options.sellers} sites={options.sites} />
     </>
   );
 }

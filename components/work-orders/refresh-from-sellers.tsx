@@ -1,0 +1,52 @@
+'use client';
+
+import { useRouter } from 'next/navigation';
+import { useEffect, useState } from 'react';
+import { Button } from '@/components/ui/button';
+import { useToast } from '@/components/ui/toast';
+import { refreshFromSellers } from '@/lib/actions/appointments';
+
+/** Asks the Sellers for the latest work orders and appointments (all, one Seller, or one item), then re-reads the page. */
+export function RefreshFromSellers({ seller, workOrderId, appointmentId, label = 'Refresh from Sellers' }: { seller?: string; workOrderId?: string; appointmentId?: string; label?: string }) {
+  const router = useRouter();
+  const toast = useToast();
+  const [busy, setBusy] = useState(false);
+  return (
+    <Button
+      loading={busy}
+      onClick={async () => {
+        setBusy(true);
+        try {
+          const res = await refreshFromSellers({ ...(seller ? { seller } : {}), ...(workOrderId ? { workOrderId } : {}), ...(appointmentId ? { appointmentId } : {}) });
+          if (res.ok) toast.success(res.message ?? 'Refreshed');
+          else toast.error('Some Sellers did not answer', res.message);
+          router.refresh();
+        } finally {
+          setBusy(false);
+        }
+      }}
+    >
+      {label}
+    </Button>
+  );
+}
+
+/**
+ * Re-reads the page while it is open: the cache changes when Seller notifications arrive. Polls every `everyMs`
+ * and on focus, since the live channel has no browser stream yet.
+ */
+export function LiveRefresh({ everyMs = 10_000 }: { everyMs?: number }) {
+  const router = useRouter();
+  useEffect(() => {
+    const tick = () => {
+      if (document.visibilityState === 'visible') router.refresh();
+    };
+    const timer = setInterval(tick, everyMs);
+    window.addEventListener('focus', tick);
+    return () => {
+      clearInterval(timer);
+      window.removeEventListener('focus', tick);
+    };
+  }, [router, everyMs]);
+  return null;
+}
