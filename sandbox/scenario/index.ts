@@ -60,7 +60,9 @@ export function startScenario(ctx: SandboxContext, options: ScenarioOptions = {}
   const agenda = createAgenda(ctx.store.db);
   const profiles = new Map<string, SellerProfile>(ctx.sellers.map((s) => [s.slug, profileOf(s, options.profiles?.[s.slug])]));
   const sellersBySlug = new Map<string, SellerConfig>(ctx.sellers.map((s) => [s.slug, s]));
-  const now = () => ctx.clock.now().getTime();
+  // One time per tick: every step of a tick sees the same instant, and the clock is read once.
+  let tickTime: number | undefined;
+  const now = () => tickTime ?? ctx.clock.now().getTime();
 
   const rt: ScenarioRuntime = {
     ctx,
@@ -108,15 +110,17 @@ export function startScenario(ctx: SandboxContext, options: ScenarioOptions = {}
     if (stopped) return 0;
     let taken = 0;
     try {
-      const t = now();
-      for (const seller of ctx.sellers) agenda.discover(seller.slug, t);
-      for (const item of agenda.due(t, maxSteps)) {
+      tickTime = ctx.clock.now().getTime();
+      for (const seller of ctx.sellers) agenda.discover(seller.slug, tickTime);
+      for (const item of agenda.due(tickTime, maxSteps)) {
         if (stopped) break;
         takeStep(item);
         taken += 1;
       }
     } catch (err) {
       console.error('[scenario] tick failed:', err);
+    } finally {
+      tickTime = undefined;
     }
     return taken;
   }

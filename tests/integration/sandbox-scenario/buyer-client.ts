@@ -17,6 +17,7 @@ export interface BuyerClient {
   getTicket(id: string): Promise<{ id: string; status: string; note?: Array<{ id: string; source: string; text: string }>; workOrder?: Array<{ id: string }> }>;
   answerWithNote(id: string, text: string): Promise<void>;
   cancel(id: string): Promise<void>;
+  reopen(id: string, reason: string): Promise<void>;
   bookFirstSlot(workOrderId: string): Promise<{ id: string; validFor: { startDateTime: string; endDateTime: string } }>;
   registerHub(api: 'troubleTicket' | 'appointment' | 'workOrder', callback: string): Promise<void>;
 }
@@ -70,6 +71,9 @@ export async function buyerFor(sandboxUrl: string, slug: string): Promise<BuyerC
     },
     async cancel(id) {
       await call('POST', `${tt}/troubleTicket/${id}/cancel`);
+    },
+    async reopen(id, reason) {
+      await call('POST', `${tt}/troubleTicket/${id}/reopen`, { reason });
     },
     async bookFirstSlot(workOrderId) {
       const from = new Date(Date.now() + 24 * 3600_000);

@@ -48,6 +48,24 @@ describe('tickets', () => {
     expect(events).toContain('troubleTicketAttributeValueChangeEvent');
   });
 
+  it('goes round again when the Buyer reopens, with a fresh expected resolution date', async () => {
+    h = await startHarness({
+      seed: 'reopen',
+      profiles: { acme: { ...QUIET, askInformation: 0, technicianVisit: 0, confirmationTimeoutMinutes: 600 } },
+    });
+    const buyer = await h.buyer('acme');
+    const { id } = await buyer.createTicket();
+    h.runUntil(() => h!.ticket('acme', id).status === 'resolved');
+    const firstExpected = h.ticket('acme', id).expectedResolutionDate;
+    await buyer.reopen(id, 'Still dropping packets every few minutes.');
+
+    h.runUntil(() => h!.ticket('acme', id).status === 'resolved');
+    const again = h.ticket('acme', id);
+    expect(statusPath(again)).toEqual(['acknowledged', 'inProgress', 'resolved', 'reopened', 'inProgress', 'resolved']);
+    expect(again.expectedResolutionDate).not.toBe(firstExpected);
+    expect(sellerNotes(again).filter((text) => text.startsWith('Resolved: '))).toHaveLength(2);
+  });
+
   it('globex asks for information, waits while pending, and resumes once the Buyer answers', async () => {
     h = await startHarness({ seed: 'ask', profiles: { globex: { ...QUIET, askInformation: 1, technicianVisit: 0 } } });
     const buyer = await h.buyer('globex');
