@@ -356,15 +356,60 @@ const documentCache = {
   updatedAt: text('updated_at').notNull(),
 };
 
+/** A text attribute of the cached document, derived by the database so every writer keeps it current. */
+const incidentText = (name: string, path: string) =>
+  text(name).generatedAlwaysAs(sql.raw(`json_extract(document, '${path}')`), { mode: 'virtual' });
+/** A date attribute of the cached document in one UTC form (YYYY-MM-DDTHH:MM:SS.SSSZ), so text order is time order. */
+const incidentDate = (name: string, path: string) =>
+  text(name).generatedAlwaysAs(sql.raw(`strftime('%Y-%m-%dT%H:%M:%fZ', json_extract(document, '${path}'))`), { mode: 'virtual' });
+
 export const incidents = sqliteTable(
   'incidents',
   {
     ...documentCache,
     /** The first of our products the incident names; null when it names none of ours. */
     productId: text('product_id'),
+    // MEF 113 O17 filter attributes, read from the document.
+    severity: incidentText('severity', '$.severity'),
+    priority: incidentText('priority', '$.priority'),
+    incidentType: incidentText('incident_type', '$.incidentType'),
+    impact: incidentText('impact', '$.impact'),
+    description: incidentText('description', '$.description'),
+    /** relatedEntity[] as JSON text, for matching any product the incident names. */
+    relatedEntities: incidentText('related_entities', '$.relatedEntity'),
+    creationDate: incidentDate('creation_date', '$.creationDate'),
+    situationStartDate: incidentDate('situation_start_date', '$.situationStartDate'),
+    expectedClosedDate: incidentDate('expected_closed_date', '$.expectedClosedDate'),
+    closedDate: incidentDate('closed_date', '$.closedDate'),
   },
-  (t) => [uniqueIndex('incidents_seller_resource_uq').on(t.sellerId, t.sellerResourceId), index('incidents_status_idx').on(t.status, t.updatedAt)],
+  (t) => [
+    uniqueIndex('incidents_seller_resource_uq').on(t.sellerId, t.sellerResourceId),
+    index('incidents_status_idx').on(t.status, t.updatedAt),
+    index('incidents_seller_status_idx').on(t.sellerId, t.status),
+    index('incidents_product_idx').on(t.sellerId, t.productId),
+    index('incidents_severity_idx').on(t.severity),
+    index('incidents_priority_idx').on(t.priority),
+    index('incidents_type_idx').on(t.incidentType),
+    index('incidents_impact_idx').on(t.impact),
+    index('incidents_creation_idx').on(t.creationDate),
+    index('incidents_situation_start_idx').on(t.situationStartDate),
+    index('incidents_expected_closed_idx').on(t.expectedClosedDate),
+    index('incidents_closed_idx').on(t.closedDate),
+  ],
 );
+
+/** Per Seller: whether it offers incidents at all (MEF 113 UC 13/14 are optional; a 501 says no), and the last list. */
+export const sellerIncidentState = sqliteTable('seller_incident_state', {
+  sellerId: integer('seller_id')
+    .primaryKey()
+    .references(() => sellers.id, { onDelete: 'cascade' }),
+  /** Set when the Seller answered 501 to the incident list; cleared when it lists incidents again. */
+  notOfferedSince: text('not_offered_since'),
+  lastListedAt: text('last_listed_at'),
+  lastListCount: integer('last_list_count'),
+  lastListError: text('last_list_error'),
+  checkedAt: text('checked_at').notNull(),
+});
 
 export const workOrders = sqliteTable(
   'work_orders',
@@ -462,6 +507,7 @@ export type ListenerCredential = typeof listenerCredentials.$inferSelect;
 export type NotificationHub = typeof notificationHubs.$inferSelect;
 export type SellerSyncState = typeof sellerSyncState.$inferSelect;
 export type IncidentRow = typeof incidents.$inferSelect;
+export type SellerIncidentState = typeof sellerIncidentState.$inferSelect;
 export type WorkOrderRow = typeof workOrders.$inferSelect;
 export type AppointmentRow = typeof appointments.$inferSelect;
 export type WaitingItem = typeof waitingItems.$inferSelect;
