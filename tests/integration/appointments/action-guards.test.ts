@@ -10,6 +10,7 @@ import { can, type Permission } from '@/lib/auth/permissions';
 import { actAs } from '../../support/session-mock';
 import { createUser, usePortalTestEnv } from '../../support/portal-env';
 import { CONTACTS, workforceSnapshot } from './workforce-fixture';
+import { GET as calendarFeed } from '@/app/(portal)/appointments/feed.json/route';
 
 type Action = (input: Record<string, unknown>) => Promise<{ ok: boolean; status?: number; message?: string }>;
 
@@ -92,5 +93,17 @@ describe('every appointment action', () => {
     await getDb().update(users).set({ active: false }).where(eq(users.id, user.id)).run();
     actAs(user.id);
     expect(await appointmentActions.cancelAppointment({ seller: 'globex', id: 'ap-1' })).toMatchObject({ ok: false, status: 401 });
+  });
+});
+
+describe('the calendar feed', () => {
+  it('answers 401 without a session and the cached appointments with one', async () => {
+    actAs(null);
+    const request = new Request('http://127.0.0.1:3000/appointments/feed.json?from=2026-01-01T00:00:00Z&to=2026-02-01T00:00:00Z');
+    expect((await calendarFeed(request, undefined)).status).toBe(401);
+    actAs((await createUser('noc')).id);
+    const res = await calendarFeed(request, undefined);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ items: [] });
   });
 });
