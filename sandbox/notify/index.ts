@@ -43,6 +43,8 @@ export interface SellerEvent {
   api: NotificationApi;
   eventType: string;
   resourceId: string;
+  /** Where the Buyer can GET the resource; copied into event.href when given. */
+  href?: string;
   buyerId?: string;
   sellerId?: string;
 }
@@ -301,6 +303,7 @@ export function createNotifier(deps: NotifierDeps): Notifier {
       const at = now();
       const event = {
         id: e.resourceId,
+        ...(e.href === undefined ? {} : { href: e.href }),
         ...(e.buyerId === undefined ? {} : { buyerId: e.buyerId }),
         ...(e.sellerId === undefined ? {} : { sellerId: e.sellerId }),
       };

@@ -84,14 +84,19 @@ describe('delivery URL and envelope', () => {
     expect(validTroubleTicketEvent({ eventTime: new Date(T0).toISOString(), eventType: 'troubleTicketResolvedEvent', event: { id: 'x' } })).toBe(false);
   });
 
-  it('copies buyerId and sellerId into the event only when given', async () => {
+  it('copies href, buyerId and sellerId into the event only when given', async () => {
     f.addHub('acme', 'troubleTicket', { id: 'hub-tt' });
     const n = f.notifier();
     n.publish({ seller: 'acme', api: 'troubleTicket', eventType: 'troubleTicketStatusChangeEvent', resourceId: 'TT-1', buyerId: 'B-7', sellerId: 'S-2' });
     n.publish({ seller: 'acme', api: 'troubleTicket', eventType: 'troubleTicketStatusChangeEvent', resourceId: 'TT-2' });
+    n.publish({ seller: 'acme', api: 'troubleTicket', eventType: 'troubleTicketStatusChangeEvent', resourceId: 'TT-3', href: 'http://seller.test/troubleTicket/TT-3' });
     await n.drain();
     const events = f.listener.received.map((r) => bodyOf(r).event);
-    expect(events).toEqual([{ id: 'TT-1', buyerId: 'B-7', sellerId: 'S-2' }, { id: 'TT-2' }]);
+    expect(events).toEqual([
+      { id: 'TT-1', buyerId: 'B-7', sellerId: 'S-2' },
+      { id: 'TT-2' },
+      { id: 'TT-3', href: 'http://seller.test/troubleTicket/TT-3' },
+    ]);
   });
 
   it('treats the callback as a prefix and drops its trailing slashes', async () => {
