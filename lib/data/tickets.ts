@@ -138,16 +138,25 @@ function orderBy(query: TicketQueueQuery): SQL[] {
   }
 }
 
-/** The page query (exposed so tests can read its plan). */
+/**
+ * The page's ticket ids (exposed so tests can read its plan). Only indexed columns are touched, so SQLite can
+ * filter and order from an index without reading whole rows; the rows are fetched by id afterwards.
+ */
 export function ticketQueuePageQuery(db: Db, query: TicketQueueQuery, ctx: QueueContext, page = query.page) {
   return db
-    .select(queueColumns)
+    .select({ id: tickets.id })
     .from(tickets)
-    .innerJoin(sellers, eq(sellers.id, tickets.sellerId))
     .where(and(...ticketQueueConditions(query, ctx)))
     .orderBy(...orderBy(query))
     .limit(query.size)
     .offset((page - 1) * query.size);
+}
+
+async function rowsByIds(db: Db, ids: number[]): Promise<TicketQueueRow[]> {
+  if (ids.length === 0) return [];
+  const rows = await db.select(queueColumns).from(tickets).innerJoin(sellers, eq(sellers.id, tickets.sellerId)).where(inArray(tickets.id, ids)).all();
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  return ids.map((id) => byId.get(id)).filter((r): r is TicketQueueRow => !!r);
 }
 
 export function ticketQueueCountQuery(db: Db, query: TicketQueueQuery, ctx: QueueContext) {
@@ -178,8 +187,8 @@ export async function listTicketQueue(query: TicketQueueQuery, userId: number): 
   const [{ n: total } = { n: 0 }] = await ticketQueueCountQuery(db, query, ctx).all();
   const pageCount = Math.max(1, Math.ceil(total / query.size));
   const page = Math.min(query.page, pageCount);
-  const rows = await ticketQueuePageQuery(db, query, ctx, page).all();
-  return { rows, total, page, pageCount, size: query.size };
+  const ids = (await ticketQueuePageQuery(db, query, ctx, page).all()).map((r) => r.id);
+  return { rows: await rowsByIds(db, ids), total, page, pageCount, size: query.size };
 }
 
 /** Every row of the current view, in batches (CSV export). */
@@ -189,7 +198,8 @@ export async function* exportTicketQueue(query: TicketQueueQuery, userId: number
   const size = 1000;
   const batchQuery = { ...query, size };
   for (let page = 1; (page - 1) * size < max; page++) {
-    const rows = await ticketQueuePageQuery(db, batchQuery, ctx, page).all();
+    const ids = (await ticketQueuePageQuery(db, batchQuery, ctx, page).all()).map((r) => r.id);
+    const rows = await rowsByIds(db, ids);
     if (rows.length === 0) return;
     yield rows;
     if (rows.length < size) return;
