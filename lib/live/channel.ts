@@ -1,36 +1,13 @@
 import { EventEmitter } from 'node:events';
 
-/**
- * The live-update channel: what changed, for screens that are open now. Best effort by design (a missed event
- * costs a stale screen until the next one or a reload, never data): durable state lives in the database.
+import type { LiveEvent, LivePayload, LiveTopic } from './topics';
+
+export { LIVE_TOPICS, type LiveEvent, type LivePayload, type LiveTopic } from './topics';
+
+/*
+ * The live-update channel: what changed, for screens that are open now. Best effort by design (a missed event costs
+ * a stale screen until the next one or a reload, never data): durable state lives in the database.
  */
-export const LIVE_TOPICS = ['ticket', 'incident', 'workOrder', 'appointment', 'waiting', 'sellerSync'] as const;
-export type LiveTopic = (typeof LIVE_TOPICS)[number];
-
-export interface LivePayload {
-  /** Registry slug of the Seller the change came from. */
-  seller: string;
-  /** The Seller's id of the resource (ticket, incident, …); absent for Seller-wide topics. */
-  id?: string;
-  /** Our local row id (tickets.id for tickets), when there is one. */
-  localId?: number;
-  /** Our ticket id (externalId) for ticket events. */
-  externalId?: string;
-  /** The Seller's event type that caused the change, or `reconciliation`. */
-  eventType?: string;
-  /** New status (or work order state) after the change. */
-  status?: string;
-  /** Set when the change asks something of the operator: shown as a toast. */
-  actionable?: { title: string; href: string };
-}
-
-export interface LiveEvent {
-  /** Increases by one per published event within this process. */
-  seq: number;
-  topic: LiveTopic;
-  at: string;
-  payload: LivePayload;
-}
 
 export type LiveListener = (event: LiveEvent) => void;
 
