@@ -15,17 +15,21 @@ export interface NotifierDeps {
   db: Database.Database;
   listHubs(seller: string, api: NotifiedApi): Array<{ id: string; callback: string; query?: string }>;
   buyerAuth(seller: string): { tokenUrl: string; clientId: string; clientSecret: string } | undefined;
+  /** The Seller clock, so eventTime agrees with the changeDate of the change it reports. */
+  now?: () => number;
 }
 
 export interface Notifier {
   publish(e: SandboxEvent): void;
   deliveries(seller: string, limit?: number): unknown[];
+  /** Resolves once nothing is left to send except deliveries waiting out a backoff. */
+  drain(): Promise<void>;
   close(): Promise<void>;
 }
 
 /** A notifier that records nothing and sends nothing (tests that only look at the context's event log). */
 export function silentNotifier(): Notifier {
-  return { publish: () => undefined, deliveries: () => [], close: async () => undefined };
+  return { publish: () => undefined, deliveries: () => [], drain: async () => undefined, close: async () => undefined };
 }
 
 /** Notification delivery to the Buyer's listeners (sandbox/notify): durable queue, Buyer OAuth2, retries. */

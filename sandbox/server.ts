@@ -6,7 +6,7 @@ import { serveControl } from './control-routes';
 import { fail, MefError, sendJson } from './http';
 import { API_BASES, serveMef } from './mef-routes';
 import { listHubs } from './hubs';
-import { loadNotifier, type Notifier, type NotifierDeps } from './notifier';
+import { loadNotifier, silentNotifier, type Notifier, type NotifierDeps } from './notifier';
 import { SellerActions } from './seller-actions';
 import { startScenario, type RunningScenario } from './scenario/index';
 import { SELLERS } from './sellers';
@@ -52,12 +52,13 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
   const host = options.host ?? '127.0.0.1';
   const store = new SandboxStore(options.dbPath);
   const clock = new SellerClock(store, options.clockSpeed ?? 1, options.tickMs ?? 200);
-  const ctx = new SandboxContext(store, clock, SELLERS, { publish: () => undefined, deliveries: () => [], close: async () => undefined });
+  const ctx = new SandboxContext(store, clock, SELLERS, silentNotifier());
   ctx.actions = new SellerActions(ctx);
   const deps: NotifierDeps = {
     db: store.db,
     listHubs: (seller: string, api: NotifiedApi) => listHubs(ctx, seller, api),
     buyerAuth: (seller: string) => store.buyerAuth(seller),
+    now: () => ctx.clock.now().getTime(),
   };
   ctx.notifier = options.notifier ? options.notifier(deps) : await loadNotifier(deps);
   const latency = options.latency ?? true;

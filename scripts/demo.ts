@@ -101,6 +101,8 @@ async function main(): Promise<void> {
     SANDBOX_PORT: String(SANDBOX_PORT),
     SANDBOX_DB: process.env.SANDBOX_DB ?? path.join(DATA, 'sandbox.db'),
     SANDBOX_MODE: process.env.SANDBOX_MODE ?? 'scenario',
+    // One Seller minute per real second keeps the demo lively but readable.
+    SANDBOX_CLOCK: process.env.SANDBOX_CLOCK ?? '60',
   });
   const discovery = (await (await waitFor(`${SANDBOX_URL}/_sandbox/sellers`, 60_000)).json()) as { sellers: DiscoveredSeller[] };
   const entries = discovery.sellers.map((s) => ({

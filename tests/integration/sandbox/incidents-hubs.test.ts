@@ -17,6 +17,7 @@ beforeAll(async () => {
         hubsSeen = deps.listHubs(e.seller, e.api);
       },
       deliveries: (seller) => published.filter((e) => e.seller === seller),
+      drain: async () => undefined,
       close: async () => undefined,
     }),
   });
