@@ -1,12 +1,13 @@
 import { and, eq } from 'drizzle-orm';
-import { appointments, incidents, workOrders, type AppointmentRow, type IncidentRow, type WorkOrderRow } from '@/db/schema';
+import { incidents, type IncidentRow } from '@/db/schema';
 import type { Tx } from '@/db/transaction';
-import type { Appointment, Incident, WorkOrder } from '@/lib/sonata/schemas';
+import type { Incident } from '@/lib/sonata/schemas';
 import { documentHash } from './ticket-cache';
 
 /**
- * Incident, work order and appointment caches: the Seller's last document per (Seller, id). As for tickets, a document
- * fetched by an earlier request, or one whose own history ends earlier, never replaces a newer one.
+ * The incident cache: the Seller's last document per (Seller, id). As for tickets, a document fetched by an earlier
+ * request, or one whose own history ends earlier, never replaces a newer one. (Work orders and appointments have
+ * their writer in workforce-cache.ts.)
  */
 
 export type CacheOutcome = 'inserted' | 'updated' | 'unchanged' | 'stale';
@@ -18,8 +19,8 @@ export interface CacheResult<Row> {
 
 const ms = (iso: string | null | undefined) => (iso ? Date.parse(iso) : Number.NEGATIVE_INFINITY);
 
-type CacheTable = typeof incidents | typeof workOrders | typeof appointments;
-type CacheRow = IncidentRow | WorkOrderRow | AppointmentRow;
+type CacheTable = typeof incidents;
+type CacheRow = IncidentRow;
 
 interface Columns {
   status: string;
@@ -95,42 +96,6 @@ export function applyIncidentDocumentTx(
       document: doc as unknown as Record<string, unknown>,
       documentHash: documentHash(doc),
       productId,
-    },
-    requestedAt,
-  );
-}
-
-export function applyWorkOrderDocumentTx(tx: Tx, sellerId: number, doc: WorkOrder, requestedAt: string): CacheResult<WorkOrderRow> {
-  return applyTx<WorkOrderRow>(
-    tx,
-    workOrders,
-    sellerId,
-    doc.id,
-    {
-      status: doc.state,
-      lastChangeAt: null,
-      document: doc as unknown as Record<string, unknown>,
-      documentHash: documentHash(doc),
-      appointmentRequired: doc.appointmentRequired === true,
-    },
-    requestedAt,
-  );
-}
-
-export function applyAppointmentDocumentTx(tx: Tx, sellerId: number, doc: Appointment, requestedAt: string): CacheResult<AppointmentRow> {
-  return applyTx<AppointmentRow>(
-    tx,
-    appointments,
-    sellerId,
-    doc.id,
-    {
-      status: doc.status,
-      lastChangeAt: null,
-      document: doc as unknown as Record<string, unknown>,
-      documentHash: documentHash(doc),
-      workOrderId: doc.workOrder?.id ?? null,
-      startAt: doc.validFor?.startDateTime ?? null,
-      endAt: doc.validFor?.endDateTime ?? null,
     },
     requestedAt,
   );

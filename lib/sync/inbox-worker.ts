@@ -6,7 +6,7 @@ import { transaction } from '@/db/transaction';
 import { sellerConnection } from '@/lib/data/sellers';
 import { publish, type LivePayload } from '@/lib/live/channel';
 import { SonataHttpError, SonataProtocolError, isRetryable, type SonataClientOptions } from '@/lib/sonata/client';
-import { applyAppointmentDocumentTx, applyIncidentDocumentTx, applyWorkOrderDocumentTx } from './entity-cache';
+import { applyIncidentDocumentTx } from './entity-cache';
 import {
   dueInboxItems,
   failInboxItems,
@@ -18,6 +18,7 @@ import {
 import { entityOf, type EntityKind } from './listener-catalog';
 import { fetchResource, type FetchedResource } from './resource-fetch';
 import { applyTicketDocumentTx } from './ticket-cache';
+import { applyAppointmentDocumentTx, applyWorkOrderDocumentTx } from './workforce-cache';
 import {
   syncAppointmentWaitingTx,
   syncIncidentWaitingTx,

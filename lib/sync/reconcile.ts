@@ -1,18 +1,19 @@
 import 'server-only';
-import { and, eq, inArray, isNotNull } from 'drizzle-orm';
+import { and, eq, isNotNull } from 'drizzle-orm';
 import { getDb } from '@/db';
-import { incidents, sellers, sellerSyncState, tickets, type Seller } from '@/db/schema';
+import { sellers, sellerSyncState, tickets, type Seller } from '@/db/schema';
 import { sellerConnection } from '@/lib/data/sellers';
 import { publish } from '@/lib/live/channel';
-import { SonataHttpError, sonataClients, type SonataClientOptions } from '@/lib/sonata/client';
-import type { IncidentFind, TroubleTicketFind } from '@/lib/sonata/schemas';
+import { sonataClients, type SonataClientOptions } from '@/lib/sonata/client';
+import type { TroubleTicketFind } from '@/lib/sonata/schemas';
 import { syncAllSellerNotifications } from './hub-registration';
 import { enqueueInbox } from './inbox';
 
 /**
  * Catches what notifications missed: lists the Seller's open tickets (by status) and those created since the last
  * run (creationDate.gt), compares with the cache and queues a fetch through the inbox for each difference, so the
- * same worker, ordering and waiting items apply as for a live event.
+ * same worker, ordering and waiting items apply as for a live event. (Incidents have their own periodic refresh in
+ * incident-refresh.ts, which applies through the same path.)
  */
 
 export const OPEN_TICKET_STATUSES = ['acknowledged', 'inProgress', 'pending', 'resolved', 'assessingCancellation', 'reopened'] as const;
@@ -23,11 +24,10 @@ const PAGE = { pageSize: 100, maxItems: 5000 };
 export interface ReconcileResult {
   checked: number;
   queued: number;
-  incidentsChecked: number;
   error?: string;
 }
 
-async function queueFetch(seller: Seller, runAt: string, kind: 'troubleTicket' | 'incident', id: string): Promise<void> {
+async function queueFetch(seller: Seller, runAt: string, kind: 'troubleTicket', id: string): Promise<void> {
   await enqueueInbox({
     sellerId: seller.id,
     api: 'troubleTicket',
@@ -44,7 +44,7 @@ export async function reconcileSeller(seller: Seller, options: { sonata?: Sonata
   const runAt = new Date().toISOString();
   const state = await db.select().from(sellerSyncState).where(eq(sellerSyncState.sellerId, seller.id)).get();
   const client = sonataClients(sellerConnection(seller), options.sonata).troubleTicket;
-  const result: ReconcileResult = { checked: 0, queued: 0, incidentsChecked: 0 };
+  const result: ReconcileResult = { checked: 0, queued: 0 };
   try {
     const seen = new Map<string, TroubleTicketFind>();
     for (const status of OPEN_TICKET_STATUSES) {
@@ -72,11 +72,10 @@ export async function reconcileSeller(seller: Seller, options: { sonata?: Sonata
     for (const id of toFetch) await queueFetch(seller, runAt, 'troubleTicket', id);
     result.queued += toFetch.size;
 
-    result.incidentsChecked = await reconcileIncidents(seller, runAt, client, state?.lastReconcileFrom ?? null, result);
   } catch (err) {
     result.error = err instanceof Error ? err.message : String(err);
   }
-  const summary = `${result.checked} tickets and ${result.incidentsChecked} incidents checked, ${result.queued} fetched again`;
+  const summary = `${result.checked} tickets checked, ${result.queued} fetched again`;
   await db
     .insert(sellerSyncState)
     .values({ sellerId: seller.id, lastReconcileAt: runAt, lastReconcileResult: summary, lastReconcileError: result.error ?? null, ...(result.error ? {} : { lastReconcileFrom: runAt }) })
@@ -87,44 +86,6 @@ export async function reconcileSeller(seller: Seller, options: { sonata?: Sonata
     .run();
   publish('sellerSync', { seller: seller.slug, eventType: 'reconciliation' });
   return result;
-}
-
-async function reconcileIncidents(
-  seller: Seller,
-  runAt: string,
-  client: ReturnType<typeof sonataClients>['troubleTicket'],
-  lastFrom: string | null,
-  result: ReconcileResult,
-): Promise<number> {
-  let items: IncidentFind[];
-  try {
-    const query = lastFrom ? { 'creationDate.gt': new Date(Date.parse(lastFrom) - CREATION_MARGIN_MS).toISOString() } : {};
-    const open = await client.listAllIncident({ status: 'inProgress' }, PAGE);
-    const created = await client.listAllIncident({ status: 'created' }, PAGE);
-    const recent = lastFrom ? (await client.listAllIncident(query, PAGE)).items : [];
-    items = [...open.items, ...created.items, ...recent];
-  } catch (err) {
-    // A Seller that offers no incidents answers 501: nothing to reconcile.
-    if (err instanceof SonataHttpError && (err.status === 501 || err.status === 404)) return 0;
-    throw err;
-  }
-  const byId = new Map(items.map((i) => [i.id, i]));
-  const ids = [...byId.keys()];
-  const cached = ids.length
-    ? await getDb()
-        .select({ id: incidents.sellerResourceId, status: incidents.status })
-        .from(incidents)
-        .where(and(eq(incidents.sellerId, seller.id), inArray(incidents.sellerResourceId, ids)))
-        .all()
-    : [];
-  const cachedStatus = new Map(cached.map((c) => [c.id, c.status]));
-  for (const [id, incident] of byId) {
-    if (cachedStatus.get(id) !== incident.status) {
-      await queueFetch(seller, runAt, 'incident', id);
-      result.queued += 1;
-    }
-  }
-  return byId.size;
 }
 
 export async function reconcileAllSellers(options: { sonata?: SonataClientOptions } = {}): Promise<void> {
