@@ -1,10 +1,12 @@
 import 'server-only';
-import { and, asc, desc, eq, gt, lt, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, isNull, lt, or, type SQL } from 'drizzle-orm';
 import { getDb } from '@/db';
-import { appointmentHistory, appointments, products, sellers, tickets, workOrders, type AppointmentRow } from '@/db/schema';
+import { appointmentHistory, appointments, sellers, tickets, workOrders, type AppointmentRow } from '@/db/schema';
 import type { AppointmentStatus } from '@/lib/domain/appointment-state-machine';
 import type { WorkOrderState } from '@/lib/domain/work-order-state-machine';
 import type { Appointment } from '@/lib/sonata/schemas';
+import { appointmentColumns } from '@/lib/sync/workforce-cache';
+import { derivedWorkOrderColumns, productSites, ticketExternalIds } from './work-orders';
 
 export interface AppointmentListItem {
   sellerSlug: string;
@@ -23,6 +25,8 @@ export interface AppointmentListItem {
   timeZone: string;
 }
 
+const DAY_MS = 86_400_000;
+
 export interface AppointmentFilter {
   /** Appointments overlapping [from, to) (ISO instants). */
   from?: string;
@@ -34,57 +38,63 @@ export interface AppointmentFilter {
 
 function baseQuery() {
   return getDb()
-    .select({
-      row: appointments,
-      sellerSlug: sellers.slug,
-      sellerName: sellers.name,
-      workOrderState: workOrders.status,
-      ticketId: workOrders.ticketId,
-      ticketExternalId: tickets.externalId,
-      siteName: products.siteName,
-      siteAddress: products.siteAddress,
-      siteTimeZone: products.siteTimeZone,
-    })
+    .select({ row: appointments, sellerSlug: sellers.slug, sellerName: sellers.name, workOrder: workOrders })
     .from(appointments)
     .innerJoin(sellers, eq(appointments.sellerId, sellers.id))
-    .leftJoin(workOrders, and(eq(workOrders.sellerId, appointments.sellerId), eq(workOrders.sellerResourceId, appointments.workOrderId)))
-    .leftJoin(products, and(eq(products.sellerId, workOrders.sellerId), eq(products.productId, workOrders.productId)))
-    .leftJoin(tickets, and(eq(tickets.sellerId, workOrders.sellerId), eq(tickets.sellerTicketId, workOrders.ticketId)));
+    .leftJoin(workOrders, and(eq(workOrders.sellerId, appointments.sellerId), eq(workOrders.sellerResourceId, appointments.workOrderId)));
 }
 
 type Joined = Awaited<ReturnType<ReturnType<typeof baseQuery>['all']>>[number];
 
-function toItem(j: Joined): AppointmentListItem {
-  return {
-    sellerSlug: j.sellerSlug,
-    sellerName: j.sellerName,
-    id: j.row.sellerResourceId,
-    status: j.row.status as AppointmentStatus,
-    startAt: j.row.startAt,
-    endAt: j.row.endAt,
-    workOrderId: j.row.workOrderId,
-    workOrderState: (j.workOrderState as WorkOrderState | null) ?? null,
-    ticketId: j.ticketId ?? null,
-    ticketExternalId: j.ticketExternalId ?? null,
-    siteId: j.row.siteId,
-    siteName: j.siteName || j.row.siteId || 'Unknown site',
-    siteAddress: j.siteAddress ?? '',
-    timeZone: j.siteTimeZone || 'UTC',
-  };
+async function toItems(joined: Joined[]): Promise<AppointmentListItem[]> {
+  const sites = await productSites();
+  const derived = joined.map((j) => (j.workOrder ? derivedWorkOrderColumns(j.workOrder) : { siteId: null, ticketId: null, productId: null }));
+  const externalIds = await ticketExternalIds(joined.map((j, i) => ({ sellerId: j.row.sellerId, ticketId: derived[i]!.ticketId })));
+  return joined.map((j, i) => {
+    const d = derived[i]!;
+    const site = d.productId ? sites.get(`${j.row.sellerId}:${d.productId}`) : undefined;
+    const ownSite = j.row.siteId ?? appointmentColumns(j.row.document as unknown as Appointment).siteId;
+    const siteId = ownSite ?? d.siteId ?? site?.siteId ?? null;
+    return {
+      sellerSlug: j.sellerSlug,
+      sellerName: j.sellerName,
+      id: j.row.sellerResourceId,
+      status: j.row.status as AppointmentStatus,
+      startAt: j.row.startAt ? new Date(j.row.startAt).toISOString() : null,
+      endAt: j.row.endAt ? new Date(j.row.endAt).toISOString() : null,
+      workOrderId: j.row.workOrderId,
+      workOrderState: (j.workOrder?.status as WorkOrderState | undefined) ?? null,
+      ticketId: d.ticketId,
+      ticketExternalId: d.ticketId ? (externalIds.get(`${j.row.sellerId}:${d.ticketId}`) ?? null) : null,
+      siteId,
+      siteName: site?.siteName || siteId || 'Unknown site',
+      siteAddress: site?.siteAddress ?? '',
+      timeZone: site?.siteTimeZone || 'UTC',
+    };
+  });
 }
 
 export async function listAppointments(filter: AppointmentFilter = {}): Promise<AppointmentListItem[]> {
   const where: SQL[] = [];
-  if (filter.from) where.push(gt(appointments.endAt, new Date(filter.from).toISOString()));
-  if (filter.to) where.push(lt(appointments.startAt, new Date(filter.to).toISOString()));
+  // Stored periods may carry another offset or precision than ours: the SQL bound is a day wide, the exact test is below.
+  const from = filter.from ? Date.parse(filter.from) : undefined;
+  const to = filter.to ? Date.parse(filter.to) : undefined;
+  if (from !== undefined) where.push(gt(appointments.endAt, new Date(from - DAY_MS).toISOString()));
+  if (to !== undefined) where.push(lt(appointments.startAt, new Date(to + DAY_MS).toISOString()));
   if (filter.seller) where.push(eq(sellers.slug, filter.seller));
   if (filter.status) where.push(eq(appointments.status, filter.status));
-  if (filter.site) where.push(eq(appointments.siteId, filter.site));
+  if (filter.site) where.push(or(eq(appointments.siteId, filter.site), isNull(appointments.siteId))!);
   const rows = await baseQuery()
     .where(where.length ? and(...where) : undefined)
     .orderBy(asc(appointments.startAt), asc(appointments.id))
     .all();
-  return rows.map(toItem);
+  const items = await toItems(rows);
+  return items.filter(
+    (i) =>
+      (!filter.site || i.siteId === filter.site) &&
+      (from === undefined || (i.endAt !== null && Date.parse(i.endAt) > from)) &&
+      (to === undefined || (i.startAt !== null && Date.parse(i.startAt) < to)),
+  );
 }
 
 export interface AppointmentHistoryEntry {
@@ -112,7 +122,8 @@ export async function getAppointment(sellerSlug: string, id: string): Promise<Ap
     .where(eq(appointmentHistory.appointmentId, j.row.id))
     .orderBy(asc(appointmentHistory.observedAt), asc(appointmentHistory.id))
     .all();
-  return { ...toItem(j), document: j.row.document as unknown as Appointment, history, fetchedAt: j.row.fetchedAt, row: j.row };
+  const [item] = await toItems([j]);
+  return { ...item!, document: j.row.document as unknown as Appointment, history, fetchedAt: j.row.fetchedAt, row: j.row };
 }
 
 export interface ContactDefaults {

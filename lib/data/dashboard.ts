@@ -1,9 +1,10 @@
 import 'server-only';
 import { asc, sql, type SQL } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/sqlite-core';
 import { getDb, type Db } from '@/db';
 import { appointments as AP, incidents as I, products as P, sellers, tickets as T, ticketStatusHistory as H } from '@/db/schema';
 import { jsonText } from '@/db/sql-json';
-import { earlierOf, epochMs, isoBefore, isoWithin, laterOf, utcDay } from '@/db/sql-dates';
+import { earlierOf, epochMs, isoBefore, isoUtc, isoWithin, laterOf, utcDay } from '@/db/sql-dates';
 import {
   AGING_BUCKETS,
   DAY_MS,
@@ -36,6 +37,8 @@ export interface DashboardScope {
 }
 
 const LIST_LIMIT = 50;
+/** The status change that follows another one of the same ticket. */
+const NEXT = alias(H, 'next_change');
 
 const list = (values: readonly (string | number)[]) => sql.join(values.map((v) => sql`${v}`), sql`, `);
 const ofSeller = (scope: DashboardScope, column: typeof T.sellerId | typeof H.sellerId | typeof I.sellerId | typeof AP.sellerId) =>
@@ -57,6 +60,17 @@ function agingBucketCase(createdMs: SQL, nowMs: number): SQL {
 /** The SQL of every aggregate for one scope, by name. */
 export function dashboardStatements(scope: DashboardScope) {
   const { fromMs, toMs, nowMs } = scope;
+  // Tickets whose resolution date falls in the range. Materialised and filtered by status afterwards,
+  // so that SQLite reads the covering index on resolution_date instead of every resolved ticket by status.
+  const resolvedCandidates = sql`
+    resolvedCandidates as materialized (
+      select ${T.id} as id, ${T.sellerId} as sellerId, ${T.status} as status, ${T.creationDate} as creationDate,
+        ${T.expectedResolutionDate} as expectedDate, ${T.resolutionDate} as resolvedAt,
+        ${epochMs(T.resolutionDate)} as resolvedMs
+      from ${T}
+      where ${isoWithin(T.resolutionDate, fromMs, toMs)} and ${ofSeller(scope, T.sellerId)}
+    )`;
+  const isResolved = sql`status in (${list(RESOLVED_OR_CLOSED)})`;
   const resolutionStats = (partition: SQL, label: SQL) => sql`
     select ${label} as sellerId, count(*) as resolved,
       avg(totalMs) as meanTotalMs, avg(sellerMs) as meanSellerMs, avg(usMs) as meanUsMs,
@@ -123,36 +137,38 @@ export function dashboardStatements(scope: DashboardScope) {
       group by day`,
 
     resolvedPerDay: sql`
-      select ${utcDay(T.resolutionDate)} as day, count(*) as count
-      from ${T}
-      where ${T.status} in (${list(RESOLVED_OR_CLOSED)}) and ${isoWithin(T.resolutionDate, fromMs, toMs)}
-        and ${ofSeller(scope, T.sellerId)}
+      with ${resolvedCandidates}
+      select ${utcDay(sql`resolvedAt`)} as day, count(*) as count
+      from resolvedCandidates
+      where ${isResolved}
       group by day`,
 
+    // Waiting on us = the pending and resolved periods of each resolved ticket, each lasting until the next change
+    // (in change-date order, ties in the order recorded), clipped to creation and resolution; the rest is the Seller's.
     resolution: sql`
-      with resolvedTickets as (
-        select ${T.id} as id, ${T.sellerId} as sellerId,
-          ${epochMs(T.creationDate)} as createdMs, ${epochMs(T.resolutionDate)} as resolvedMs,
-          ${epochMs(T.expectedResolutionDate)} as expectedMs
-        from ${T}
-        where ${T.status} in (${list(RESOLVED_OR_CLOSED)}) and ${T.creationDate} is not null
-          and ${isoWithin(T.resolutionDate, fromMs, toMs)} and ${ofSeller(scope, T.sellerId)}
+      with ${resolvedCandidates},
+      resolvedTickets as materialized (
+        select id, sellerId, ${epochMs(sql`creationDate`)} as createdMs, resolvedMs, ${isoUtc(sql`resolvedAt`)} as resolvedIso, ${epochMs(sql`expectedDate`)} as expectedMs
+        from resolvedCandidates
+        where ${isResolved} and creationDate is not null
       ),
-      changes as (
-        select ${H.ticketId} as ticketId, ${H.status} as status, ${epochMs(H.changedAt)} as startMs,
-          lead(${epochMs(H.changedAt)}) over (partition by ${H.ticketId} order by ${H.changedAt}, ${H.id}) as endMs
-        from ${H}
-        where ${H.ticketId} in (select id from resolvedTickets)
-      ),
-      perTicket as (
+      perTicket as materialized (
         select r.id as id, r.sellerId as sellerId, r.resolvedMs as resolvedMs, r.expectedMs as expectedMs,
           ${laterOf(0, sql`r.resolvedMs - r.createdMs`)} as totalMs,
-          coalesce(sum(case when c.status in (${list(WAITING_ON_US)}) then ${laterOf(
-            0,
-            sql`${earlierOf(sql`coalesce(c.endMs, r.resolvedMs)`, sql`r.resolvedMs`)} - ${laterOf(sql`c.startMs`, sql`r.createdMs`)}`,
-          )} else 0 end), 0) as usMs
-        from resolvedTickets r left join changes c on c.ticketId = r.id
-        group by r.id
+          coalesce((
+            select sum(${laterOf(
+              0,
+              sql`${earlierOf(sql`coalesce(${epochMs(sql`(
+                select ${NEXT.changedAt} from ${H} as ${sql.identifier('next_change')}
+                where ${NEXT.ticketId} = ${H.ticketId}
+                  and (${NEXT.changedAt} > ${H.changedAt} or (${NEXT.changedAt} = ${H.changedAt} and ${NEXT.id} > ${H.id}))
+                order by ${NEXT.changedAt}, ${NEXT.id}
+                limit 1)`)}, r.resolvedMs)`, sql`r.resolvedMs`)} - ${laterOf(epochMs(H.changedAt), sql`r.createdMs`)}`,
+            )})
+            from ${H}
+            where ${H.ticketId} = r.id and ${H.status} in (${list(WAITING_ON_US)}) and ${H.changedAt} < r.resolvedIso
+          ), 0) as usMs
+        from resolvedTickets r
       ),
       split as materialized (select perTicket.*, totalMs - usMs as sellerMs from perTicket)
       ${resolutionStats(sql`partition by sellerId`, sql`sellerId`)}
@@ -160,13 +176,17 @@ export function dashboardStatements(scope: DashboardScope) {
       ${resolutionStats(sql``, sql`null`)}`,
 
     cohortRates: sql`
-      select ${T.sellerId} as sellerId, count(*) as created,
-        sum(case when ${T.status} = 'cancelled' then 1 else 0 end) as cancelled,
-        sum(case when exists (select 1 from ${H} where ${H.ticketId} = ${T.id} and ${H.status} = 'resolved') then 1 else 0 end) as everResolved,
-        sum(case when exists (select 1 from ${H} where ${H.ticketId} = ${T.id} and ${H.status} = 'reopened') then 1 else 0 end) as reopened
-      from ${T}
-      where ${isoWithin(T.creationDate, fromMs, toMs)} and ${ofSeller(scope, T.sellerId)}
-      group by ${T.sellerId}`,
+      with cohort as materialized (
+        select ${T.id} as id, ${T.sellerId} as sellerId, ${T.status} as status
+        from ${T}
+        where ${isoWithin(T.creationDate, fromMs, toMs)} and ${ofSeller(scope, T.sellerId)}
+      )
+      select sellerId, count(*) as created,
+        sum(case when status = 'cancelled' then 1 else 0 end) as cancelled,
+        sum(case when exists (select 1 from ${H} where ${H.ticketId} = cohort.id and ${H.status} = 'resolved') then 1 else 0 end) as everResolved,
+        sum(case when exists (select 1 from ${H} where ${H.ticketId} = cohort.id and ${H.status} = 'reopened') then 1 else 0 end) as reopened
+      from cohort
+      group by sellerId`,
 
     aging: sql`
       select sellerId, ${agingBucketCase(sql`createdMs`, nowMs)} as bucket, count(*) as count

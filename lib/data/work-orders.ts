@@ -1,9 +1,10 @@
 import 'server-only';
-import { and, asc, desc, eq, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNull, or, type SQL } from 'drizzle-orm';
 import { getDb } from '@/db';
 import { appointments, products, sellers, tickets, workOrders, type WorkOrderRow } from '@/db/schema';
 import type { WorkOrderState } from '@/lib/domain/work-order-state-machine';
 import type { WorkOrder } from '@/lib/sonata/schemas';
+import { workOrderColumns } from '@/lib/sync/workforce-cache';
 
 /** Where the work happens: from our product inventory (the Seller's place gives only a site reference). */
 export interface SiteView {
@@ -38,57 +39,87 @@ export interface WorkOrderFilter {
   site?: string;
 }
 
-const columns = {
-  row: workOrders,
-  sellerSlug: sellers.slug,
-  sellerName: sellers.name,
-  siteName: products.siteName,
-  siteAddress: products.siteAddress,
-  siteTimeZone: products.siteTimeZone,
-  siteIdFromProduct: products.siteId,
-  productLabel: products.label,
-  ticketExternalId: tickets.externalId,
-};
-
-type Joined = { row: WorkOrderRow; sellerSlug: string; sellerName: string } & {
-  siteName: string | null;
-  siteAddress: string | null;
-  siteTimeZone: string | null;
-  siteIdFromProduct: string | null;
-  productLabel: string | null;
-  ticketExternalId: string | null;
-};
-
 function baseQuery() {
   return getDb()
-    .select(columns)
+    .select({ row: workOrders, sellerSlug: sellers.slug, sellerName: sellers.name })
     .from(workOrders)
-    .innerJoin(sellers, eq(workOrders.sellerId, sellers.id))
-    .leftJoin(products, and(eq(products.sellerId, workOrders.sellerId), eq(products.productId, workOrders.productId)))
-    .leftJoin(tickets, and(eq(tickets.sellerId, workOrders.sellerId), eq(tickets.sellerTicketId, workOrders.ticketId)));
+    .innerJoin(sellers, eq(workOrders.sellerId, sellers.id));
 }
 
-function toItem(j: Joined): WorkOrderListItem {
-  const doc = j.row.document as unknown as WorkOrder;
-  return {
-    sellerSlug: j.sellerSlug,
-    sellerName: j.sellerName,
-    id: j.row.sellerResourceId,
-    state: j.row.status as WorkOrderState,
-    appointmentRequired: j.row.appointmentRequired,
-    appointmentRequiredSince: j.row.appointmentRequiredSince,
-    ticketId: j.row.ticketId,
-    ticketExternalId: j.ticketExternalId,
-    tasks: Array.isArray(doc.task) ? doc.task : [],
-    plannedExecutionDate: doc.plannedExecutionDate ?? null,
-    fetchedAt: j.row.fetchedAt,
-    siteId: j.row.siteId ?? j.siteIdFromProduct,
-    siteName: j.siteName || j.row.siteId || 'Unknown site',
-    siteAddress: j.siteAddress ?? '',
-    timeZone: j.siteTimeZone || 'UTC',
-    productId: j.row.productId,
-    productLabel: j.productLabel ?? j.row.productId ?? '',
-  };
+type Joined = { row: WorkOrderRow; sellerSlug: string; sellerName: string };
+
+export interface SiteInfo {
+  siteId: string;
+  siteName: string;
+  siteAddress: string;
+  siteTimeZone: string;
+  label: string;
+}
+
+/** Our inventory keyed by "sellerRowId:productId": small, read once per page. */
+export async function productSites(): Promise<Map<string, SiteInfo>> {
+  const rows = await getDb()
+    .select({
+      sellerId: products.sellerId,
+      productId: products.productId,
+      siteId: products.siteId,
+      siteName: products.siteName,
+      siteAddress: products.siteAddress,
+      siteTimeZone: products.siteTimeZone,
+      label: products.label,
+    })
+    .from(products)
+    .all();
+  return new Map(rows.map((r) => [`${r.sellerId}:${r.productId}`, r]));
+}
+
+/** Our ticket ids (externalId) of the Seller tickets named, keyed by "sellerRowId:sellerTicketId". */
+export async function ticketExternalIds(keys: Array<{ sellerId: number; ticketId: string | null }>): Promise<Map<string, string>> {
+  const ids = [...new Set(keys.map((k) => k.ticketId).filter((id): id is string => !!id))];
+  if (ids.length === 0) return new Map();
+  const rows = await getDb()
+    .select({ sellerId: tickets.sellerId, sellerTicketId: tickets.sellerTicketId, externalId: tickets.externalId })
+    .from(tickets)
+    .where(inArray(tickets.sellerTicketId, ids))
+    .all();
+  return new Map(rows.map((r) => [`${r.sellerId}:${r.sellerTicketId}`, r.externalId]));
+}
+
+/** The row's derived columns, or the document's when the row lacks them (rows written before they existed). */
+export function derivedWorkOrderColumns(row: WorkOrderRow): { siteId: string | null; ticketId: string | null; productId: string | null } {
+  if (row.productId && row.ticketId) return { siteId: row.siteId, ticketId: row.ticketId, productId: row.productId };
+  const c = workOrderColumns(row.document as unknown as WorkOrder);
+  return { siteId: row.siteId ?? c.siteId, ticketId: row.ticketId ?? c.ticketId, productId: row.productId ?? c.productId };
+}
+
+async function toItems(joined: Joined[]): Promise<WorkOrderListItem[]> {
+  const sites = await productSites();
+  const derived = joined.map((j) => derivedWorkOrderColumns(j.row));
+  const externalIds = await ticketExternalIds(joined.map((j, i) => ({ sellerId: j.row.sellerId, ticketId: derived[i]!.ticketId })));
+  return joined.map((j, i) => {
+    const d = derived[i]!;
+    const site = d.productId ? sites.get(`${j.row.sellerId}:${d.productId}`) : undefined;
+    const doc = j.row.document as unknown as WorkOrder;
+    return {
+      sellerSlug: j.sellerSlug,
+      sellerName: j.sellerName,
+      id: j.row.sellerResourceId,
+      state: j.row.status as WorkOrderState,
+      appointmentRequired: j.row.appointmentRequired,
+      appointmentRequiredSince: j.row.appointmentRequiredSince,
+      ticketId: d.ticketId,
+      ticketExternalId: d.ticketId ? (externalIds.get(`${j.row.sellerId}:${d.ticketId}`) ?? null) : null,
+      tasks: Array.isArray(doc.task) ? doc.task : [],
+      plannedExecutionDate: doc.plannedExecutionDate ?? null,
+      fetchedAt: j.row.fetchedAt,
+      siteId: d.siteId ?? site?.siteId ?? null,
+      siteName: site?.siteName || d.siteId || 'Unknown site',
+      siteAddress: site?.siteAddress ?? '',
+      timeZone: site?.siteTimeZone || 'UTC',
+      productId: d.productId,
+      productLabel: site?.label ?? d.productId ?? '',
+    };
+  });
 }
 
 export async function listWorkOrders(filter: WorkOrderFilter = {}): Promise<WorkOrderListItem[]> {
@@ -96,21 +127,22 @@ export async function listWorkOrders(filter: WorkOrderFilter = {}): Promise<Work
   if (filter.seller) where.push(eq(sellers.slug, filter.seller));
   if (filter.state) where.push(eq(workOrders.status, filter.state));
   if (filter.appointmentRequired !== undefined) where.push(eq(workOrders.appointmentRequired, filter.appointmentRequired));
-  if (filter.site) where.push(eq(workOrders.siteId, filter.site));
+  if (filter.site) where.push(or(eq(workOrders.siteId, filter.site), isNull(workOrders.siteId))!);
   const rows = await baseQuery()
     .where(where.length ? and(...where) : undefined)
     .orderBy(desc(workOrders.updatedAt), asc(workOrders.id))
     .all();
-  return rows.map(toItem);
+  const items = await toItems(rows);
+  return filter.site ? items.filter((i) => i.siteId === filter.site) : items;
 }
 
 /** Work orders waiting for the coordinator to book a visit, the longest-waiting first. */
 export async function listAppointmentsNeeded(): Promise<WorkOrderListItem[]> {
   const rows = await baseQuery()
     .where(and(eq(workOrders.appointmentRequired, true), eq(workOrders.status, 'open')))
-    .orderBy(asc(workOrders.appointmentRequiredSince), asc(workOrders.id))
+    .orderBy(asc(workOrders.appointmentRequiredSince), asc(workOrders.fetchedAt), asc(workOrders.id))
     .all();
-  return rows.map(toItem);
+  return toItems(rows);
 }
 
 export interface WorkOrderAppointmentSummary {
@@ -142,7 +174,8 @@ export async function getWorkOrder(sellerSlug: string, id: string): Promise<Work
   // The work order lists appointments we may not have fetched yet: show them too, without details.
   const known = new Set(cached.map((a) => a.id));
   const listed = (doc.appointment ?? []).filter((ref) => !known.has(ref.id)).map((ref) => ({ id: ref.id, status: 'unknown', startAt: null, endAt: null }));
-  return { ...toItem(j), document: doc, appointments: [...cached, ...listed], sellerRowId: j.row.sellerId };
+  const [item] = await toItems([j]);
+  return { ...item!, document: doc, appointments: [...cached, ...listed], sellerRowId: j.row.sellerId };
 }
 
 export interface FilterOption {

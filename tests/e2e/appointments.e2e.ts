@@ -64,7 +64,7 @@ beforeAll(async () => {
       })),
     ),
   );
-  portal = await startPortal({ env: { SELLERS_FILE: sellersFile } as NodeJS.ProcessEnv });
+  portal = await startPortal({ env: { ...process.env, SELLERS_FILE: sellersFile } });
   browser = await launchBrowser();
   const context = await browser.newContext({ viewport: { width: 1440, height: 1000 }, timezoneId: 'Europe/Paris' });
   page = await context.newPage();
