@@ -59,3 +59,16 @@ export function WaitingOn({ status }: { status: string | null }) {
   if (!who) return <span className="text-fg-subtle">—</span>;
   return who === 'us' ? <Badge tone="warning">Us</Badge> : <span className="text-fg-muted">Seller</span>;
 }
+
+/** Ours and the Seller's value, always both (detail page). */
+export function SideBySide({ kind, ours, sellers }: { kind: 'severity' | 'priority'; ours: string; sellers: string | null }) {
+  const table: Record<string, MefToneLabel> = kind === 'severity' ? TICKET_SEVERITY : TICKET_PRIORITY;
+  return (
+    <span className="inline-flex flex-wrap items-center gap-1.5 text-xs">
+      <span className="text-fg-muted">Ours</span>
+      <Badge tone={toneOf(table, ours)}>{labelOf(table, ours)}</Badge>
+      <span className="text-fg-muted">Seller&apos;s</span>
+      {sellers ? <Badge tone={toneOf(table, sellers)}>{labelOf(table, sellers)}</Badge> : <span className="text-fg-subtle">not yet set</span>}
+    </span>
+  );
+}
