@@ -32,10 +32,10 @@ export function RefreshFromSellers({ seller, workOrderId, appointmentId, label =
 }
 
 /**
- * Re-reads the page while it is open: the cache changes when Seller notifications arrive. Polls every `everyMs`
- * and on focus, since the live channel has no browser stream yet.
+ * A fallback for the live stream (the top bar's live hook refreshes on each Seller notification): re-reads the page
+ * every `everyMs` and on focus, so a dropped stream costs at most that much staleness.
  */
-export function LiveRefresh({ everyMs = 10_000 }: { everyMs?: number }) {
+export function LiveRefresh({ everyMs = 30_000 }: { everyMs?: number }) {
   const router = useRouter();
   useEffect(() => {
     const tick = () => {
