@@ -30,14 +30,20 @@ export function earlierOf(a: Operand, b: Operand): SQL<number> {
 }
 
 /**
- * `iso` falls in [fromMs, toMs). The text bounds, widened by a day to cover any UTC offset, let SQLite use an index
- * on the column; the exact test then compares instants.
+ * `iso` falls in [fromMs, toMs). Text bounds widened by a day (any UTC offset) let SQLite use an index on the
+ * column; a value whose date part lies a full day inside the range is in it whatever its offset, so only values
+ * near the edges pay for parsing.
  */
 export function isoWithin(iso: SQLWrapper, fromMs: number, toMs: number): SQL<boolean> {
   const day = 86_400_000;
-  const lower = new Date(fromMs - day).toISOString().slice(0, 10);
-  const upper = new Date(toMs + day).toISOString().slice(0, 10);
-  return sql<boolean>`(${iso} >= ${lower} and ${iso} < ${upper} and ${epochMs(iso)} >= ${fromMs} and ${epochMs(iso)} < ${toMs})`;
+  const text = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+  const exact = sql`(${epochMs(iso)} >= ${fromMs} and ${epochMs(iso)} < ${toMs})`;
+  return sql<boolean>`(${iso} >= ${text(fromMs - day)} and ${iso} < ${text(toMs + day)} and ((${iso} >= ${text(fromMs + day)} and ${iso} < ${text(toMs - day)}) or ${exact}))`;
+}
+
+/** The same instant as ISO text in UTC with milliseconds (2026-11-27T10:00:00.000Z), comparable as text. */
+export function isoUtc(iso: Operand): SQL<string | null> {
+  return sql<string | null>`strftime('%Y-%m-%dT%H:%M:%fZ', ${op(iso)})`;
 }
 
 /** `iso` is before the instant `ms`, index-friendly like isoWithin. */

@@ -71,21 +71,19 @@ export function dashboardStatements(scope: DashboardScope) {
       where ${isoWithin(T.resolutionDate, fromMs, toMs)} and ${ofSeller(scope, T.sellerId)}
     )`;
   const isResolved = sql`status in (${list(RESOLVED_OR_CLOSED)})`;
+  // One sort per partition: the row number and the count share the window, which gives the median rows.
   const resolutionStats = (partition: SQL, label: SQL) => sql`
     select ${label} as sellerId, count(*) as resolved,
       avg(totalMs) as meanTotalMs, avg(sellerMs) as meanSellerMs, avg(usMs) as meanUsMs,
-      avg(case when rnTotal in ((n + 1) / 2, (n + 2) / 2) then totalMs end) as medianTotalMs,
-      avg(case when rnSeller in ((n + 1) / 2, (n + 2) / 2) then sellerMs end) as medianSellerMs,
-      avg(case when rnUs in ((n + 1) / 2, (n + 2) / 2) then usMs end) as medianUsMs,
+      avg(case when rn in ((n + 1) / 2, (n + 2) / 2) then totalMs end) as medianTotalMs,
       sum(case when expectedMs is not null then 1 else 0 end) as withExpected,
       sum(case when expectedMs is not null and resolvedMs <= expectedMs then 1 else 0 end) as onTime
     from (
-      select split.*,
-        row_number() over (${partition} order by totalMs) as rnTotal,
-        row_number() over (${partition} order by sellerMs) as rnSeller,
-        row_number() over (${partition} order by usMs) as rnUs,
-        count(*) over (${partition}) as n
+      select sellerId, totalMs, sellerMs, usMs, expectedMs, resolvedMs,
+        row_number() over byTotal as rn,
+        count(*) over (byTotal rows between unbounded preceding and unbounded following) as n
       from split
+      window byTotal as (${partition} order by totalMs)
     ) ranked
     group by ${label}`;
 
@@ -273,8 +271,6 @@ export interface ResolutionStats {
   meanSellerMs: number | null;
   meanUsMs: number | null;
   medianTotalMs: number | null;
-  medianSellerMs: number | null;
-  medianUsMs: number | null;
   withExpected: number;
   onTime: number;
   onTimeShare: number | null;
@@ -391,8 +387,6 @@ export async function fetchDashboard(scope: DashboardScope, db: Db = getDb()): P
       meanSellerMs: numOrNull(r.meanSellerMs),
       meanUsMs: numOrNull(r.meanUsMs),
       medianTotalMs: numOrNull(r.medianTotalMs),
-      medianSellerMs: numOrNull(r.medianSellerMs),
-      medianUsMs: numOrNull(r.medianUsMs),
       withExpected,
       onTime,
       onTimeShare: share(onTime, withExpected),

@@ -1,0 +1,227 @@
+/**
+ * Dashboard aggregates at scale: builds a throw-away cache of BENCH_TICKETS (default 100,000) tickets across 5 Sellers
+ * with their status histories, then prints p50/p95 of every aggregate run through drizzle (as the page runs it)
+ * and of the same SQL text run directly with better-sqlite3, plus the whole page load.
+ *
+ *   npx tsx --conditions=react-server scripts/bench-dashboard.ts
+ *   BENCH_TICKETS=20000 BENCH_RUNS=10 BENCH_DB=/tmp/bench.db npx tsx --conditions=react-server scripts/bench-dashboard.ts
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { sql } from 'drizzle-orm';
+import { openDatabase, type Db } from '../db';
+import { incidents, appointments, sellers, tickets, ticketStatusHistory } from '../db/schema';
+import { dashboardStatements, fetchDashboard, type DashboardScope } from '../lib/data/dashboard';
+import { DAY_MS, HOUR_MS, presetRange } from '../lib/domain/dashboard-metrics';
+import type { TicketStatus } from '../lib/domain/mef-labels';
+
+const TICKETS = Number(process.env.BENCH_TICKETS ?? 100_000);
+const RUNS = Number(process.env.BENCH_RUNS ?? 20);
+const SELLERS = ['acme', 'globex', 'initech', 'umbrella', 'hooli'];
+const NOW = Date.parse('2026-11-27T12:00:00.000Z');
+const SEVERITIES = ['minor', 'moderate', 'significant', 'extensive'] as const;
+
+/** A small deterministic generator so runs are comparable. */
+function prng(seed: number) {
+  let s = seed >>> 0;
+  return () => {
+    s = (s * 1664525 + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
+}
+
+function lifeOf(random: () => number, createdMs: number): Array<[TicketStatus, number]> {
+  const steps: Array<[TicketStatus, number]> = [['acknowledged', createdMs]];
+  let t = createdMs;
+  const next = (status: TicketStatus, maxHours: number) => {
+    t += Math.floor(random() * maxHours * HOUR_MS) + 60_000;
+    if (t < NOW) steps.push([status, t]);
+    return t < NOW;
+  };
+  if (random() < 0.05) {
+    if (next('assessingCancellation', 4)) next('cancelled', 4);
+    return steps;
+  }
+  if (!next('inProgress', 6)) return steps;
+  if (random() < 0.35 && !(next('pending', 24) && next('inProgress', 12))) return steps;
+  if (!next('resolved', 72)) return steps;
+  if (random() < 0.1) {
+    if (!(next('reopened', 12) && next('inProgress', 2) && next('resolved', 24))) return steps;
+  }
+  next('closed', 24);
+  return steps;
+}
+
+async function seed(db: Db): Promise<void> {
+  const random = prng(42);
+  const sellerIds: number[] = [];
+  for (const slug of SELLERS) {
+    const [row] = await db
+      .insert(sellers)
+      .values({
+        slug,
+        name: slug[0]!.toUpperCase() + slug.slice(1),
+        troubleTicketBaseUrl: `http://127.0.0.1:1/${slug}/tt`,
+        appointmentBaseUrl: `http://127.0.0.1:1/${slug}/ap`,
+        workOrderBaseUrl: `http://127.0.0.1:1/${slug}/wo`,
+        tokenUrl: `http://127.0.0.1:1/${slug}/token`,
+        clientId: 'bench',
+        clientSecretEnc: 'v1:a:b:c',
+      })
+      .returning();
+    sellerIds.push(row!.id);
+  }
+  const padding = 'x'.repeat(1200);
+  const CHUNK = 500;
+  for (let base = 0; base < TICKETS; base += CHUNK) {
+    const batch = Array.from({ length: Math.min(CHUNK, TICKETS - base) }, (_, i) => {
+      const n = base + i;
+      const createdMs = NOW - Math.floor(random() * 180 * DAY_MS);
+      const life = lifeOf(random, createdMs);
+      const [status] = life[life.length - 1]!;
+      const resolvedAt = [...life].reverse().find(([s]) => s === 'resolved')?.[1];
+      const iso = (ms: number) => new Date(ms).toISOString();
+      return {
+        row: {
+          sellerId: sellerIds[n % sellerIds.length]!,
+          sellerTicketId: `TT-${n}`,
+          externalId: `NOC-2026-${String(n).padStart(6, '0')}`,
+          productId: `P-${n % 40}`,
+          description: `Bench ticket ${n}`,
+          severity: SEVERITIES[Math.floor(random() * SEVERITIES.length)]!,
+          priority: 'medium',
+          ticketType: 'assistance',
+          observedImpact: 'degraded',
+          status,
+          creationDate: iso(createdMs),
+          expectedResolutionDate: random() < 0.9 ? iso(createdMs + Math.floor((1 + random() * 4) * DAY_MS)) : null,
+          resolutionDate: (status === 'resolved' || status === 'closed') && resolvedAt ? iso(resolvedAt) : null,
+          lastStatusChangeAt: iso(life[life.length - 1]![1]),
+          document: { id: `TT-${n}`, padding },
+          documentHash: `h${n}`,
+          fetchedAt: iso(NOW),
+        },
+        life,
+      };
+    });
+    db.transaction((tx) => {
+      const inserted = tx.insert(tickets).values(batch.map((b) => b.row)).returning({ id: tickets.id, sellerId: tickets.sellerId }).all();
+      const history = inserted.flatMap((t, i) =>
+        batch[i]!.life.map(([status, at]) => ({ ticketId: t.id, sellerId: t.sellerId, status, changedAt: new Date(at).toISOString() })),
+      );
+      for (let h = 0; h < history.length; h += 2000) tx.insert(ticketStatusHistory).values(history.slice(h, h + 2000)).run();
+    });
+  }
+  const cached = { documentHash: 'h', fetchedAt: new Date(NOW).toISOString(), updatedAt: new Date(NOW).toISOString() };
+  db.transaction((tx) => {
+    for (let n = 0; n < 2_000; n++) {
+      const createdMs = NOW - Math.floor(random() * 120 * DAY_MS);
+      const closed = random() < 0.8;
+      tx.insert(incidents)
+        .values({
+          sellerId: sellerIds[n % 4]!,
+          sellerResourceId: `IN-${n}`,
+          status: closed ? 'closed' : 'inProgress',
+          productId: random() < 0.7 ? `P-${n % 40}` : null,
+          document: {
+            id: `IN-${n}`,
+            creationDate: new Date(createdMs).toISOString(),
+            ...(closed ? { closedDate: new Date(createdMs + random() * 10 * HOUR_MS).toISOString() } : {}),
+          },
+          ...cached,
+        })
+        .run();
+      tx.insert(appointments)
+        .values({
+          sellerId: sellerIds[n % 5]!,
+          sellerResourceId: `AP-${n}`,
+          status: random() < 0.8 ? 'confirmed' : 'completed',
+          startAt: new Date(NOW + Math.floor((random() - 0.5) * 30 * DAY_MS)).toISOString(),
+          document: { id: `AP-${n}` },
+          ...cached,
+        })
+        .run();
+    }
+  });
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+function measure(work: () => unknown): { p50: number; p95: number } {
+  work(); // warm the page cache and the statement cache
+  const times: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const start = performance.now();
+    work();
+    times.push(performance.now() - start);
+  }
+  times.sort((a, b) => a - b);
+  return { p50: percentile(times, 50), p95: percentile(times, 95) };
+}
+
+async function measureAsync(work: () => Promise<unknown>): Promise<{ p50: number; p95: number }> {
+  await work();
+  const times: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const start = performance.now();
+    await work();
+    times.push(performance.now() - start);
+  }
+  times.sort((a, b) => a - b);
+  return { p50: percentile(times, 50), p95: percentile(times, 95) };
+}
+
+async function main(): Promise<void> {
+  const file = process.env.BENCH_DB ?? path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'bench-dashboard-')), 'portal.db');
+  const reuse = fs.existsSync(file) && process.env.BENCH_DB !== undefined;
+  const { db, sqlite } = openDatabase(file);
+  if (!(reuse && (db.get<{ n: number }>(sql`select count(*) as n from ${tickets}`)?.n ?? 0) > 0)) {
+    const start = performance.now();
+    await seed(db);
+    sqlite.pragma('optimize');
+    console.log(`seeded ${TICKETS} tickets in ${((performance.now() - start) / 1000).toFixed(1)} s → ${file}`);
+  }
+  const counts = db.get<{ t: number; h: number }>(
+    sql`select (select count(*) from ${tickets}) as t, (select count(*) from ${ticketStatusHistory}) as h`,
+  )!;
+  console.log(`${counts.t} tickets, ${counts.h} status changes, ${RUNS} runs each (ms)\n`);
+
+  const dialect = (db as unknown as { dialect: { sqlToQuery(q: unknown): { sql: string; params: unknown[] } } }).dialect;
+  const scopes: Array<[string, DashboardScope]> = [
+    ['90 days, all Sellers', { sellerId: null, ...bounds('90d'), nowMs: NOW }],
+    ['30 days, one Seller', { sellerId: 2, ...bounds('30d'), nowMs: NOW }],
+  ];
+  for (const [label, scope] of scopes) {
+    console.log(`== ${label}`);
+    console.log(`${'aggregate'.padEnd(24)} ${'drizzle p50'.padStart(12)} ${'p95'.padStart(8)} ${'direct p50'.padStart(12)} ${'p95'.padStart(8)}`);
+    const statements = dashboardStatements(scope);
+    for (const [name, statement] of Object.entries(statements)) {
+      const viaDrizzle = measure(() => db.all(statement));
+      const { sql: text, params } = dialect.sqlToQuery(statement);
+      const prepared = sqlite.prepare(text);
+      const direct = measure(() => prepared.all(...params));
+      console.log(
+        `${name.padEnd(24)} ${viaDrizzle.p50.toFixed(1).padStart(12)} ${viaDrizzle.p95.toFixed(1).padStart(8)} ${direct.p50
+          .toFixed(1)
+          .padStart(12)} ${direct.p95.toFixed(1).padStart(8)}`,
+      );
+    }
+    const whole = await measureAsync(() => fetchDashboard(scope, db));
+    console.log(`${'whole dashboard'.padEnd(24)} ${whole.p50.toFixed(1).padStart(12)} ${whole.p95.toFixed(1).padStart(8)}\n`);
+  }
+  sqlite.close();
+}
+
+function bounds(preset: '30d' | '90d') {
+  const r = presetRange(preset, NOW);
+  return { fromMs: r.fromMs, toMs: r.toMs };
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
