@@ -1,6 +1,7 @@
 import { getToken } from 'next-auth/jwt';
 import { NextResponse, type NextRequest } from 'next/server';
 import { loginUrl, PATH_HEADER } from '@/lib/auth/callback-url';
+import { createNonce, NONCE_HEADER, pagePolicy } from '@/lib/security/content-security-policy';
 
 const STATIC_FILE = /\.(?:svg|png|jpe?g|gif|webp|ico|txt|xml|webmanifest|woff2?|css|js|map)$/i;
 
@@ -23,10 +24,25 @@ export function isPublicPath(pathname: string): boolean {
   );
 }
 
-/** Optimistic only: it checks that a session cookie decodes. Pages, actions and routes authorize again. */
+/**
+ * Every page request gets a fresh CSP nonce: Next reads it from the request's Content-Security-Policy header and puts
+ * it on its inline scripts; the browser gets the same policy on the response.
+ */
 export async function proxy(request: NextRequest): Promise<NextResponse> {
+  const nonce = createNonce();
+  const policy = pagePolicy(nonce, { development: process.env.NODE_ENV === 'development', ssoIssuer: process.env.OIDC_ISSUER });
+  const headers = new Headers(request.headers);
+  headers.set(NONCE_HEADER, nonce);
+  headers.set('Content-Security-Policy', policy);
+  const response = await redirectWithoutSession(request, headers);
+  response.headers.set('Content-Security-Policy', policy);
+  return response;
+}
+
+/** Optimistic only: it checks that a session cookie decodes. Pages, actions and routes authorize again. */
+async function redirectWithoutSession(request: NextRequest, headers: Headers): Promise<NextResponse> {
   const { pathname, search } = request.nextUrl;
-  if (isPublicPath(pathname)) return NextResponse.next();
+  if (isPublicPath(pathname)) return NextResponse.next({ request: { headers } });
 
   const token = await getToken({ req: request, secret: process.env.NEXTAUTH_SECRET });
   if (!token) {
@@ -37,7 +53,6 @@ export async function proxy(request: NextRequest): Promise<NextResponse> {
     return NextResponse.redirect(target);
   }
 
-  const headers = new Headers(request.headers);
   headers.set(PATH_HEADER, `${pathname}${search}`);
   return NextResponse.next({ request: { headers } });
 }
