@@ -1,6 +1,7 @@
 import { getDb } from '@/db';
 import { env } from '@/lib/env';
 import { startOutboxWorker } from '@/lib/sync/outbox-worker';
+import { startSharedIncidentRefresh } from '@/lib/sync/incident-refresh';
 import { startSellerNotifications } from '@/lib/sync/inbox-worker';
 import { applyConfiguredSellersFile } from '@/lib/sync/sellers-file';
 
@@ -15,4 +16,5 @@ export async function startPortalServer(): Promise<void> {
   await applyConfiguredSellersFile();
   startOutboxWorker();
   await startSellerNotifications();
+  startSharedIncidentRefresh();
 }
