@@ -80,7 +80,8 @@ export function parseDateBound(value: string | undefined, side: 'from' | 'to'): 
   if (!value) return undefined;
   if (/^\d{4}-\d{2}-\d{2}$/.test(value)) {
     const ms = Date.parse(`${value}T00:00:00.000Z`);
-    if (Number.isNaN(ms)) return undefined;
+    // Date.parse rolls 30 February over into March; such a day does not exist.
+    if (Number.isNaN(ms) || new Date(ms).toISOString().slice(0, 10) !== value) return undefined;
     return new Date(side === 'to' ? ms + DAY_MS : ms).toISOString();
   }
   if (!/^\d{4}-\d{2}-\d{2}T/.test(value)) return undefined;
