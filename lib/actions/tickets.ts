@@ -96,7 +96,7 @@ const invalid = (errors: Record<string, string[]>, message = 'Some fields need y
 
 async function deliverFast(ticketId: number): Promise<DeliveryReport[] | 'pending'> {
   wakeOutboxWorker();
-  const delivery = deliverTicket(ticketId, { force: true }).catch((err: unknown) => [{ outcome: 'retry', error: err } as DeliveryReport]);
+  const delivery = deliverTicket(ticketId).catch((err: unknown) => [{ outcome: 'retry', error: err } as DeliveryReport]);
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<'pending'>((resolve) => {
     timer = setTimeout(() => resolve('pending'), FAST_ANSWER_MS);

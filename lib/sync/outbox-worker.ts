@@ -19,15 +19,17 @@ export interface OutboxWorkerOptions {
   onError?: (err: unknown) => void;
 }
 
-let current: OutboxWorker | undefined;
+// On globalThis so that actions bundled apart from the start-up code still reach the one running worker.
+const registry = globalThis as unknown as { ticketOutboxWorker?: OutboxWorker };
 
 /** Wakes the running worker, if any (actions call this after queueing). */
 export function wakeOutboxWorker(): void {
-  current?.wake();
+  registry.ticketOutboxWorker?.wake();
 }
 
 export function startOutboxWorker(options: OutboxWorkerOptions = {}): OutboxWorker {
-  if (current?.running) return current;
+  const existing = registry.ticketOutboxWorker;
+  if (existing?.running) return existing;
   const intervalMs = options.intervalMs ?? 500;
   const concurrency = options.concurrency ?? 4;
   const onError = options.onError ?? ((err) => console.error('[outbox] delivery pass failed:', err));
@@ -84,13 +86,13 @@ export function startOutboxWorker(options: OutboxWorkerOptions = {}): OutboxWork
       running = false;
       clearTimeout(timer);
       await pass;
-      if (current === worker) current = undefined;
+      if (registry.ticketOutboxWorker === worker) registry.ticketOutboxWorker = undefined;
     },
     get running() {
       return running;
     },
   };
-  current = worker;
+  registry.ticketOutboxWorker = worker;
   setImmediate(tick);
   return worker;
 }

@@ -110,7 +110,10 @@ export interface DeliveryReport {
   error?: unknown;
 }
 
-const chains = new Map<number, Promise<unknown>>();
+// On globalThis: the server may load this module more than once (instrumentation and actions are bundled apart),
+// and every copy must see the same per-ticket chain.
+const globalChains = globalThis as unknown as { ticketOutboxChains?: Map<number, Promise<unknown>> };
+const chains = (globalChains.ticketOutboxChains ??= new Map<number, Promise<unknown>>());
 
 /** Runs `work` after every earlier delivery of the same ticket in this process (operations stay in order). */
 function underTicketLock<T>(ticketId: number, work: () => Promise<T>): Promise<T> {
@@ -138,19 +141,17 @@ function headItem(ticketId: number): OutboxItem | undefined {
 }
 
 /**
- * Sends the ticket's pending operations in order until one has to wait (not due yet, Seller unreachable) or the
- * queue is empty. `force` ignores the backoff of the first item (an operator's "send now", an action's first try).
+ * Sends the ticket's pending operations in order until one has to wait (not due yet, in flight elsewhere, Seller
+ * unreachable) or the queue is empty. A freshly queued operation is due at once.
  */
-export function deliverTicket(ticketId: number, opts: { force?: boolean; now?: () => Date } = {}): Promise<DeliveryReport[]> {
+export function deliverTicket(ticketId: number, opts: { now?: () => Date } = {}): Promise<DeliveryReport[]> {
   return underTicketLock(ticketId, async () => {
     const reports: DeliveryReport[] = [];
-    let force = opts.force ?? false;
     for (let guard = 0; guard < 50; guard++) {
       const item = headItem(ticketId);
       if (!item) break;
       const now = (opts.now ?? (() => new Date()))();
-      if (!force && item.nextAttemptAt > now.toISOString()) break;
-      force = false;
+      if (item.nextAttemptAt > now.toISOString()) break;
       const report = await deliverItem(item);
       reports.push(report);
       if (report.outcome !== 'done' && report.outcome !== 'rejected') break;
@@ -175,22 +176,33 @@ export async function dueTicketIds(limit = 50, now: Date = new Date()): Promise<
 
 class NotYetError extends Error {}
 
-function loadContext(item: OutboxItem): { ticket: Ticket; client: ReturnType<typeof troubleTicketClient> } {
+function loadContext(item: OutboxItem): { ticket: Ticket; client: ReturnType<typeof troubleTicketClient>; timeoutMs: number } {
   const db = getDb();
   const ticket = db.select().from(tickets).where(eq(tickets.id, item.ticketId)).get();
   const seller = db.select().from(sellers).where(eq(sellers.id, item.sellerId)).get();
   if (!ticket) throw new Error(`ticket ${item.ticketId} is gone`);
   if (!seller) throw new NotYetError('The Seller is no longer configured');
   if (!seller.enabled) throw new NotYetError(`${seller.name} is disabled in Settings; the request waits until it is enabled again`);
-  return { ticket, client: troubleTicketClient(sellerConnection(seller)) };
+  return { ticket, client: troubleTicketClient(sellerConnection(seller)), timeoutMs: seller.timeoutMs };
 }
 
-function markAttemptTx(tx: Tx, item: OutboxItem): void {
-  tx.update(outbox)
-    .set({ attempts: item.attempts + 1, updatedAt: new Date().toISOString() })
-    .where(eq(outbox.id, item.id))
+/** While a request is in flight its item is leased: not due for anyone else until the Seller's timeout has passed. */
+const LEASE_MARGIN_MS = 5_000;
+
+/**
+ * Claims the item for one attempt: succeeds only if nobody counted an attempt since we read it, so two senders
+ * (an action and the worker, or two server processes) never send the same operation at once.
+ */
+function claimAttemptTx(tx: Tx, item: OutboxItem, leaseMs: number): boolean {
+  const now = Date.now();
+  const claimed = tx
+    .update(outbox)
+    .set({ attempts: item.attempts + 1, nextAttemptAt: new Date(now + leaseMs).toISOString(), updatedAt: new Date(now).toISOString() })
+    .where(and(eq(outbox.id, item.id), eq(outbox.state, 'pending'), eq(outbox.attempts, item.attempts)))
     .run();
+  if (claimed.changes !== 1) return false;
   tx.update(tickets).set({ syncState: 'sending' }).where(eq(tickets.id, item.ticketId)).run();
+  return true;
 }
 
 function finishTx(tx: Tx, item: OutboxItem): void {
@@ -256,7 +268,8 @@ async function deliverItem(item: OutboxItem): Promise<DeliveryReport> {
     return scheduleRetry(item, err, false);
   }
   if (item.operation !== 'create' && !ctx.ticket.sellerTicketId) return { outcome: 'blocked', item };
-  await transaction((tx) => markAttemptTx(tx, item));
+  const leaseMs = ctx.timeoutMs * 3 + LEASE_MARGIN_MS;
+  if (!(await transaction((tx) => claimAttemptTx(tx, item, leaseMs)))) return { outcome: 'blocked', item };
   const retried = item.attempts > 0;
   try {
     await send(item, ctx.ticket, ctx.client, retried);
@@ -354,9 +367,11 @@ function alreadyDone(operation: 'cancel' | 'close' | 'reopen', doc: TroubleTicke
 
 // --- operator controls ----------------------------------------------------------------------------------------
 
-/** "Send now": the ticket's first pending operation becomes due at once. */
+/** "Send now": the ticket's first pending operation becomes due at once, unless a request for it is in flight. */
 export async function makeDueNow(ticketId: number): Promise<void> {
   await transaction((tx) => {
+    const ticket = tx.select({ syncState: tickets.syncState }).from(tickets).where(eq(tickets.id, ticketId)).get();
+    if (ticket?.syncState === 'sending') return;
     const head = tx
       .select()
       .from(outbox)
