@@ -86,6 +86,7 @@ export function SlotFinder(props: SlotFinderProps) {
 
   function addWindow(w: TimeWindow) {
     setWindows((all) => [...all, w]);
+    setDate(toDate(w.start));
     setResult(null);
     setState(null);
   }
@@ -134,7 +135,9 @@ export function SlotFinder(props: SlotFinderProps) {
             key={pick.id}
             size="sm"
             onClick={() => {
-              setWindows(quickPickWindows(pick.id, { now: Date.now(), timeZone: siteTimeZone }));
+              const picked = quickPickWindows(pick.id, { now: Date.now(), timeZone: siteTimeZone });
+              setWindows(picked);
+              if (picked[0]) setDate(toDate(picked[0].start));
               setResult(null);
               setState(null);
             }}

@@ -145,11 +145,13 @@ function cachedTicketStatus(ticketId: string): string | null {
   }
 }
 
-function dayAhead(isoWeekday: number): string {
+/** Monday of a week at least seven days ahead in New York, and the Wednesday of the same week. */
+function visitWeek(): { monday: string; wednesday: string } {
   let day = dayjs().tz(NY).add(7, 'day').startOf('day');
-  while (((day.day() + 6) % 7) + 1 !== isoWeekday) day = day.add(1, 'day');
-  return day.format('YYYY-MM-DD');
+  while (day.day() !== 1) day = day.add(1, 'day');
+  return { monday: day.format('YYYY-MM-DD'), wednesday: day.add(2, 'day').format('YYYY-MM-DD') };
 }
+const { monday, wednesday } = visitWeek();
 
 async function addWindow(day: string, from: string, to: string) {
   const form = page.getByRole('form', { name: 'Add a window' });
@@ -201,8 +203,8 @@ describe('a field coordinator books, moves and cancels technician visits', () =>
     await page.getByTestId('appointments-needed').locator(`[data-work-order="${first.workOrderId}"]`).getByRole('link', { name: 'Find a slot' }).click();
     await page.waitForURL(`**/work-orders/globex/${first.workOrderId}/schedule`);
     await expect(page.getByTestId('zone-legend').innerText()).resolves.toMatch(/America\/New_York.*Europe\/Paris/s);
-    await addWindow(dayAhead(1), '09:00', '13:00');
-    await addWindow(dayAhead(3), '13:00', '17:00');
+    await addWindow(monday, '09:00', '13:00');
+    await addWindow(wednesday, '13:00', '17:00');
     expect(await page.getByTestId('requested-windows').getByRole('listitem').count()).toBe(2);
     expect(await page.locator('.portal-calendar .rbc-background-event').count()).toBeGreaterThan(0);
 
@@ -231,7 +233,7 @@ describe('a field coordinator books, moves and cancels technician visits', () =>
     await page.goto(`${portal.baseUrl}/appointments/globex/${appointmentId}`);
     await page.getByRole('link', { name: 'Reschedule' }).click();
     await page.waitForURL(`**/appointments/globex/${appointmentId}/reschedule`);
-    await addWindow(dayAhead(3), '13:00', '17:00');
+    await addWindow(wednesday, '13:00', '17:00');
     const slotLabel = await searchAndPickFirst();
     expect(slotLabel).toMatch(/^Wed .*13:00–15:00$/);
     await page.getByRole('dialog', { name: 'Move the appointment?' }).getByRole('button', { name: 'Move appointment' }).click();
@@ -250,7 +252,7 @@ describe('a field coordinator books, moves and cancels technician visits', () =>
     await page.getByRole('button', { name: 'Refresh from Sellers' }).click();
     await page.getByTestId('appointments-needed').locator(`[data-work-order="${second.workOrderId}"]`).waitFor({ timeout: 20_000 });
     await page.goto(`${portal.baseUrl}/work-orders/globex/${second.workOrderId}/schedule`);
-    await addWindow(dayAhead(1), '09:00', '17:00');
+    await addWindow(monday, '09:00', '17:00');
     await searchAndPickFirst();
     await page.getByRole('dialog', { name: 'Book this appointment' }).getByRole('button', { name: 'Confirm booking' }).click();
     await page.waitForURL(/\/appointments\/globex\/[^/]+$/, { timeout: 20_000 });
