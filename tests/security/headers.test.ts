@@ -3,7 +3,6 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { encode } from 'next-auth/jwt';
 import { NextRequest } from 'next/server';
-import nextConfig from '@/next.config.js';
 import { proxy } from '@/proxy';
 import { pagePolicy } from '@/lib/security/content-security-policy';
 
@@ -11,9 +10,11 @@ const SECRET = 'headers-test-secret-headers-test-secret-01';
 process.env.NEXTAUTH_SECRET = SECRET;
 
 type HeaderRule = { source: string; headers: Array<{ key: string; value: string }> };
+const configPath: string = '../../next.config.js';
+const nextConfig = ((await import(configPath)) as { default: { headers: () => Promise<HeaderRule[]>; poweredByHeader?: boolean } }).default;
 
 async function configuredHeaders(): Promise<HeaderRule[]> {
-  return (await (nextConfig as { headers: () => Promise<HeaderRule[]> }).headers());
+  return nextConfig.headers();
 }
 
 /** Which rules of next.config.js apply to a path (the sources used there, turned into regular expressions). */
@@ -53,7 +54,7 @@ describe('security headers', () => {
       expect(h.get('referrer-policy'), pathname).toBe('strict-origin-when-cross-origin');
       expect(h.get('x-frame-options'), pathname).toBe('DENY');
     }
-    expect((nextConfig as { poweredByHeader?: boolean }).poweredByHeader).toBe(false);
+    expect(nextConfig.poweredByHeader).toBe(false);
   });
 
   it('gives responses that are never pages a policy under which nothing runs, and leaves pages to the nonce policy', async () => {
