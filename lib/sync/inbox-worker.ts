@@ -10,6 +10,7 @@ import { applyIncidentDocumentTx } from './entity-cache';
 import {
   dueInboxItems,
   failInboxItems,
+  makePendingDue,
   onInboxCommitted,
   pendingForResource,
   rescheduleInboxItems,
@@ -292,7 +293,14 @@ const holder = globalThis as unknown as { [WORKER_KEY]?: InboxWorker };
 
 /** The process-wide worker started with the server. */
 export function startSharedInboxWorker(options?: InboxWorkerOptions): InboxWorker {
-  holder[WORKER_KEY] ??= startInboxWorker(options);
+  if (!holder[WORKER_KEY]) {
+    const worker = startInboxWorker(options);
+    holder[WORKER_KEY] = worker;
+    // Entries left pending by the previous process are tried again at once rather than after their backoff.
+    makePendingDue()
+      .then((n) => (n > 0 ? worker.kick() : undefined))
+      .catch((err: unknown) => console.error('[inbox] could not reschedule pending entries', err));
+  }
   return holder[WORKER_KEY];
 }
 

@@ -1,5 +1,5 @@
 import 'server-only';
-import { and, asc, count, eq, gte, inArray, lte, sql } from 'drizzle-orm';
+import { and, asc, count, eq, gt, gte, inArray, lte, sql } from 'drizzle-orm';
 import { getDb } from '@/db';
 import { inbox, sellers, sellerSyncState, type InboxItem } from '@/db/schema';
 import { authorizeListenerCall } from '@/lib/auth/listener-auth';
@@ -275,6 +275,17 @@ export async function pendingForResource(sellerId: number, entity: EntityKind, r
     .orderBy(asc(inbox.id))
     .all();
   return rows.filter((r) => entityOf(r.eventType) === entity);
+}
+
+/** Makes every pending entry due now (at start: whatever stopped the last attempts may be fixed by now). */
+export async function makePendingDue(now = new Date().toISOString()): Promise<number> {
+  const rows = await getDb()
+    .update(inbox)
+    .set({ nextAttemptAt: now })
+    .where(and(eq(inbox.state, 'pending'), gt(inbox.nextAttemptAt, now)))
+    .returning({ id: inbox.id })
+    .all();
+  return rows.length;
 }
 
 export async function rescheduleInboxItems(ids: number[], nextAttemptAt: string, lastError: string): Promise<void> {

@@ -28,8 +28,9 @@ export interface WaitingChange {
   item: WaitingItem;
 }
 
-export function ticketHref(ticket: Pick<Ticket, 'externalId'>): string {
-  return `/tickets/${encodeURIComponent(ticket.externalId)}`;
+/** The ticket page: /tickets/<seller>/<Seller's id> (our id while the Seller has none). */
+export function ticketHref(seller: SellerRef, ticket: Pick<Ticket, 'externalId' | 'sellerTicketId'>): string {
+  return `/tickets/${encodeURIComponent(seller.slug)}/${encodeURIComponent(ticket.sellerTicketId ?? ticket.externalId)}`;
 }
 export function incidentHref(seller: SellerRef, id: string): string {
   return `/incidents?seller=${encodeURIComponent(seller.slug)}&incident=${encodeURIComponent(id)}`;
@@ -146,10 +147,10 @@ export function syncTicketWaitingTx(tx: Tx, seller: SellerRef, ticket: Ticket, c
         .where(and(eq(workOrders.sellerId, seller.id), inArray(workOrders.sellerResourceId, woIds), eq(workOrders.appointmentRequired, true)))
         .all().length > 0;
     wanted = needsAppointment
-      ? { ...key, kind: 'appointmentRequired', title: `${label}: ${seller.name} needs a technician appointment`, detail: latestSellerNote(ticket.document), href: ticketHref(ticket), ticketId: ticket.id }
-      : { ...key, kind: 'informationRequired', title: `${label}: ${seller.name} needs information`, detail: latestSellerNote(ticket.document), href: ticketHref(ticket), ticketId: ticket.id };
+      ? { ...key, kind: 'appointmentRequired', title: `${label}: ${seller.name} needs a technician appointment`, detail: latestSellerNote(ticket.document), href: ticketHref(seller, ticket), ticketId: ticket.id }
+      : { ...key, kind: 'informationRequired', title: `${label}: ${seller.name} needs information`, detail: latestSellerNote(ticket.document), href: ticketHref(seller, ticket), ticketId: ticket.id };
   } else if (ticket.status === 'resolved') {
-    wanted = { ...key, kind: 'clearanceRequested', title: `${label}: resolved by ${seller.name}, confirm or reopen`, detail: latestSellerNote(ticket.document), href: ticketHref(ticket), ticketId: ticket.id };
+    wanted = { ...key, kind: 'clearanceRequested', title: `${label}: resolved by ${seller.name}, confirm or reopen`, detail: latestSellerNote(ticket.document), href: ticketHref(seller, ticket), ticketId: ticket.id };
   }
   const changes = clearWaitingItemsTx(tx, { ...key, kinds: TICKET_KINDS.filter((k) => k !== wanted?.kind) }, clearedBy);
   if (wanted) {
