@@ -80,16 +80,16 @@ export default async function TicketsPage({ searchParams }: { searchParams: Sear
             <kbd>/</kbd> search · <kbd>j</kbd>/<kbd>k</kbd> or arrows move · <kbd>Enter</kbd> opens
           </span>
         </div>
-        {page.rows.length === 0 ? (
-          <EmptyState
-            title={hasFilters(query) ? 'No ticket matches these filters' : 'No tickets yet'}
-            description={hasFilters(query) ? 'Loosen or clear the filters.' : 'Tickets you open with your Sellers appear here.'}
-          />
-        ) : (
-          <QueueKeyboard searchInputId={SEARCH_INPUT_ID}>
+        <QueueKeyboard searchInputId={SEARCH_INPUT_ID}>
+          {page.rows.length === 0 ? (
+            <EmptyState
+              title={hasFilters(query) ? 'No ticket matches these filters' : 'No tickets yet'}
+              description={hasFilters(query) ? 'Loosen or clear the filters.' : 'Tickets you open with your Sellers appear here.'}
+            />
+          ) : (
             <QueueTable rows={page.rows} now={now} />
-          </QueueKeyboard>
-        )}
+          )}
+        </QueueKeyboard>
         {page.pageCount > 1 ? (
           <nav aria-label="Pages" className="flex items-center justify-end gap-2 border-t border-border px-3 py-2 text-xs">
             {page.page > 1 ? (
