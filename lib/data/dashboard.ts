@@ -179,11 +179,18 @@ export function dashboardStatements(scope: DashboardScope) {
         from ${T}
         where ${isoWithin(T.creationDate, fromMs, toMs)} and ${ofSeller(scope, T.sellerId)}
       )
+      -- One look at each ticket's history: 1 = resolved at least once, 2 = reopened at least once.
       select sellerId, count(*) as created,
         sum(case when status = 'cancelled' then 1 else 0 end) as cancelled,
-        sum(case when exists (select 1 from ${H} where ${H.ticketId} = cohort.id and ${H.status} = 'resolved') then 1 else 0 end) as everResolved,
-        sum(case when exists (select 1 from ${H} where ${H.ticketId} = cohort.id and ${H.status} = 'reopened') then 1 else 0 end) as reopened
-      from cohort
+        sum(case when flags in (1, 3) then 1 else 0 end) as everResolved,
+        sum(case when flags >= 2 then 1 else 0 end) as reopened
+      from (
+        select cohort.sellerId as sellerId, cohort.status as status, (
+          select max(case when ${H.status} = 'resolved' then 1 else 0 end) + max(case when ${H.status} = 'reopened' then 2 else 0 end)
+          from ${H} where ${H.ticketId} = cohort.id
+        ) as flags
+        from cohort
+      ) flagged
       group by sellerId`,
 
     aging: sql`

@@ -1,24 +1,26 @@
 import type { Metadata } from 'next';
-import { NavIcon } from '@/components/layout/nav-icons';
-import { EmptyState } from '@/components/ui/empty-state';
+import { DashboardView } from '@/components/dashboard/dashboard-view';
 import { PageHeader } from '@/components/ui/page-header';
 import { requirePageUser } from '@/lib/auth/page-guard';
+import { loadDashboard } from '@/lib/data/dashboard';
+import { parseDashboardFilters } from '@/lib/domain/dashboard-metrics';
 
 export const metadata: Metadata = { title: 'Dashboard' };
+export const dynamic = 'force-dynamic';
 
-export default async function DashboardPage() {
+export default async function DashboardPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   await requirePageUser('dashboard.view', { path: '/dashboard' });
+  const nowMs = Date.now();
+  const filters = parseDashboardFilters(await searchParams, nowMs);
+  const data = await loadDashboard(filters, nowMs);
+  const problems = [filters.problem, data.sellerProblem].filter((p): p is string => p !== null);
   return (
     <>
       <PageHeader
         title="Dashboard"
-        description="Open tickets, Seller response and field work at a glance."
+        description="Every Seller side by side: what is open and waiting now, and how tickets went over time. Every figure opens the tickets behind it."
       />
-      <EmptyState
-        icon={<NavIcon href="/dashboard" />}
-        title="Nothing to summarise yet"
-        description="Once tickets are open with your Sellers, this page shows how many are open, waiting on you or on the Seller, and how quickly Sellers respond."
-      />
+      <DashboardView view={{ ...data, range: filters.range, nowMs }} filters={filters} problems={problems} />
     </>
   );
 }
