@@ -3,7 +3,6 @@ import type { Ticket } from '@/db/schema';
 import { linkedIncidentsOfTicket } from '@/lib/data/incidents';
 import { IncidentStatusBadge } from './incident-badges';
 import { formatUtc } from './incident-format';
-import { IncidentLive } from './incident-live';
 
 /**
  * For the ticket page: each Seller incident the ticket is related to, with its current state from the incident
@@ -14,7 +13,6 @@ export async function LinkedIncidents({ ticket }: { ticket: Pick<Ticket, 'seller
   if (links.length === 0) return null;
   return (
     <section aria-label="Related incidents" data-testid="linked-incidents" className="rounded-lg border border-border bg-surface">
-      <IncidentLive ids={links.map((l) => l.id)} />
       <header className="border-b border-border px-4 py-3">
         <h2 className="text-sm font-semibold text-fg">Related incidents</h2>
         <p className="mt-0.5 text-xs text-fg-muted">Incidents the Seller reported that this ticket is tied to, as the Seller last reported them.</p>

@@ -2,7 +2,6 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { redirect } from 'next/navigation';
 import { IncidentFilters } from '@/components/incidents/incident-filters';
-import { IncidentLive } from '@/components/incidents/incident-live';
 import { IncidentTable } from '@/components/incidents/incident-table';
 import { RefreshIncidentsButton } from '@/components/incidents/refresh-incidents-button';
 import { NavIcon } from '@/components/layout/nav-icons';
@@ -48,7 +47,6 @@ export default async function IncidentsPage({ searchParams }: { searchParams: Se
 
   return (
     <>
-      <IncidentLive topics={['incident', 'ticket', 'sellerSync']} />
       <PageHeader
         title="Incidents"
         description="Incidents your Sellers report, which of our products they hit, and the tickets we tied to them."

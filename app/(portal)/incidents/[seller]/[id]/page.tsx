@@ -4,7 +4,6 @@ import { notFound } from 'next/navigation';
 import { AffectedProducts } from '@/components/incidents/incident-table';
 import { ImpactBadge, IncidentStatusBadge, PriorityBadge, SeverityBadge, TicketStatusBadge, incidentTypeLabel } from '@/components/incidents/incident-badges';
 import { formatUtc } from '@/components/incidents/incident-format';
-import { IncidentLive } from '@/components/incidents/incident-live';
 import { LinkTicketForm } from '@/components/incidents/link-ticket-form';
 import { RefreshIncidentsButton } from '@/components/incidents/refresh-incidents-button';
 import { NavIcon } from '@/components/layout/nav-icons';
@@ -93,7 +92,6 @@ export default async function IncidentPage({ params }: { params: Params }) {
 
   return (
     <>
-      <IncidentLive topics={['incident', 'ticket']} seller={sellerSlug} ids={[id]} />
       <PageHeader
         eyebrow={
           <>
