@@ -7,7 +7,7 @@ export type Fault =
   | { kind: 'slow'; ms: number }
   | { kind: 'status'; status: number; body?: string; headers?: Record<string, string> }
   | { kind: 'malformed'; status?: number }
-  | { kind: 'mutate'; change: (body: unknown) => unknown }
+  | { kind: 'mutate'; change: (body: unknown) => unknown; stripQuery?: string[] }
   | { kind: 'dropAnswer' }
   | { kind: 'stripQuery'; names: string[] };
 
@@ -46,6 +46,7 @@ export async function startFaultProxy(target: string) {
           return;
         }
         if (fault?.kind === 'stripQuery') for (const name of fault.names) url.searchParams.delete(name);
+        if (fault?.kind === 'mutate') for (const name of fault.stripQuery ?? []) url.searchParams.delete(name);
         const upstream = await fetch(`${target}${url.pathname}${url.search}`, {
           method,
           headers: Object.fromEntries(
