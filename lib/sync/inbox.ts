@@ -44,7 +44,13 @@ function refusals(): Map<string, RefusalStats> {
   statsHolder[STATS_KEY] ??= new Map();
   return statsHolder[STATS_KEY];
 }
+const MAX_COUNTED_SLUGS = 500;
 function countRefusal(slug: string, status: number, reason: string): void {
+  // Anyone may call /sellers/<anything>/…: keep the table bounded.
+  if (!refusals().has(slug) && refusals().size >= MAX_COUNTED_SLUGS) {
+    const oldest = refusals().keys().next().value;
+    if (oldest !== undefined) refusals().delete(oldest);
+  }
   const stats = refusals().get(slug) ?? { refused: 0 };
   stats.refused += 1;
   stats.lastRefusedAt = new Date().toISOString();
