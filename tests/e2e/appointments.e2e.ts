@@ -170,16 +170,13 @@ async function searchAndPickFirst(): Promise<string> {
   return label;
 }
 
-async function openCalendarAgenda(): Promise<void> {
-  await page.goto(`${portal.baseUrl}/appointments`);
-  await page.getByRole('button', { name: 'Agenda' }).click();
-  await page.locator('[data-testid="appointments-calendar"][data-loaded="true"]').waitFor();
-}
-
+/** The status the calendar shows for an appointment in its agenda (the next 30 days), or null when absent. */
 async function calendarStatus(appointmentId: string): Promise<string | null> {
-  await page.reload();
-  await page.getByRole('button', { name: 'Agenda' }).click();
+  await page.goto(`${portal.baseUrl}/appointments`);
+  // Loaded data means the calendar has hydrated, so the view buttons work.
   await page.locator('[data-testid="appointments-calendar"][data-loaded="true"]').waitFor();
+  await page.getByRole('button', { name: 'Agenda' }).click();
+  await page.locator('.rbc-agenda-view').waitFor();
   const event = page.locator(`[data-testid="calendar-appointment"][data-appointment="${appointmentId}"]`);
   return (await event.count()) ? event.first().getAttribute('data-status') : null;
 }
@@ -202,7 +199,8 @@ describe('a field coordinator books, moves and cancels technician visits', () =>
   it('searches two windows on the calendar and books a slot; the work order, calendar and ticket follow', async () => {
     await page.getByTestId('appointments-needed').locator(`[data-work-order="${first.workOrderId}"]`).getByRole('link', { name: 'Find a slot' }).click();
     await page.waitForURL(`**/work-orders/globex/${first.workOrderId}/schedule`);
-    await expect(page.getByTestId('zone-legend').innerText()).resolves.toMatch(/America\/New_York.*Europe\/Paris/s);
+    // The user's zone is known once the page has hydrated in the browser.
+    await page.getByTestId('zone-legend').filter({ hasText: /America\/New_York[\s\S]*Europe\/Paris/ }).waitFor();
     await addWindow(monday, '09:00', '13:00');
     await addWindow(wednesday, '13:00', '17:00');
     expect(await page.getByTestId('requested-windows').getByRole('listitem').count()).toBe(2);
@@ -225,7 +223,6 @@ describe('a field coordinator books, moves and cancels technician visits', () =>
     expect(cachedTicketStatus(first.ticketId)).toBe('inProgress');
     expect((await mef('troubleTicket', 'GET', `/troubleTicket/${first.ticketId}`)).status).toBe('inProgress');
 
-    await openCalendarAgenda();
     expect(await calendarStatus(appointmentId)).toBe('confirmed');
   });
 
@@ -233,6 +230,7 @@ describe('a field coordinator books, moves and cancels technician visits', () =>
     await page.goto(`${portal.baseUrl}/appointments/globex/${appointmentId}`);
     await page.getByRole('link', { name: 'Reschedule' }).click();
     await page.waitForURL(`**/appointments/globex/${appointmentId}/reschedule`);
+    await page.getByTestId('zone-legend').filter({ hasText: 'Europe/Paris' }).waitFor();
     await addWindow(wednesday, '13:00', '17:00');
     const slotLabel = await searchAndPickFirst();
     expect(slotLabel).toMatch(/^Wed .*13:00–15:00$/);
@@ -242,16 +240,18 @@ describe('a field coordinator books, moves and cancels technician visits', () =>
     expect(await page.getByTestId('appointment-history').getByRole('listitem').count()).toBe(2);
     const seller = await mef('appointment', 'GET', `/appointment/${appointmentId}`);
     expect(dayjs(seller.validFor.startDateTime).tz(NY).format('ddd HH:mm')).toBe('Wed 13:00');
-    await openCalendarAgenda();
     expect(await calendarStatus(appointmentId)).toBe('confirmed');
   });
 
   it('books a second visit and cancels it with confirmation; the work order needs an appointment again', async () => {
     const second = await ticketNeedingVisit();
     await page.goto(`${portal.baseUrl}/work-orders`);
-    await page.getByRole('button', { name: 'Refresh from Sellers' }).click();
-    await page.getByTestId('appointments-needed').locator(`[data-work-order="${second.workOrderId}"]`).waitFor({ timeout: 20_000 });
+    await arrives('second work order needs an appointment', async () => {
+      await page.reload();
+      return (await page.getByTestId('appointments-needed').locator(`[data-work-order="${second.workOrderId}"]`).count()) === 1;
+    });
     await page.goto(`${portal.baseUrl}/work-orders/globex/${second.workOrderId}/schedule`);
+    await page.getByTestId('zone-legend').filter({ hasText: 'Europe/Paris' }).waitFor();
     await addWindow(monday, '09:00', '17:00');
     await searchAndPickFirst();
     await page.getByRole('dialog', { name: 'Book this appointment' }).getByRole('button', { name: 'Confirm booking' }).click();
@@ -259,6 +259,7 @@ describe('a field coordinator books, moves and cancels technician visits', () =>
     const secondId = page.url().split('/').pop()!;
     expect(cachedTicketStatus(second.ticketId)).toBe('inProgress');
 
+    await page.getByTestId('appointment-summary').filter({ hasText: 'your time' }).waitFor();
     await page.getByRole('button', { name: 'Cancel appointment' }).click();
     const confirm = page.getByRole('dialog', { name: 'Cancel this appointment?' });
     await confirm.getByRole('button', { name: 'Cancel appointment' }).click();
@@ -267,20 +268,19 @@ describe('a field coordinator books, moves and cancels technician visits', () =>
     expect(cachedTicketStatus(second.ticketId)).toBe('pending');
     await page.goto(`${portal.baseUrl}/work-orders`);
     expect(await page.getByTestId('appointments-needed').locator(`[data-work-order="${second.workOrderId}"]`).count()).toBe(1);
-    await openCalendarAgenda();
     expect(await calendarStatus(secondId)).toBe('cancelled');
     expect(await calendarStatus(appointmentId)).toBe('confirmed');
   });
 
   it('a completion by the Seller reaches the appointment page, the calendar and the ticket', async () => {
     await page.goto(`${portal.baseUrl}/appointments/globex/${appointmentId}`);
+    await page.getByTestId('appointment-summary').filter({ hasText: 'your time' }).waitFor();
     await control('POST', `/appointments/${appointmentId}/start`);
     await control('POST', `/appointments/${appointmentId}/complete`, { note: 'NTU replaced, circuit up' });
     await arrives('appointment completed by the Seller', async () =>
       (await page.getByTestId('appointment-status').innerText().catch(() => '')) === 'Completed',
     );
     await expect(page.locator('body').innerText()).resolves.toMatch(/Completed/);
-    await openCalendarAgenda();
     expect(await calendarStatus(appointmentId)).toBe('completed');
     const deadline = Date.now() + 20_000;
     while (cachedTicketStatus(first.ticketId) !== 'resolved' && Date.now() < deadline) await page.waitForTimeout(500);
