@@ -15,6 +15,7 @@ import { sellerConnection } from '@/lib/data/sellers';
 import { troubleTicketClient } from '@/lib/sonata/trouble-ticket-client';
 import { SonataError, SonataHttpError } from '@/lib/sonata/errors';
 import type { TroubleTicket, TroubleTicketCreate } from '@/lib/sonata/schemas';
+import { SellerCircuitOpenError, withSellerBreaker } from './circuit-breaker';
 import { applyTicketDocument } from './ticket-cache';
 
 export type OutboxPayload =
@@ -144,14 +145,17 @@ function headItem(ticketId: number): OutboxItem | undefined {
  * Sends the ticket's pending operations in order until one has to wait (not due yet, in flight elsewhere, Seller
  * unreachable) or the queue is empty. A freshly queued operation is due at once.
  */
-export function deliverTicket(ticketId: number, opts: { now?: () => Date } = {}): Promise<DeliveryReport[]> {
+export function deliverTicket(ticketId: number, opts: { force?: boolean; now?: () => Date } = {}): Promise<DeliveryReport[]> {
   return underTicketLock(ticketId, async () => {
     const reports: DeliveryReport[] = [];
+    let force = opts.force ?? false;
     for (let guard = 0; guard < 50; guard++) {
       const item = headItem(ticketId);
       if (!item) break;
       const now = (opts.now ?? (() => new Date()))();
-      if (item.nextAttemptAt > now.toISOString()) break;
+      // `force` skips a backoff, never the lease of a request in flight.
+      if (item.nextAttemptAt > now.toISOString() && !(force && !inFlight(ticketId))) break;
+      force = false;
       const report = await deliverItem(item);
       reports.push(report);
       if (report.outcome !== 'done' && report.outcome !== 'rejected') break;
@@ -159,6 +163,10 @@ export function deliverTicket(ticketId: number, opts: { now?: () => Date } = {})
     }
     return reports;
   });
+}
+
+function inFlight(ticketId: number): boolean {
+  return getDb().select({ syncState: tickets.syncState }).from(tickets).where(eq(tickets.id, ticketId)).get()?.syncState === 'sending';
 }
 
 /** Tickets with an operation due now, oldest first. */
@@ -272,7 +280,8 @@ async function deliverItem(item: OutboxItem): Promise<DeliveryReport> {
   if (!(await transaction((tx) => claimAttemptTx(tx, item, leaseMs)))) return { outcome: 'blocked', item };
   const retried = item.attempts > 0;
   try {
-    await send(item, ctx.ticket, ctx.client, retried);
+    // One Seller's outage must not cost a connection per queued ticket on every pass.
+    await withSellerBreaker(item.sellerId, () => send(item, ctx.ticket, ctx.client, retried));
     await transaction((tx) => finishTx(tx, item));
     return { outcome: 'done', item: { ...item, state: 'done' } };
   } catch (err) {
@@ -284,7 +293,9 @@ async function deliverItem(item: OutboxItem): Promise<DeliveryReport> {
 
 async function scheduleRetry(item: OutboxItem, err: unknown, attempted: boolean): Promise<DeliveryReport> {
   const attempts = item.attempts + (attempted ? 1 : 0);
-  const wait = backoffMs(Math.max(1, attempts), retryPolicy(), err instanceof SonataHttpError ? err.retryAfterMs : undefined);
+  const notBefore =
+    err instanceof SonataHttpError ? err.retryAfterMs : err instanceof SellerCircuitOpenError ? Math.max(0, err.retryAt - Date.now()) : undefined;
+  const wait = backoffMs(Math.max(1, attempts), retryPolicy(), notBefore);
   const message = errorMessage(err);
   await transaction((tx) => {
     tx.update(outbox)
@@ -316,12 +327,12 @@ async function send(item: OutboxItem, ticket: Ticket, client: ReturnType<typeof 
   if (item.operation === 'create') {
     const body = payload.create as TroubleTicketCreate;
     if (retried && body.externalId) {
-      // The earlier attempt may have reached the Seller with its answer lost: look before sending again.
-      const found = await client.listTroubleTicket({ externalId: body.externalId, limit: 5 });
-      const match = found.items.find((t) => t.externalId === body.externalId) ?? found.items[0];
-      if (match) {
+      // The earlier attempt may have reached the Seller with its answer lost: look before sending again. Only an
+      // exact match counts, on every page, in case the Seller ignores the filter.
+      const matchId = await findByExternalId(client, body.externalId);
+      if (matchId) {
         const requestedAt = new Date().toISOString();
-        const doc = await client.retrieveTroubleTicket(match.id);
+        const doc = await client.retrieveTroubleTicket(matchId);
         await applyDoc(sellerId, doc, requestedAt);
         return;
       }
@@ -357,6 +368,35 @@ async function send(item: OutboxItem, ticket: Ticket, client: ReturnType<typeof 
   else if (operation === 'close') await client.closeTroubleTicket(id);
   else await client.reopenTroubleTicket(id, { reason: String((payload.reopen as { reason?: string } | undefined)?.reason ?? '') });
   await refetch(client, sellerId, id);
+}
+
+/**
+ * The Seller's id of the ticket carrying our externalId, or undefined when the Seller has none. A Seller that
+ * ignores the filter is walked page by page (its list may be in any order); when the walk cannot be finished the
+ * answer is unknown and we throw, so nothing is sent again rather than risk a duplicate.
+ */
+async function findByExternalId(client: ReturnType<typeof troubleTicketClient>, externalId: string): Promise<string | undefined> {
+  const limit = 100;
+  const seen = new Set<string>();
+  let offset = 0;
+  let total: number | undefined;
+  for (let pages = 0; pages < 200; pages++) {
+    const page = await client.listTroubleTicket({ externalId, offset, limit });
+    const match = page.items.find((t) => t.externalId === externalId);
+    if (match) return match.id;
+    if (page.totalCount !== undefined) total = page.totalCount;
+    const before = seen.size;
+    for (const t of page.items) seen.add(t.id);
+    offset += page.items.length;
+    const end = page.items.length === 0 || (total !== undefined && offset >= total);
+    // Finished only if we have seen as many tickets as the Seller says it holds.
+    if (end) {
+      if (total === undefined || seen.size >= total) return undefined;
+      break;
+    }
+    if (seen.size === before) break;
+  }
+  throw new Error('The Seller list could not be read to the end to look for an earlier create; not resending yet');
 }
 
 function alreadyDone(operation: 'cancel' | 'close' | 'reopen', doc: TroubleTicket): boolean {

@@ -4,6 +4,7 @@ import { getDb } from '@/db';
 import { tickets, ticketStatusHistory, type Ticket } from '@/db/schema';
 import { transaction, type Tx } from '@/db/transaction';
 import type { TroubleTicket } from '@/lib/sonata/schemas';
+import { isExternalId } from '@/lib/domain/ticket-external-id';
 
 /** The newest statusChange date in a Seller document (or its creation date), used to order documents. */
 export function latestStatusChange(doc: Pick<TroubleTicket, 'statusChange' | 'creationDate'>): string | null {
@@ -99,7 +100,13 @@ export function applyTicketDocumentTx(tx: Tx, sellerId: number, doc: TroubleTick
   const columns = ticketColumns(doc);
   const now = new Date().toISOString();
   if (!existing) {
-    const externalId = columns.externalId || `${sellerId}:${doc.id}`;
+    // A Seller's externalId becomes the row's id only if it cannot be one of ours (those come from our sequence)
+    // and no other ticket holds it; the document keeps the Seller's value either way.
+    const sellersOwn =
+      columns.externalId &&
+      !isExternalId(columns.externalId) &&
+      !tx.select({ id: tickets.id }).from(tickets).where(eq(tickets.externalId, columns.externalId)).get();
+    const externalId = sellersOwn ? columns.externalId : `${sellerId}:${doc.id}`;
     const ticket = tx
       .insert(tickets)
       .values({ sellerId, ...columns, externalId, fetchedAt: requestedAt, syncState: 'synced', updatedAt: now })
