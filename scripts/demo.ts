@@ -10,6 +10,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { DEMO_USERS } from '../db/seed';
+import { writeSandboxSellersFile } from '../lib/sync/sandbox-discovery';
 
 const ROOT = process.cwd();
 const DATA = path.join(ROOT, 'data');
@@ -74,16 +75,6 @@ async function waitFor(url: string, timeoutMs: number): Promise<Response> {
   }
 }
 
-interface DiscoveredSeller {
-  slug: string;
-  name: string;
-  baseUrls: { troubleTicket: string; appointment: string; workOrder: string };
-  tokenUrl: string;
-  clientId: string;
-  clientSecret: string;
-  products: Array<{ id: string; name: string; site: { id: string; name: string; address: string; timeZone: string } }>;
-}
-
 async function main(): Promise<void> {
   const secrets = installationSecrets();
   const portalEnv: NodeJS.ProcessEnv = {
@@ -104,30 +95,9 @@ async function main(): Promise<void> {
     // One Seller minute per real second keeps the demo lively but readable.
     SANDBOX_CLOCK: process.env.SANDBOX_CLOCK ?? '60',
   });
-  const discovery = (await (await waitFor(`${SANDBOX_URL}/_sandbox/sellers`, 60_000)).json()) as { sellers: DiscoveredSeller[] };
-  const entries = discovery.sellers.map((s) => ({
-    slug: s.slug,
-    name: s.name,
-    troubleTicketBaseUrl: s.baseUrls.troubleTicket,
-    appointmentBaseUrl: s.baseUrls.appointment,
-    workOrderBaseUrl: s.baseUrls.workOrder,
-    tokenUrl: s.tokenUrl,
-    clientId: s.clientId,
-    clientSecret: s.clientSecret,
-    scopeMode: 'operation',
-    timeoutMs: 10_000,
-    enabled: true,
-    products: s.products.map((p) => ({
-      productId: p.id,
-      label: p.name,
-      siteId: p.site.id,
-      siteName: p.site.name,
-      siteAddress: p.site.address,
-      siteTimeZone: p.site.timeZone,
-    })),
-  }));
-  fs.writeFileSync(portalEnv.SELLERS_FILE!, JSON.stringify(entries, null, 2), { mode: 0o600 });
-  console.log(`Sandbox Sellers: ${entries.map((e) => e.slug).join(', ')}`);
+  await waitFor(`${SANDBOX_URL}/_sandbox/sellers`, 60_000);
+  const count = await writeSandboxSellersFile(SANDBOX_URL, portalEnv.SELLERS_FILE!);
+  console.log(`${count} sandbox Sellers registered with the portal`);
 
   execFileSync(bin('tsx'), ['scripts/db-migrate.ts'], { env: portalEnv, stdio: 'inherit' });
   execFileSync(bin('tsx'), ['db/seed.ts'], { env: portalEnv, stdio: 'inherit' });

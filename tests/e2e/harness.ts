@@ -4,6 +4,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { writeSandboxSellersFile } from '../../lib/sync/sandbox-discovery';
 
 export const ROOT = path.resolve(import.meta.dirname, '..', '..');
 const BIN = (name: string) => path.join(ROOT, 'node_modules', '.bin', name);
@@ -139,9 +140,22 @@ export interface PortalHandle extends ManagedProcess {
 }
 
 /** Migrates and seeds a fresh database, then serves the production build with `next start`. */
-export async function startPortal(opts: { dbPath?: string; port?: number; env?: NodeJS.ProcessEnv } = {}): Promise<PortalHandle> {
+export async function startPortal(
+  opts: {
+    dbPath?: string;
+    port?: number;
+    env?: NodeJS.ProcessEnv;
+    /** Registers this sandbox's Sellers (all, or the listed slugs) through a sellers file. */
+    sellersFrom?: { url: string; only?: readonly string[] };
+  } = {},
+): Promise<PortalHandle> {
   const port = opts.port ?? (await freePort());
   const dbPath = opts.dbPath ?? path.join(tempDir('portal-'), 'portal.db');
+  const sellersEnv: NodeJS.ProcessEnv = {};
+  if (opts.sellersFrom) {
+    sellersEnv.SELLERS_FILE = path.join(path.dirname(dbPath), 'sellers.json');
+    await writeSandboxSellersFile(opts.sellersFrom.url, sellersEnv.SELLERS_FILE, opts.sellersFrom.only);
+  }
   const baseUrl = `http://127.0.0.1:${port}`;
   const env: NodeJS.ProcessEnv = {
     ...process.env,
@@ -153,6 +167,7 @@ export async function startPortal(opts: { dbPath?: string; port?: number; env?: 
     NEXTAUTH_SECRET: 'e2e-secret-e2e-secret-e2e-secret-0123456',
     SECRETS_KEY: 'b'.repeat(64),
     NEXT_DIST_DIR: DIST_DIR,
+    ...sellersEnv,
     ...opts.env,
   };
   execFileSync(BIN('tsx'), ['db/seed.ts'], { cwd: ROOT, env, stdio: 'pipe' });
