@@ -151,7 +151,7 @@ export async function startPortal(
 ): Promise<PortalHandle> {
   const port = opts.port ?? (await freePort());
   const dbPath = opts.dbPath ?? path.join(tempDir('portal-'), 'portal.db');
-  const sellersEnv: NodeJS.ProcessEnv = {};
+  const sellersEnv: { SELLERS_FILE?: string } = {};
   if (opts.sellersFrom) {
     sellersEnv.SELLERS_FILE = path.join(path.dirname(dbPath), 'sellers.json');
     await writeSandboxSellersFile(opts.sellersFrom.url, sellersEnv.SELLERS_FILE, opts.sellersFrom.only);
