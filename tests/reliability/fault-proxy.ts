@@ -7,7 +7,7 @@ export type Fault =
   | { kind: 'slow'; ms: number }
   | { kind: 'status'; status: number; body?: string; headers?: Record<string, string> }
   | { kind: 'malformed'; status?: number }
-  | { kind: 'mutate'; change: (body: unknown) => unknown; stripQuery?: string[] }
+  | { kind: 'mutate'; change: (body: unknown, url: URL) => unknown; stripQuery?: string[] }
   | { kind: 'dropAnswer' }
   | { kind: 'stripQuery'; names: string[] };
 
@@ -33,6 +33,7 @@ export async function startFaultProxy(target: string) {
     req.on('end', () => {
       void (async () => {
         const url = new URL(req.url ?? '/', 'http://proxy');
+        const asked = new URL(url);
         const method = req.method ?? 'GET';
         const fault = rule({ method, path: url.pathname, url });
         seen.push({ method, path: url.pathname, ...(fault ? { fault: fault.kind } : {}) });
@@ -69,7 +70,7 @@ export async function startFaultProxy(target: string) {
           body = Buffer.from('{"id": "half an answ');
           status = fault.status ?? status;
         }
-        if (fault?.kind === 'mutate' && body.length) body = Buffer.from(JSON.stringify(fault.change(JSON.parse(body.toString('utf8')))));
+        if (fault?.kind === 'mutate' && body.length) body = Buffer.from(JSON.stringify(fault.change(JSON.parse(body.toString('utf8')), asked)));
         const headers = Object.fromEntries([...upstream.headers.entries()].filter(([k]) => !['content-length', 'content-encoding', 'transfer-encoding', 'connection'].includes(k)));
         if (!res.destroyed) {
           res.writeHead(status, headers);
