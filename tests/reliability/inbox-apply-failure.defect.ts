@@ -42,7 +42,7 @@ afterEach(async () => {
 });
 
 /**
- * lib/sync/inbox-worker.ts processResource (line ~206, `const outcome = await applyFetched(...)`): when storing the
+ * lib/sync/inbox-worker.ts processResource (line 216, `const outcome = await applyFetched(...)`): when storing the
  * fetched document throws (a document that breaks the schema and hits NOT NULL, a unique-key clash), the error goes
  * to the scan's catch, the events stay pending and due, and the next scan fetches again at once: a hot loop of GETs.
  * Fix: wrap applyFetched in try/catch and, on failure, rescheduleInboxItems(ids, backoff, message) (or

@@ -17,7 +17,7 @@ beforeAll(async () => {
 /**
  * A page on another site (or another port of the same host, which SameSite=Lax treats as the same site) can make a
  * signed-in operator's browser POST a file here: the route has no Origin check.
- * Fix: in lib/auth/route-guard.ts guardedRoute, before requirePermission:
+ * Fix: in lib/auth/route-guard.ts guardedRoute (line 16), before requirePermission:
  *   const refused = crossSiteRefusal(request); if (refused) return refused;   (lib/security/same-origin.ts)
  */
 describe('staging an attachment', () => {
