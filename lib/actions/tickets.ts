@@ -6,6 +6,7 @@ import { revalidatePath } from 'next/cache';
 import { getDb } from '@/db';
 import {
   outbox,
+  sellers,
   sequences,
   ticketAttachmentUploads,
   tickets,
@@ -41,7 +42,6 @@ import {
 import {
   BUYER_TECHNICAL_CONTACT,
   REPORTER_CONTACT,
-  buyerTechnicalContacts,
   changedNoteRequiredFields,
   isPatchApplied,
   type PatchIntent,
@@ -112,7 +112,6 @@ async function rowOf(ticketId: number): Promise<(Ticket & { sellerSlug: string }
   const db = getDb();
   const ticket = await db.select().from(tickets).where(eq(tickets.id, ticketId)).get();
   if (!ticket) return undefined;
-  const { sellers } = await import('@/db/schema');
   const seller = await db.select({ slug: sellers.slug }).from(sellers).where(eq(sellers.id, ticket.sellerId)).get();
   return { ...ticket, sellerSlug: seller?.slug ?? '' };
 }
@@ -387,10 +386,7 @@ export const patchTicket = authorizedAction('tickets.write', patchTicketSchema, 
     dropUploadsTx(tx, user, uploads);
     return enqueueTx(tx, { sellerId: ticket.sellerId, ticketId: ticket.id, operation: 'patch', payload: { patch: intent }, userId: user.id }).id;
   });
-  await audit(user, 'ticket.patch', 'ticket', ticket.externalId, {
-    fields: Object.keys(intent),
-    ...(buyerTechnicalContacts(current).length ? {} : {}),
-  });
+  await audit(user, 'ticket.patch', 'ticket', ticket.externalId, { fields: Object.keys(intent) });
   const reports = await deliverFast(ticket.id);
   return answer(ticket.id, outboxId, reports, 'patch', `Ticket ${ticket.externalId} updated.`);
 });
