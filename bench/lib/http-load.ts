@@ -142,7 +142,7 @@ export async function openLoop(
   options: { maxOutstanding?: number; firstN?: number } = {},
 ): Promise<LoadResult> {
   const url = new URL(target.url);
-  const maxOutstanding = options.maxOutstanding ?? 1000;
+  const maxOutstanding = options.maxOutstanding ?? Math.max(50, Math.ceil(rate / 2));
   const agent = new http.Agent({ keepAlive: true, maxSockets: 64, maxFreeSockets: 64 });
   const tally = new Tally(target);
   const total = Math.floor((rate * durationMs) / 1000);

@@ -1,0 +1,149 @@
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { DIST_DIR, ROOT } from '../tests/e2e/harness';
+import { ensureBuild } from './build';
+import { renderMarkdown, renderText } from './lib/report';
+import { RssSampler } from './lib/rss';
+import { runEndToEnd } from './phases/end-to-end';
+import { runIngest } from './phases/ingest';
+import { runPages } from './phases/pages';
+import { growCache, startStage, type Stage } from './phases/stage';
+import { allTables, judgeTargets, machineLine } from './report-tables';
+import type { BenchResults, Machine, ScaleResult, StepResult } from './results';
+import { readSettings } from './settings';
+
+const run = promisify(execFile);
+const MB = 1024 * 1024;
+
+function machine(): Machine {
+  const cpuinfo = fs.readFileSync('/proc/cpuinfo', 'utf8');
+  return {
+    nproc: os.availableParallelism(),
+    cpuModel: /^model name\s*:\s*(.+)$/m.exec(cpuinfo)?.[1]?.trim() ?? os.cpus()[0]?.model ?? 'unknown',
+    node: process.version,
+    memoryGiB: os.totalmem() / 1024 ** 3,
+    loadAverageAtStart: os.loadavg(),
+  };
+}
+
+const started = Date.now();
+function log(line: string): void {
+  console.log(`[bench ${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${line}`);
+}
+
+async function measureScale(dbPath: string): Promise<ScaleResult> {
+  const { stdout } = await run(
+    path.join(ROOT, 'node_modules', '.bin', 'tsx'),
+    ['--conditions=react-server', 'bench/scale/measure-scale.ts'],
+    { cwd: ROOT, env: { ...process.env, DATABASE_PATH: dbPath }, maxBuffer: 64 * MB, timeout: 10 * 60_000 },
+  );
+  const last = stdout.trim().split('\n').at(-1) ?? '';
+  return JSON.parse(last) as ScaleResult;
+}
+
+const describe = (err: unknown) => (err instanceof Error ? err.message : String(err));
+
+export async function main(args: string[]): Promise<void> {
+  const settings = readSettings(args);
+  const results: BenchResults = {
+    startedAt: new Date(started).toISOString(),
+    durationS: 0,
+    mode: settings.mode,
+    machine: machine(),
+    build: { distDir: DIST_DIR, built: false, buildS: null },
+    steps: [],
+    endToEnd: null,
+    pages: null,
+    memory: null,
+    targets: [],
+  };
+  log(`${results.machine.nproc} cores, ${results.machine.cpuModel}, Node ${results.machine.node}; scales ${settings.scales.join(', ')}`);
+  results.build = { distDir: DIST_DIR, ...(await ensureBuild(settings.rebuild, log)) };
+
+  const [first, ...rest] = settings.scales;
+  let stage: Stage | undefined;
+  let rss: RssSampler | undefined;
+  try {
+    stage = await startStage({ tickets: first!, sellerTickets: settings.endToEnd.tickets, log });
+    rss = new RssSampler(stage.portal.proc.pid!);
+    rss.start();
+    let previous = 0;
+    for (const scale of [first!, ...rest]) {
+      const step: StepResult = { cachedTickets: scale, cacheGrowthS: null, scale: null, ingest: null };
+      if (previous > 0) {
+        const grown = await growCache(stage.portal.dbPath, previous, scale, stage.nowMs);
+        step.cacheGrowthS = grown.ms / 1000;
+        stage.cachedTickets = scale;
+        log(`cache grown to ${scale} tickets in ${step.cacheGrowthS.toFixed(1)} s`);
+      }
+      previous = scale;
+      try {
+        step.scale = await measureScale(stage.portal.dbPath);
+        log(`queue and dashboard measured at ${scale}`);
+      } catch (err) {
+        step.scaleError = describe(err);
+        log(`queue and dashboard at ${scale} failed: ${step.scaleError}`);
+      }
+      try {
+        step.ingest = await runIngest(stage, settings.ingest, rss);
+      } catch (err) {
+        step.ingestError = describe(err);
+        log(`ingest at ${scale} failed: ${step.ingestError}`);
+      }
+      results.steps.push(step);
+    }
+    try {
+      results.endToEnd = await runEndToEnd(stage, settings.endToEnd, rss);
+      log(`end to end: ${results.endToEnd.changes} changes`);
+    } catch (err) {
+      results.endToEndError = describe(err);
+      log(`end to end failed: ${results.endToEndError}`);
+    }
+    try {
+      results.pages = await runPages(stage);
+      log('pages measured');
+    } catch (err) {
+      results.pagesError = describe(err);
+      log(`pages failed: ${results.pagesError}`);
+    }
+  } finally {
+    rss?.stop();
+    await stage?.stop();
+  }
+  if (rss) {
+    const during = rss.peak((label) => label.startsWith('ingest') || label === 'end to end');
+    const whole = rss.peak();
+    results.memory = {
+      peakTotalMB: whole.totalBytes / MB,
+      peakLargestMB: whole.largestBytes / MB,
+      duringIngestAndEndToEndMB: during.totalBytes / MB,
+      windows: mergeWindows(rss.byWindow()).map((w) => ({ label: w.label, peakTotalMB: w.peakTotalBytes / MB, samples: w.samples })),
+    };
+  }
+  results.durationS = (Date.now() - started) / 1000;
+  results.targets = judgeTargets(results);
+
+  const out = path.resolve(ROOT, settings.out);
+  fs.mkdirSync(path.dirname(out), { recursive: true });
+  fs.writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
+  const tables = allTables(results);
+  fs.writeFileSync(out.replace(/\.json$/, '.md'), `${machineLine(results)}\n\n${tables.map(renderMarkdown).join('\n\n')}\n`);
+  console.log(`\n${machineLine(results)}\n`);
+  console.log(tables.map(renderText).join('\n\n'));
+  console.log(`\nwritten: ${path.relative(ROOT, out)} and ${path.relative(ROOT, out.replace(/\.json$/, '.md'))}`);
+}
+
+function mergeWindows(windows: Array<{ label: string; peakTotalBytes: number; samples: number }>) {
+  const merged = new Map<string, { label: string; peakTotalBytes: number; samples: number }>();
+  for (const w of windows) {
+    const m = merged.get(w.label);
+    if (m) {
+      m.peakTotalBytes = Math.max(m.peakTotalBytes, w.peakTotalBytes);
+      m.samples += w.samples;
+    } else merged.set(w.label, { ...w });
+  }
+  return [...merged.values()];
+}

@@ -1,0 +1,63 @@
+/** The shape of bench/results.json. */
+import type { EndToEndResult } from './phases/end-to-end';
+import type { IngestResult } from './phases/ingest';
+import type { PagesResult } from './phases/pages';
+import type { TargetVerdict } from './lib/report';
+import type { Summary } from './lib/stats';
+
+export interface Machine {
+  nproc: number;
+  cpuModel: string;
+  node: string;
+  memoryGiB: number;
+  loadAverageAtStart: number[];
+}
+
+export interface MeasuredQuery {
+  name: string;
+  search?: string;
+  rows: number;
+  total?: number;
+  statements: number;
+  dataLayer: Summary;
+  direct: Summary;
+  perStatement?: Array<{ name: string; dataLayerP50: number; directP50: number }>;
+}
+
+export interface ScaleResult {
+  tickets: number;
+  runs: number;
+  queue: MeasuredQuery[];
+  dashboard: MeasuredQuery[];
+}
+
+export interface StepResult {
+  cachedTickets: number;
+  cacheGrowthS: number | null;
+  scale: ScaleResult | null;
+  scaleError?: string;
+  ingest: IngestResult | null;
+  ingestError?: string;
+}
+
+export interface MemoryResult {
+  peakTotalMB: number;
+  peakLargestMB: number;
+  duringIngestAndEndToEndMB: number;
+  windows: Array<{ label: string; peakTotalMB: number; samples: number }>;
+}
+
+export interface BenchResults {
+  startedAt: string;
+  durationS: number;
+  mode: 'standard' | 'large';
+  machine: Machine;
+  build: { distDir: string; built: boolean; buildS: number | null };
+  steps: StepResult[];
+  endToEnd: EndToEndResult | null;
+  endToEndError?: string;
+  pages: PagesResult | null;
+  pagesError?: string;
+  memory: MemoryResult | null;
+  targets: TargetVerdict[];
+}
