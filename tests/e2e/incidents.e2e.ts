@@ -76,12 +76,12 @@ async function until<T>(what: string, probe: () => Promise<T> | T, ok: (v: T) =>
 
 /** Fills the attributes the create form needs besides what the incident prefilled, submits, returns the ticket's ids. */
 async function submitTicketForm(description?: string) {
-  if (description) await page.getByLabel('Description').fill(description);
-  await page.getByLabel('Severity', { exact: true }).selectOption('significant');
-  await page.getByLabel('Priority', { exact: true }).selectOption('high');
-  await page.getByLabel('Observed Impact').selectOption('down');
-  await page.getByLabel('Type', { exact: true }).selectOption('maintenance');
-  await expect.poll(() => page.getByLabel('Contact Email Address').inputValue()).toBe(DEMO_LOGINS.noc.email);
+  if (description) await page.getByRole('textbox', { name: 'Description', exact: true }).fill(description);
+  await page.getByRole('combobox', { name: 'Severity', exact: true }).selectOption('significant');
+  await page.getByRole('combobox', { name: 'Priority', exact: true }).selectOption('high');
+  await page.getByRole('combobox', { name: 'Observed Impact', exact: true }).selectOption('down');
+  await page.getByRole('combobox', { name: 'Type', exact: true }).selectOption('maintenance');
+  await expect.poll(() => page.getByRole('textbox', { name: 'Contact Email Address', exact: true }).inputValue()).toBe(DEMO_LOGINS.noc.email);
   await page.getByRole('button', { name: 'Create ticket' }).click();
   await page.waitForURL(/\/tickets\/acme\/[^/]+$/, { timeout: 30_000 });
   const externalId = (await page.getByTestId('external-id').textContent())!.trim();
@@ -142,8 +142,8 @@ describe('incidents across Sellers', () => {
   it('says initech offers no incidents instead of failing', async () => {
     existing = await (async () => {
       await page.goto(`${portal.baseUrl}/tickets/new`);
-      await page.getByLabel('Seller', { exact: true }).selectOption('acme');
-      await page.getByLabel('Product Identifier').selectOption(PRODUCT);
+      await page.getByRole('combobox', { name: 'Seller', exact: true }).selectOption('acme');
+      await page.getByRole('combobox', { name: 'Product Identifier', exact: true }).selectOption(PRODUCT);
       return submitTicketForm('Packet loss on the Lyon EVPL since 07:00');
     })();
 
@@ -180,14 +180,14 @@ describe('incidents across Sellers', () => {
     expect(await row.locator('[data-testid="our-product"]').count()).toBe(1);
     expect(await row.locator('[data-product="acme-prod-wave-004"]').textContent()).toBe('acme-prod-wave-004');
 
-    await page.getByLabel('State').selectOption('open');
-    await page.getByLabel('Impact').selectOption('down');
+    await page.getByRole('combobox', { name: 'State', exact: true }).selectOption('open');
+    await page.getByRole('combobox', { name: 'Impact', exact: true }).selectOption('down');
     await page.getByRole('button', { name: 'Apply' }).click();
     await page.waitForURL(/status=open/);
     const url = new URL(page.url());
     expect(url.searchParams.get('impact')).toBe('down');
     expect(await row.count()).toBe(1);
-    await page.getByLabel('Impact').selectOption('degraded');
+    await page.getByRole('combobox', { name: 'Impact', exact: true }).selectOption('degraded');
     await page.getByRole('button', { name: 'Apply' }).click();
     await page.waitForURL(/impact=degraded/);
     await expect.poll(() => page.getByTestId('incident-row').count()).toBe(0);
@@ -197,9 +197,9 @@ describe('incidents across Sellers', () => {
     await page.goto(`${portal.baseUrl}/incidents/acme/${incidentId}`);
     await page.getByTestId('open-ticket-for-incident').click();
     await page.waitForURL(/\/tickets\/new\?/);
-    expect(await page.getByLabel('Seller', { exact: true }).inputValue()).toBe('acme');
-    expect(await page.getByLabel('Product Identifier').inputValue()).toBe(PRODUCT);
-    expect(await page.getByLabel('Description').inputValue()).toContain('Fibre cut between Lyon and Villeurbanne');
+    expect(await page.getByRole('combobox', { name: 'Seller', exact: true }).inputValue()).toBe('acme');
+    expect(await page.getByRole('combobox', { name: 'Product Identifier', exact: true }).inputValue()).toBe(PRODUCT);
+    expect(await page.getByRole('textbox', { name: 'Description', exact: true }).inputValue()).toContain('Fibre cut between Lyon and Villeurbanne');
     await expect.poll(() => page.getByTestId('open-incident-notice').count(), { timeout: 15_000 }).toBe(1);
     fromIncident = await submitTicketForm();
     const atSeller = await until('the ticket at the Seller', () => sellerTicket(fromIncident.sellerTicketId), (t) => !!t);
@@ -210,8 +210,8 @@ describe('incidents across Sellers', () => {
     await page.goto(`${portal.baseUrl}/incidents/acme/${incidentId}`);
     const form = page.getByRole('form', { name: 'Link to our existing ticket' });
     const localId = portalDb((db) => (db.prepare('select id from tickets where external_id = ?').get(existing.externalId) as { id: number }).id);
-    await form.getByLabel('Our ticket').selectOption(String(localId));
-    await form.getByLabel('Note to the Seller').fill('Packet loss began with the fibre cut');
+    await form.getByRole('combobox', { name: 'Our ticket', exact: true }).selectOption(String(localId));
+    await form.getByRole('textbox', { name: 'Note to the Seller', exact: true }).fill('Packet loss began with the fibre cut');
     await form.getByRole('button', { name: 'Link ticket' }).click();
     await expect.poll(() => page.locator(`[data-testid="linked-ticket"][data-ticket="${existing.externalId}"]`).count(), { timeout: 30_000 }).toBe(1);
     expect(await page.locator(`[data-testid="linked-ticket"][data-ticket="${fromIncident.externalId}"]`).count()).toBe(1);
