@@ -10,6 +10,7 @@ import { Input } from '@/components/ui/input';
 import { Select } from '@/components/ui/select';
 import { Textarea } from '@/components/ui/textarea';
 import { useToast } from '@/components/ui/toast';
+import { OpenIncidentNotice } from '@/components/incidents/open-incident-notice';
 import { createTicket } from '@/lib/actions/tickets';
 import { OBSERVED_IMPACT, TICKET_PRIORITY, TICKET_SEVERITY, TICKET_TYPE, type MefLabel } from '@/lib/domain/mef-labels';
 import { createTicketSchema } from '@/lib/domain/ticket-forms';
@@ -172,6 +173,14 @@ export function CreateTicketForm({
               options={products.map((p) => ({ value: p.productId, label: `${p.label} — ${p.productId}${p.siteName ? ` (${p.siteName})` : ''}` }))}
             />
           </Field>
+        </div>
+        <div className="mt-4 empty:hidden">
+          <OpenIncidentNotice
+            seller={seller}
+            productId={productId}
+            relatedIds={relatedIssues.filter((r) => r.referredType === 'Incident').map((r) => r.id)}
+            onRelate={(i) => setRelatedIssues((list) => [...list, newRelatedIssue({ referredType: 'Incident', id: i.id, relationshipType: 'relatesTo', description: 'The issue appears related to this Seller incident' })])}
+          />
         </div>
       </Card>
 

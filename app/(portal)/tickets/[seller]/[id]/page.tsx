@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound, redirect } from 'next/navigation';
+import { LinkedIncidents } from '@/components/incidents/linked-incidents';
 import { Badge } from '@/components/ui/badge';
 import { Card } from '@/components/ui/card';
 import { PageHeader } from '@/components/ui/page-header';
@@ -197,6 +198,7 @@ export default async function TicketPage({ params }: { params: Params }) {
               </ul>
             )}
           </Card>
+          <LinkedIncidents ticket={ticket} />
           <Card title="Related objects">
             {(doc.relatedIssue ?? []).length === 0 ? (
               <p className="text-sm text-fg-muted">None.</p>
