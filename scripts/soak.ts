@@ -30,7 +30,7 @@ interface Discovered {
   tokenUrl: string;
   clientId: string;
   clientSecret: string;
-  products: Array<{ id: string; name: string }>;
+  products: Array<{ id: string; name: string; site?: { timeZone?: string } }>;
 }
 
 type Doc = Record<string, unknown> & { id: string; status: string };
@@ -136,7 +136,7 @@ async function main(): Promise<void> {
     clientSecret: s.clientSecret,
     scopeMode: 'operation',
     timeoutMs: 10_000,
-    products: s.products.map((p) => ({ productId: p.id, label: p.name })),
+    products: s.products.map((p) => ({ productId: p.id, label: p.name, siteTimeZone: p.site?.timeZone ?? 'UTC' })),
   });
   const loadBase = `${loadSeller.origin}/load/mefApi/sonata`;
   fs.writeFileSync(

@@ -13,7 +13,7 @@ interface Discovered {
   tokenUrl: string;
   clientId: string;
   clientSecret: string;
-  products: Array<{ id: string; name: string }>;
+  products: Array<{ id: string; name: string; site?: { timeZone?: string } }>;
 }
 
 let sandbox: SandboxHandle;
@@ -87,7 +87,7 @@ beforeAll(async () => {
         clientSecret: acme.clientSecret,
         scopeMode: 'operation',
         timeoutMs: 5000,
-        products: acme.products.map((p) => ({ productId: p.id, label: p.name })),
+        products: acme.products.map((p) => ({ productId: p.id, label: p.name, siteTimeZone: p.site?.timeZone ?? 'UTC' })),
       },
     ]),
   );
@@ -204,7 +204,7 @@ describe('kill -9 of the portal while its outbox and inbox hold work', () => {
       const [row] = query<{ seller_ticket_id: string; sync_state: string }>('select seller_ticket_id, sync_state from tickets where external_id = ?', externalId);
       expect(row).toEqual({ seller_ticket_id: copies[0]!.id, sync_state: 'synced' });
     }
-    const inboxRows = query<{ event_id: string; state: string }>('select event_id, state from inbox');
+    const inboxRows = query<{ event_id: string; state: string }>("select event_id, state from inbox where event_id like 'crash-evt-%'");
     expect(inboxRows).toHaveLength(events.length);
     expect(new Set(inboxRows.map((r) => r.event_id)).size).toBe(events.length);
     for (const id of acknowledged) expect(inboxRows.find((r) => r.event_id === id)?.state, id).toBe('done');
