@@ -150,7 +150,13 @@ describe('NOC operator: trouble tickets across Sellers (MEF 113 UC1–UC6)', () 
 
     // Keyboard: j moves to the first row, Enter opens it.
     await page.goto(`${portal.baseUrl}/tickets?q=${RUN}&seller=acme`);
-    await page.keyboard.press('j');
+    // Pressed until the page is interactive: the first j selects the only row.
+    await expect
+      .poll(async () => {
+        await page.keyboard.press('j');
+        return page.locator('tr[aria-selected="true"]').count();
+      })
+      .toBe(1);
     await page.keyboard.press('Enter');
     await page.waitForURL(new RegExp(acmeTicket.path));
   });
@@ -188,8 +194,8 @@ describe('NOC operator: trouble tickets across Sellers (MEF 113 UC1–UC6)', () 
     await page.goto(`${portal.baseUrl}${acmeTicket.path}`);
     await page.getByRole('button', { name: 'Cancel ticket' }).click();
     await page.getByRole('dialog').getByRole('button', { name: 'Cancel ticket' }).click();
-    await expect.poll(() => page.getByText('Cancellation requested').count(), { timeout: 15_000 }).toBeGreaterThan(0);
-    expect((await sellerTicket('acme', acmeTicket.sellerTicketId)).status).toBe('assessingCancellation');
+    await expect.poll(async () => (await sellerTicket('acme', acmeTicket.sellerTicketId)).status, { timeout: 15_000 }).toBe('assessingCancellation');
+    await expect.poll(() => page.getByText('Cancellation requested', { exact: true }).count(), { timeout: 15_000 }).toBeGreaterThan(0);
     // The state table now forbids another cancellation and the page says why.
     expect(await page.getByRole('button', { name: 'Cancel ticket' }).isDisabled()).toBe(true);
     expect(await page.getByText(/cannot be cancelled; allowed only in/).count()).toBeGreaterThan(0);
