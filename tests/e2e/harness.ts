@@ -106,11 +106,18 @@ export const DIST_DIR = process.env.E2E_DIST_DIR ?? '.next';
 export function buildPortal(): void {
   const hasBuild = fs.existsSync(path.join(ROOT, DIST_DIR, 'BUILD_ID'));
   if (hasBuild && process.env.E2E_REUSE_BUILD === '1') return;
-  execFileSync(BIN('next'), ['build'], {
-    cwd: ROOT,
-    env: { ...process.env, ...BUILD_ENV, NEXT_DIST_DIR: DIST_DIR },
-    stdio: 'inherit',
-  });
+  // `next build` adds its output folder's type paths to tsconfig.json; a test build must not edit the project.
+  const tsconfig = path.join(ROOT, 'tsconfig.json');
+  const original = fs.readFileSync(tsconfig, 'utf8');
+  try {
+    execFileSync(BIN('next'), ['build'], {
+      cwd: ROOT,
+      env: { ...process.env, ...BUILD_ENV, NEXT_DIST_DIR: DIST_DIR },
+      stdio: 'inherit',
+    });
+  } finally {
+    if (fs.readFileSync(tsconfig, 'utf8') !== original) fs.writeFileSync(tsconfig, original);
+  }
 }
 
 export interface SandboxHandle extends ManagedProcess {
