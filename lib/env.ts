@@ -31,6 +31,12 @@ const envSchema = z
     /** Public base URL Sellers use to reach our listeners; defaults to NEXTAUTH_URL. */
     PUBLIC_URL: z.url().optional(),
     ATTACHMENT_MAX_BYTES: z.coerce.number().int().min(1024).default(5 * 1024 * 1024),
+    /** Signs the tokens Sellers present to our listeners; derived from NEXTAUTH_SECRET when unset. */
+    LISTENER_TOKEN_SECRET: z.string().min(32, 'must be at least 32 characters').optional().or(z.literal('').transform(() => undefined)),
+    /** How often each Seller's ticket list is compared with the cache, to catch missed notifications. */
+    RECONCILE_INTERVAL_MS: z.coerce.number().int().min(5_000).optional(),
+    /** How often each Seller's incident list is refreshed. */
+    INCIDENT_REFRESH_MS: z.coerce.number().int().min(5_000).default(10 * 60_000),
   })
   .superRefine((v, ctx) => {
     const oidc = [v.OIDC_ISSUER, v.OIDC_CLIENT_ID, v.OIDC_CLIENT_SECRET];

@@ -21,7 +21,7 @@ let cachedKey: { secret: string; key: Buffer } | undefined;
 
 /** Signing key: LISTENER_TOKEN_SECRET when set, else derived from NEXTAUTH_SECRET so no new secret is required. */
 function signingKey(): Buffer {
-  const secret = process.env.LISTENER_TOKEN_SECRET?.trim() || env().NEXTAUTH_SECRET;
+  const secret = env().LISTENER_TOKEN_SECRET ?? env().NEXTAUTH_SECRET;
   if (cachedKey?.secret !== secret) {
     cachedKey = { secret, key: Buffer.from(hkdfSync('sha256', secret, 'sonata-portal', 'listener-token-v1', 32)) };
   }

@@ -21,6 +21,7 @@ import { fetchResource, type FetchedResource } from './resource-fetch';
 import { applyTicketDocumentTx } from './ticket-cache';
 import { applyAppointmentDocumentTx, applyWorkOrderDocumentTx } from './workforce-cache';
 import {
+import { env } from '@/lib/env';
   syncAppointmentWaitingTx,
   syncIncidentWaitingTx,
   syncTicketWaitingTx,
@@ -321,7 +322,7 @@ export async function startSellerNotifications(): Promise<() => Promise<void>> {
   startSharedInboxWorker();
   if (!maintenanceHolder[MAINTENANCE_KEY]) {
     const { startNotificationMaintenance } = await import('./reconcile');
-    const reconcileMs = Number(process.env.RECONCILE_INTERVAL_MS) || undefined;
+    const reconcileMs = env().RECONCILE_INTERVAL_MS;
     maintenanceHolder[MAINTENANCE_KEY] = startNotificationMaintenance(reconcileMs ? { reconcileMs } : {});
   }
   return async () => {

@@ -12,6 +12,7 @@ import { publish } from '@/lib/live/channel';
 import { SonataHttpError, troubleTicketClient, type SonataClientOptions } from '@/lib/sonata/client';
 import type { Incident, IncidentFind, IncidentListQuery } from '@/lib/sonata/schemas';
 import { applyFetched, publishApplied } from './inbox-worker';
+import { env } from '@/lib/env';
 
 export type IncidentListFilter = Omit<IncidentListQuery, 'offset' | 'limit'>;
 
@@ -205,7 +206,7 @@ export interface IncidentRefresher {
  * `everyMs`. Notifications keep the cache current in between; this catches what they missed.
  */
 export function startIncidentRefresh(options: { everyMs?: number; sonata?: SonataClientOptions } = {}): IncidentRefresher {
-  const everyMs = options.everyMs ?? (Number(process.env.INCIDENT_REFRESH_MS) || 10 * 60_000);
+  const everyMs = options.everyMs ?? env().INCIDENT_REFRESH_MS;
   let stopped = false;
   let running: Promise<unknown> = Promise.resolve();
   const run = () => {
