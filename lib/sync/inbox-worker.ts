@@ -1,6 +1,7 @@
 import 'server-only';
 import { eq, inArray } from 'drizzle-orm';
 import { getDb } from '@/db';
+import { env } from '@/lib/env';
 import { inbox, products, sellers, type InboxItem, type Seller } from '@/db/schema';
 import { transaction } from '@/db/transaction';
 import { sellerConnection } from '@/lib/data/sellers';
@@ -21,7 +22,6 @@ import { fetchResource, type FetchedResource } from './resource-fetch';
 import { applyTicketDocumentTx } from './ticket-cache';
 import { applyAppointmentDocumentTx, applyWorkOrderDocumentTx } from './workforce-cache';
 import {
-import { env } from '@/lib/env';
   syncAppointmentWaitingTx,
   syncIncidentWaitingTx,
   syncTicketWaitingTx,
