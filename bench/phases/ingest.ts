@@ -97,11 +97,35 @@ function storedEventIds(dbPath: string, tag: string): Set<string> {
   }
 }
 
-export async function runIngest(stage: Stage, options: IngestOptions, rss: RssSampler): Promise<IngestResult> {
+export interface BareBaselines {
+  row: Bare;
+  group: Bare;
+  token: string;
+  stop(): Promise<void>;
+}
+
+/** Baseline (b), both variants, started once for the whole run. */
+export async function startBareBaselines(dir: string): Promise<BareBaselines> {
+  const key = randomBytes(32);
+  const row = await startBare('row', dir, key);
+  const group = await startBare('group', dir, key).catch(async (err: unknown) => {
+    await row.process.stop();
+    throw err;
+  });
+  return {
+    row,
+    group,
+    token: signBareToken(key, { sub: 'bare', scope: INGEST_SCOPE, exp: Math.floor(Date.now() / 1000) + 6 * 3600 }),
+    async stop() {
+      await row.process.stop();
+      await group.process.stop();
+    },
+  };
+}
+
+export async function runIngest(stage: Stage, options: IngestOptions, bare: BareBaselines, rss: RssSampler): Promise<IngestResult> {
   const runTag = `bench${Date.now().toString(36)}`;
-  const bareKey = randomBytes(32);
-  const bareToken = signBareToken(bareKey, { sub: 'bare', scope: INGEST_SCOPE, exp: Math.floor(Date.now() / 1000) + 3600 });
-  const [bareRow, bareGroup] = [await startBare('row', stage.root, bareKey), await startBare('group', stage.root, bareKey)];
+  const { row: bareRow, group: bareGroup, token: bareToken } = bare;
   const portalToken = await ingestToken(stage);
   const resources = stage.sellerTicketIds;
   const acked: Record<TargetName, string[]> = { portal: [], noop: [], bareRow: [], bareGroup: [] };
@@ -150,83 +174,78 @@ export async function runIngest(stage: Stage, options: IngestOptions, rss: RssSa
     return Date.now() - started;
   };
 
-  try {
-    // Warm every path (JIT, statement caches, connections) before anything is recorded.
-    for (const name of TARGETS) await closedLoop(targets[name], 8, 1500);
-    await drain();
+  // Warm every path (JIT, statement caches, connections) before anything is recorded.
+  for (const name of TARGETS) await closedLoop(targets[name], 8, 1000);
+  await drain();
 
-    const sweep: SweepLevel[] = [];
-    for (const concurrency of options.levels) {
-      const results: SweepLevel['results'] = {};
-      let portalDrainMs: number | null = null;
-      for (const name of TARGETS) {
-        results[name] = await rss.during(`ingest ${stage.cachedTickets}`, () => closedLoop(targets[name], concurrency, options.levelMs));
-        if (name === 'portal') portalDrainMs = await drain();
-      }
-      const r = (name: TargetName) => results[name]?.acceptedPerS;
-      sweep.push({
-        concurrency,
-        results,
-        portalOverNoop: ratio(r('portal'), r('noop')),
-        portalOverBareRow: ratio(r('portal'), r('bareRow')),
-        portalOverBareGroup: ratio(r('portal'), r('bareGroup')),
-        portalDrainMs,
-      });
-      stage.log(
-        `ingest c=${concurrency}: ${TARGETS.map((n) => `${n} ${Math.round(r(n) ?? 0)}/s p99 ${results[n]?.latencyMs.p99.toFixed(1)} ms`).join(', ')}`,
-      );
-    }
-
-    const fixedRate: IngestResult['fixedRate'] = {};
+  const sweep: SweepLevel[] = [];
+  for (const concurrency of options.levels) {
+    const results: SweepLevel['results'] = {};
+    let portalDrainMs: number | null = null;
     for (const name of TARGETS) {
-      fixedRate[name] = await rss.during(`ingest ${stage.cachedTickets}`, () => openLoop(targets[name], options.rate, options.rateMs));
-      if (name === 'portal') await drain();
-      stage.log(`ingest at ${options.rate}/s: ${name} p99 ${fixedRate[name]!.latencyMs.p99.toFixed(1)} ms`);
+      results[name] = await rss.during(`ingest ${stage.cachedTickets}`, () => closedLoop(targets[name], concurrency, options.levelMs));
+      if (name === 'portal') portalDrainMs = await drain();
     }
-    await drain();
-
-    const lost = {} as Record<TargetName, number>;
-    const dbOf: Partial<Record<TargetName, string>> = { portal: stage.portal.dbPath, bareRow: bareRow.dbPath, bareGroup: bareGroup.dbPath };
-    for (const name of TARGETS) {
-      const file = dbOf[name];
-      if (!file) {
-        lost[name] = 0;
-        continue;
-      }
-      const stored = storedEventIds(file, `${runTag}-${name}`);
-      lost[name] = acked[name].filter((id) => !stored.has(id)).length;
-    }
-    const failedInInbox =
-      stage.reader
-        .select({ n: count() })
-        .from(inbox)
-        .where(and(eq(inbox.sellerId, stage.sellerId), eq(inbox.state, 'failed'), like(inbox.eventId, `${runTag}-%`)))
-        .get()?.n ?? 0;
-
-    const peak = {} as IngestResult['peak'];
-    for (const name of TARGETS) {
-      const best = sweep
-        .map((l) => ({ acceptedPerS: l.results[name]?.acceptedPerS ?? 0, concurrency: l.concurrency }))
-        .sort((a, b) => b.acceptedPerS - a.acceptedPerS)[0];
-      peak[name] = best ?? null;
-    }
-    return {
-      cachedTickets: stage.cachedTickets,
-      options,
-      sweep,
-      fixedRate,
-      peak,
-      peakRatio: {
-        portalOverNoop: ratio(peak.portal?.acceptedPerS, peak.noop?.acceptedPerS),
-        portalOverBareRow: ratio(peak.portal?.acceptedPerS, peak.bareRow?.acceptedPerS),
-        portalOverBareGroup: ratio(peak.portal?.acceptedPerS, peak.bareGroup?.acceptedPerS),
-      },
-      acknowledged: { portal: acked.portal.length, noop: acked.noop.length, bareRow: acked.bareRow.length, bareGroup: acked.bareGroup.length },
-      lost,
-      failedInInbox,
-    };
-  } finally {
-    await bareRow.process.stop();
-    await bareGroup.process.stop();
+    const r = (name: TargetName) => results[name]?.acceptedPerS;
+    sweep.push({
+      concurrency,
+      results,
+      portalOverNoop: ratio(r('portal'), r('noop')),
+      portalOverBareRow: ratio(r('portal'), r('bareRow')),
+      portalOverBareGroup: ratio(r('portal'), r('bareGroup')),
+      portalDrainMs,
+    });
+    stage.log(
+      `ingest c=${concurrency}: ${TARGETS.map((n) => `${n} ${Math.round(r(n) ?? 0)}/s p99 ${results[n]?.latencyMs.p99.toFixed(1)} ms`).join(', ')}`,
+    );
   }
+
+  const fixedRate: IngestResult['fixedRate'] = {};
+  for (const name of TARGETS) {
+    fixedRate[name] = await rss.during(`ingest ${stage.cachedTickets}`, () => openLoop(targets[name], options.rate, options.rateMs));
+    if (name === 'portal') await drain();
+    stage.log(`ingest at ${options.rate}/s: ${name} p99 ${fixedRate[name]!.latencyMs.p99.toFixed(1)} ms`);
+  }
+  await drain();
+
+  const lost = {} as Record<TargetName, number>;
+  const dbOf: Partial<Record<TargetName, string>> = { portal: stage.portal.dbPath, bareRow: bareRow.dbPath, bareGroup: bareGroup.dbPath };
+  for (const name of TARGETS) {
+    const file = dbOf[name];
+    if (!file) {
+      lost[name] = 0;
+      continue;
+    }
+    const stored = storedEventIds(file, `${runTag}-${name}`);
+    lost[name] = acked[name].filter((id) => !stored.has(id)).length;
+  }
+  const failedInInbox =
+    stage.reader
+      .select({ n: count() })
+      .from(inbox)
+      .where(and(eq(inbox.sellerId, stage.sellerId), eq(inbox.state, 'failed'), like(inbox.eventId, `${runTag}-%`)))
+      .get()?.n ?? 0;
+
+  const peak = {} as IngestResult['peak'];
+  for (const name of TARGETS) {
+    const best = sweep
+      .map((l) => ({ acceptedPerS: l.results[name]?.acceptedPerS ?? 0, concurrency: l.concurrency }))
+      .sort((a, b) => b.acceptedPerS - a.acceptedPerS)[0];
+    peak[name] = best ?? null;
+  }
+  return {
+    cachedTickets: stage.cachedTickets,
+    options,
+    sweep,
+    fixedRate,
+    peak,
+    peakRatio: {
+      portalOverNoop: ratio(peak.portal?.acceptedPerS, peak.noop?.acceptedPerS),
+      portalOverBareRow: ratio(peak.portal?.acceptedPerS, peak.bareRow?.acceptedPerS),
+      portalOverBareGroup: ratio(peak.portal?.acceptedPerS, peak.bareGroup?.acceptedPerS),
+    },
+    acknowledged: { portal: acked.portal.length, noop: acked.noop.length, bareRow: acked.bareRow.length, bareGroup: acked.bareGroup.length },
+    lost,
+    failedInInbox,
+  };
 }
