@@ -4,6 +4,7 @@ const ITEMS = [
   { href: '/settings/sellers', label: 'Sellers' },
   { href: '/settings/products', label: 'Products' },
   { href: '/settings/users', label: 'Users' },
+  { href: '/settings/notifications', label: 'Notifications' },
 ] as const;
 
 export type SettingsSection = (typeof ITEMS)[number]['href'];

@@ -8,6 +8,7 @@ import { sellers } from '@/db/schema';
 import { authorizedAction, type ActionState } from '@/lib/actions/authorized-action';
 import { audit } from '@/lib/data/audit';
 import { getSellerBySlug, sealClientSecret } from '@/lib/data/sellers';
+import { syncSellerNotifications } from '@/lib/sync/hub-registration';
 import { sellerCreateSchema, sellerUpdateSchema, slugSchema } from '@/lib/domain/seller-registry';
 
 const SETTINGS_FIELDS = [
@@ -96,6 +97,8 @@ export const setSellerEnabled = authorizedAction('sellers.manage', enabledInput,
   if (current.enabled !== enabled) {
     await getDb().update(sellers).set({ enabled, updatedAt: new Date().toISOString() }).where(eq(sellers.id, current.id)).run();
     await audit(user, enabled ? 'seller.enable' : 'seller.disable', 'seller', slug);
+    // Register or drop the Seller's hubs now; an unreachable Seller is retried by the periodic check.
+    await syncSellerNotifications({ ...current, enabled }).catch(() => undefined);
     refreshSellerPages(slug);
   }
   return { ok: true, message: `${current.name} is ${enabled ? 'enabled' : 'disabled'}.`, data: { slug } };

@@ -1,6 +1,5 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { Badge } from '@/components/ui/badge';
 import { Card } from '@/components/ui/card';
 import { PageHeader } from '@/components/ui/page-header';
 import { requirePageUser } from '@/lib/auth/page-guard';
@@ -23,6 +22,11 @@ const SECTIONS = [
     title: 'Users',
     description: 'Who may sign in to the portal and with which role.',
   },
+  {
+    href: '/settings/notifications',
+    title: 'Notifications',
+    description: 'How each Seller reaches our listeners: credentials, hubs, events received, inbox backlog, reconciliation.',
+  },
 ] as const;
 
 export default async function SettingsPage() {
@@ -39,13 +43,6 @@ export default async function SettingsPage() {
             </Card>
           </Link>
         ))}
-        <Card className="h-full border-dashed">
-          <div className="flex items-center gap-2">
-            <h2 className="text-sm font-semibold text-fg-muted">Notifications</h2>
-            <Badge>Coming later</Badge>
-          </div>
-          <p className="mt-1 text-sm text-fg-muted">How Sellers reach the portal’s listeners and who is told about events.</p>
-        </Card>
       </div>
     </>
   );

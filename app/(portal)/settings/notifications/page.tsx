@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { SellerNotificationsCard } from '@/components/notifications/seller-notifications-card';
+import { SettingsNav } from '@/components/settings/settings-nav';
 import { EmptyState } from '@/components/ui/empty-state';
 import { PageHeader } from '@/components/ui/page-header';
 import { requirePageUser } from '@/lib/auth/page-guard';
@@ -20,6 +21,7 @@ export default async function NotificationsSettingsPage() {
         eyebrow={<Link href="/settings">Settings</Link>}
         description="Sellers tell us about changes by calling our listeners with a token from our token endpoint. Each Seller has its own credentials and one hub per API."
       />
+      <SettingsNav current="/settings/notifications" />
       {views.length === 0 ? (
         <EmptyState title="No Sellers yet" description="Add a Seller first; its notification channel shows here." />
       ) : (
