@@ -113,6 +113,9 @@ function canonical(value: unknown): string {
   return JSON.stringify(value);
 }
 
+/** Whatever was started, stopped again if the run fails half-way. */
+const started: Array<() => Promise<void>> = [];
+
 async function main(): Promise<void> {
   if (!fs.existsSync(path.join(ROOT, DIST_DIR, 'BUILD_ID'))) {
     log(`no build in ${DIST_DIR}: building once`);
@@ -122,8 +125,10 @@ async function main(): Promise<void> {
   const dbPath = path.join(dir, 'portal.db');
   process.env.SANDBOX_CLOCK ??= '120';
   const sandbox = await startSandbox({ mode: 'scenario', dbPath: path.join(dir, 'sandbox.db') });
+  started.push(() => sandbox.stop());
   const discovered = ((await (await fetch(`${sandbox.url}/_sandbox/sellers`)).json()) as { sellers: Discovered[] }).sellers;
   const loadSeller = await startLoadSeller(500);
+  started.push(() => loadSeller.close());
   const sellersFile = path.join(dir, 'sellers.json');
   const entry = (s: Discovered) => ({
     slug: s.slug,
@@ -154,13 +159,14 @@ async function main(): Promise<void> {
         clientSecret: 'load-secret',
         scopeMode: 'operation',
         timeoutMs: 10_000,
-        products: [{ productId: 'LOAD-PRODUCT', label: 'Load product' }],
+        products: [{ productId: 'LOAD-PRODUCT', label: 'Load product', siteTimeZone: 'UTC' }],
       },
     ]),
   );
   const port = await freePort();
   const env: NodeJS.ProcessEnv = { ...process.env, SELLERS_FILE: sellersFile, OUTBOX_RETRY_BASE_MS: '500', OUTBOX_RETRY_MAX_MS: '5000', RECONCILE_INTERVAL_MS: '20000' };
   let portal: PortalHandle | undefined = await startPortal({ dbPath, port, env });
+  started.push(async () => portal?.stop());
   let portalUp = true;
   log(`portal ${portal.baseUrl}, sandbox ${sandbox.url} (clock x${process.env.SANDBOX_CLOCK}), load Seller ${loadSeller.origin}; ${MINUTES} min`);
 
@@ -185,6 +191,10 @@ async function main(): Promise<void> {
   };
 
   const stats = { sent: 0, acknowledged: 0, refusedOrDown: 0, restarts: 0, kills: 0, confirmedTickets: 0 };
+  /** Answers other than 204 by status (0: no answer: restarting, or slower than the 10 s timeout). */
+  const refusals: Record<string, number> = {};
+  const MAX_IN_FLIGHT = 64;
+  let inFlight = 0;
   const acked = new Set<string>();
   const unacked = new Map<string, string>();
   const confirmed: Array<{ slug: string; externalId: string }> = [];
@@ -194,6 +204,8 @@ async function main(): Promise<void> {
 
   const sendEvent = async (eventId: string, resourceId: string) => {
     stats.sent += 1;
+    inFlight += 1;
+    let status = 0;
     try {
       if (!token) await fetchToken();
       const res = await fetch(`${portal!.baseUrl}/sellers/load/mefApi/sonata/troubleTicketNotification/v4/listener/troubleTicketStatusChangeEvent`, {
@@ -202,6 +214,7 @@ async function main(): Promise<void> {
         body: JSON.stringify({ eventId, eventTime: new Date().toISOString(), eventType: 'troubleTicketStatusChangeEvent', event: { id: resourceId } }),
         signal: AbortSignal.timeout(10_000),
       });
+      status = res.status;
       if (res.status === 204) {
         acked.add(eventId);
         unacked.delete(eventId);
@@ -211,8 +224,11 @@ async function main(): Promise<void> {
       if (res.status === 401) token = '';
     } catch {
       // the portal is restarting: the Seller will send it again
+    } finally {
+      inFlight -= 1;
     }
     stats.refusedOrDown += 1;
+    refusals[status] = (refusals[status] ?? 0) + 1;
     unacked.set(eventId, resourceId);
   };
 
@@ -221,15 +237,19 @@ async function main(): Promise<void> {
     let issued = 0;
     while (running) {
       const due = Math.floor(((Date.now() - start) / 1000) * EVENTS_PER_SECOND) - issued;
-      const batch: Promise<void>[] = [];
       for (let i = 0; i < due; i++) {
         issued += 1;
         const id = loadSeller.change(eventSeq);
-        batch.push(sendEvent(`soak-${++eventSeq}`, id));
+        const eventId = `soak-${++eventSeq}`;
+        // A Seller with too many calls open keeps the event for its next retry.
+        if (inFlight < MAX_IN_FLIGHT) void sendEvent(eventId, id);
+        else unacked.set(eventId, id);
       }
       // A Seller retries what was not acknowledged.
-      for (const [eventId, resourceId] of [...unacked.entries()].slice(0, 20)) batch.push(sendEvent(eventId, resourceId));
-      await Promise.all(batch);
+      for (const [eventId, resourceId] of [...unacked.entries()].slice(0, Math.max(0, MAX_IN_FLIGHT - inFlight))) {
+        unacked.delete(eventId);
+        void sendEvent(eventId, resourceId);
+      }
       await sleep(100);
     }
   })();
@@ -291,21 +311,25 @@ async function main(): Promise<void> {
     portal = await startPortal({ dbPath, port, env });
     portalUp = true;
     token = '';
-    log(`restart ${restart} (${hard ? 'kill -9' : 'graceful'}): ${JSON.stringify(stats)} unacked=${unacked.size}`);
+    log(`restart ${restart} (${hard ? 'kill -9' : 'graceful'}): ${JSON.stringify(stats)} refusals=${JSON.stringify(refusals)} unacked=${unacked.size}`);
   }
 
   running = false;
   await eventLoop;
   await ticketLoop;
-  // Every event the load Seller still holds is sent until acknowledged.
-  for (let round = 0; unacked.size > 0 && round < 50; round++) {
-    await Promise.all([...unacked.entries()].map(([e, r]) => sendEvent(e, r)));
-    await sleep(200);
+  while (inFlight > 0) await sleep(100);
+  // Every event the load Seller still holds is sent until acknowledged, a bounded number at a time.
+  const flushBy = Date.now() + 300_000;
+  while (unacked.size > 0 && Date.now() < flushBy) {
+    const batch = [...unacked.entries()].slice(0, MAX_IN_FLIGHT);
+    await Promise.all(batch.map(([e, r]) => sendEvent(e, r)));
   }
+  log(`load stopped: ${JSON.stringify(stats)} refusals=${JSON.stringify(refusals)} unacked=${unacked.size}`);
 
   // Freeze the Sellers: the sandbox comes back in manual mode on the same data, so nothing moves while we compare.
   await sandbox.stop();
   const frozen = await startSandbox({ mode: 'manual', dbPath: sandbox.dbPath, port: Number(new URL(sandbox.url).port) });
+  started.push(() => frozen.stop());
   log(`load stopped; sandbox frozen; settling (outbox, inbox, reconciliation) up to ${SETTLE_MS / 1000} s`);
 
   const sqlite = () => new Database(dbPath, { readonly: true });
@@ -407,7 +431,8 @@ async function main(): Promise<void> {
 
   console.log('\nSoak result');
   console.log(`  duration            ${MINUTES} min, ${stats.restarts} restarts (${stats.kills} by kill -9)`);
-  console.log(`  notifications       ${stats.sent} sent, ${acked.size} acknowledged (${EVENTS_PER_SECOND}/s target)`);
+  console.log(`  notifications       ${eventSeq} events, ${stats.sent} deliveries, ${acked.size} acknowledged, ${unacked.size} never acknowledged (${EVENTS_PER_SECOND}/s target)`);
+  console.log(`  not acknowledged    ${JSON.stringify(refusals)} (status: count; 0 = no answer)`);
   console.log(`  tickets confirmed   ${confirmed.length} (${pendingOutbox} still pending, ${rejected} refused by the Seller)`);
   console.log(`  Seller tickets      ${result.sellerTickets} compared`);
   console.log(`  lost                ${result.lostTickets} tickets, ${result.lostEvents} notifications`);
@@ -421,7 +446,8 @@ async function main(): Promise<void> {
   void portalUp;
 }
 
-main().catch((err: unknown) => {
+main().catch(async (err: unknown) => {
   console.error(err);
+  for (const stop of started.reverse()) await stop().catch(() => undefined);
   process.exit(1);
 });
