@@ -214,7 +214,16 @@ export function startInboxWorker(options: InboxWorkerOptions = {}): InboxWorker 
     }
     if (stopped) return;
     const last = covered.at(-1) as InboxItem;
-    const outcome = await applyFetched(seller, fetched, ids, last.eventType);
+    let outcome: Awaited<ReturnType<typeof applyFetched>>;
+    try {
+      outcome = await applyFetched(seller, fetched, ids, last.eventType);
+    } catch (err) {
+      // A document our cache cannot hold (e.g. missing a required attribute) must not be re-fetched in a tight loop.
+      console.error(`[inbox] ${seller.slug} ${job.entity} ${job.resourceId}: could not apply`, err);
+      if (attempts + 1 >= maxPermanent) await failInboxItems(ids, `could not apply: ${describe(err)}`);
+      else await rescheduleInboxItems(ids, new Date(Date.now() + backoffDelay(attempts)).toISOString(), `could not apply: ${describe(err)}`);
+      return;
+    }
     publishApplied(outcome);
   }
 
