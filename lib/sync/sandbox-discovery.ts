@@ -12,7 +12,7 @@ export interface DiscoveredSeller {
   products: Array<{
     id: string;
     name: string;
-    site?: { id: string; name: string; address: Record<string, string | undefined> | string; timeZone: string };
+    site?: { id: string; name: string; address?: Record<string, string | undefined> | string; timeZone: string };
   }>;
 }
 
@@ -32,7 +32,10 @@ export async function discoverSandboxSellers(sandboxUrl: string): Promise<Discov
 }
 
 /** The sandbox's Sellers as entries of a sellers file (lib/sync/sellers-file.ts). */
-export function sellersFileEntries(sellers: DiscoveredSeller[], only?: readonly string[]) {
+export function sellersFileEntries(
+  sellers: ReadonlyArray<Omit<DiscoveredSeller, 'offersIncidents'>>,
+  only?: readonly string[],
+) {
   return sellers
     .filter((s) => !only || only.includes(s.slug))
     .map((s) => ({

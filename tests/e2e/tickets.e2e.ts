@@ -197,6 +197,7 @@ describe('NOC operator: trouble tickets across Sellers (MEF 113 UC1–UC6)', () 
     await expect.poll(async () => (await sellerTicket('acme', acmeTicket.sellerTicketId)).status, { timeout: 15_000 }).toBe('assessingCancellation');
     await expect.poll(() => page.getByText('Cancellation requested', { exact: true }).count(), { timeout: 15_000 }).toBeGreaterThan(0);
     // The state table now forbids another cancellation and the page says why.
+    await page.getByRole('dialog').waitFor({ state: 'hidden' });
     expect(await page.getByRole('button', { name: 'Cancel ticket' }).isDisabled()).toBe(true);
     expect(await page.getByText(/cannot be cancelled; allowed only in/).count()).toBeGreaterThan(0);
   });

@@ -1,3 +1,4 @@
+import { sellersFileEntries } from '@/lib/sync/sandbox-discovery';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -32,27 +33,7 @@ export async function startWorkforceSandbox(): Promise<{ sandbox: RunningSandbox
 /** Registers the sandbox Sellers and their products in the (fresh) portal database, as the sellers file does at start. */
 export async function registerSellers(dir: string, sellers: DiscoveredSeller[]): Promise<void> {
   const file = path.join(dir, `sellers-${Date.now()}-${Math.random().toString(36).slice(2)}.json`);
-  const entries = sellers.map((s) => ({
-    slug: s.slug,
-    name: s.name,
-    troubleTicketBaseUrl: s.baseUrls.troubleTicket,
-    appointmentBaseUrl: s.baseUrls.appointment,
-    workOrderBaseUrl: s.baseUrls.workOrder,
-    tokenUrl: s.tokenUrl,
-    clientId: s.clientId,
-    clientSecret: s.clientSecret,
-    scopeMode: 'operation',
-    timeoutMs: 10_000,
-    enabled: true,
-    products: s.products.map((p) => ({
-      productId: p.id,
-      label: p.name,
-      siteId: p.site.id,
-      siteName: p.site.name,
-      siteAddress: `${p.site.address.streetNr} ${p.site.address.streetName}, ${p.site.address.city}, ${p.site.address.country}`,
-      siteTimeZone: p.site.timeZone,
-    })),
-  }));
+  const entries = sellersFileEntries(sellers);
   fs.writeFileSync(file, JSON.stringify(entries));
   await applySellersFile(file);
 }

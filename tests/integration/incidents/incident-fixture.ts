@@ -1,3 +1,4 @@
+import { sellersFileEntries } from '@/lib/sync/sandbox-discovery';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -29,21 +30,9 @@ export async function startIncidentSandbox(): Promise<{ sandbox: RunningSandbox;
  */
 export async function registerSellers(dir: string, sellers: DiscoveredSeller[], notOurs: readonly string[] = []): Promise<void> {
   const file = path.join(dir, `sellers-${Date.now()}-${Math.random().toString(36).slice(2)}.json`);
-  const entries = sellers.map((s) => ({
-    slug: s.slug,
-    name: s.name,
-    troubleTicketBaseUrl: s.baseUrls.troubleTicket,
-    appointmentBaseUrl: s.baseUrls.appointment,
-    workOrderBaseUrl: s.baseUrls.workOrder,
-    tokenUrl: s.tokenUrl,
-    clientId: s.clientId,
-    clientSecret: s.clientSecret,
-    scopeMode: 'operation',
-    timeoutMs: 10_000,
-    enabled: true,
-    products: s.products
-      .filter((p) => !notOurs.includes(p.id))
-      .map((p) => ({ productId: p.id, label: p.name, siteId: p.site.id, siteName: p.site.name, siteAddress: p.site.name, siteTimeZone: p.site.timeZone })),
+  const entries = sellersFileEntries(sellers).map((e) => ({
+    ...e,
+    products: e.products.filter((p) => !notOurs.includes(p.productId)),
   }));
   fs.writeFileSync(file, JSON.stringify(entries));
   await applySellersFile(file);

@@ -1,3 +1,4 @@
+import { sellersFileEntries } from '@/lib/sync/sandbox-discovery';
 import fs from 'node:fs';
 import path from 'node:path';
 import { startSandbox, type RunningSandbox } from '@/sandbox/server';
@@ -10,7 +11,7 @@ export interface DiscoveredSeller {
   tokenUrl: string;
   clientId: string;
   clientSecret: string;
-  products: Array<{ id: string; name: string; site?: { id: string; name: string; address: unknown; timeZone: string } }>;
+  products: Array<{ id: string; name: string; site?: { id: string; name: string; address?: Record<string, string | undefined> | string; timeZone: string } }>;
 }
 
 /** The Seller sandbox in this process, in manual mode (nothing moves unless the test says so), answers without latency. */
@@ -23,38 +24,10 @@ export async function discover(sandboxUrl: string): Promise<DiscoveredSeller[]> 
   return ((await res.json()) as { sellers: DiscoveredSeller[] }).sellers;
 }
 
-function formatAddress(address: unknown): string {
-  if (typeof address === 'string') return address;
-  if (!address || typeof address !== 'object') return '';
-  const a = address as Record<string, string | undefined>;
-  return [[a.streetNr, a.streetName].filter(Boolean).join(' '), [a.postcode, a.city].filter(Boolean).join(' '), a.country].filter(Boolean).join(', ');
-}
-
 /** Registers the sandbox's Sellers and products in the portal, the way the sellers file does at start. */
 export async function registerSandboxSellers(dir: string, sellers: DiscoveredSeller[], overrides: Record<string, Partial<Record<string, unknown>>> = {}) {
   const file = path.join(dir, `sellers-${Date.now()}.json`);
-  const entries = sellers.map((s) => ({
-    slug: s.slug,
-    name: s.name,
-    troubleTicketBaseUrl: s.baseUrls.troubleTicket,
-    appointmentBaseUrl: s.baseUrls.appointment,
-    workOrderBaseUrl: s.baseUrls.workOrder,
-    tokenUrl: s.tokenUrl,
-    clientId: s.clientId,
-    clientSecret: s.clientSecret,
-    scopeMode: 'operation',
-    timeoutMs: 3000,
-    enabled: true,
-    products: s.products.map((p) => ({
-      productId: p.id,
-      label: p.name,
-      siteId: p.site?.id ?? '',
-      siteName: p.site?.name ?? '',
-      siteAddress: formatAddress(p.site?.address),
-      siteTimeZone: p.site?.timeZone ?? 'UTC',
-    })),
-    ...(overrides[s.slug] ?? {}),
-  }));
+  const entries = sellersFileEntries(sellers).map((e) => ({ ...e, timeoutMs: 3000, ...(overrides[e.slug] ?? {}) }));
   fs.writeFileSync(file, JSON.stringify(entries));
   return applySellersFile(file);
 }
