@@ -7,6 +7,7 @@ import utc from 'dayjs/plugin/utc';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { DEMO_LOGINS, launchBrowser, signIn, startPortal, startSandbox, tempDir, type PortalHandle, type SandboxHandle } from './harness';
+import { sellersFileEntries } from '../../lib/sync/sandbox-discovery';
 
 dayjs.extend(utc);
 dayjs.extend(timezone);
@@ -38,32 +39,7 @@ beforeAll(async () => {
   globex = discovery.sellers.find((s) => s.slug === 'globex')!;
   const dir = tempDir('appointments-e2e-');
   const sellersFile = path.join(dir, 'sellers.json');
-  fs.writeFileSync(
-    sellersFile,
-    JSON.stringify(
-      discovery.sellers.map((s) => ({
-        slug: s.slug,
-        name: s.name,
-        troubleTicketBaseUrl: s.baseUrls.troubleTicket,
-        appointmentBaseUrl: s.baseUrls.appointment,
-        workOrderBaseUrl: s.baseUrls.workOrder,
-        tokenUrl: s.tokenUrl,
-        clientId: s.clientId,
-        clientSecret: s.clientSecret,
-        scopeMode: 'operation',
-        timeoutMs: 10_000,
-        enabled: true,
-        products: s.products.map((p) => ({
-          productId: p.id,
-          label: p.name,
-          siteId: p.site.id,
-          siteName: p.site.name,
-          siteAddress: Object.values(p.site.address).join(' '),
-          siteTimeZone: p.site.timeZone,
-        })),
-      })),
-    ),
-  );
+  fs.writeFileSync(sellersFile, JSON.stringify(sellersFileEntries(discovery.sellers)));
   portal = await startPortal({ env: { ...process.env, SELLERS_FILE: sellersFile } });
   browser = await launchBrowser();
   const context = await browser.newContext({ viewport: { width: 1440, height: 1000 }, timezoneId: 'Europe/Paris' });

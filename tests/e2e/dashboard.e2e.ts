@@ -8,6 +8,7 @@ import { sellers as sellersTable } from '@/db/schema';
 import { sonataClients, TokenCache, type SellerConnection, type SonataClients } from '@/lib/sonata/client';
 import { applyTicketDocument } from '@/lib/sync/ticket-cache';
 import { DEMO_LOGINS, launchBrowser, signIn, startPortal, startSandbox, tempDir, type PortalHandle, type SandboxHandle } from './harness';
+import { sellersFileEntries } from '../../lib/sync/sandbox-discovery';
 
 interface Discovered {
   slug: string;
@@ -75,32 +76,7 @@ beforeAll(async () => {
   sandbox = await startSandbox({ mode: 'manual' });
   discovered = ((await (await fetch(`${sandbox.url}/_sandbox/sellers`)).json()) as { sellers: Discovered[] }).sellers;
   const sellersFile = path.join(tempDir('dashboard-e2e-'), 'sellers.json');
-  fs.writeFileSync(
-    sellersFile,
-    JSON.stringify(
-      discovered.map((s) => ({
-        slug: s.slug,
-        name: s.name,
-        troubleTicketBaseUrl: s.baseUrls.troubleTicket,
-        appointmentBaseUrl: s.baseUrls.appointment,
-        workOrderBaseUrl: s.baseUrls.workOrder,
-        tokenUrl: s.tokenUrl,
-        clientId: s.clientId,
-        clientSecret: s.clientSecret,
-        scopeMode: 'operation',
-        timeoutMs: 10_000,
-        enabled: true,
-        products: s.products.map((p) => ({
-          productId: p.id,
-          label: p.name,
-          siteId: p.site?.id ?? '',
-          siteName: p.site?.name ?? '',
-          siteAddress: Object.values(p.site?.address ?? {}).join(' '),
-          siteTimeZone: p.site?.timeZone ?? 'UTC',
-        })),
-      })),
-    ),
-  );
+  fs.writeFileSync(sellersFile, JSON.stringify(sellersFileEntries(discovered)));
   portal = await startPortal({ env: { ...process.env, SELLERS_FILE: sellersFile } });
   for (const s of discovered) {
     const conn: SellerConnection = {

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { DEMO_LOGINS, launchBrowser, signIn, startPortal, startSandbox, tempDir, type PortalHandle, type SandboxHandle } from './harness';
+import { sellersFileEntries } from '../../lib/sync/sandbox-discovery';
 
 interface Discovered {
   slug: string;
@@ -43,32 +44,7 @@ beforeAll(async () => {
   sellers = ((await (await fetch(`${sandbox.url}/_sandbox/sellers`)).json()) as { sellers: Discovered[] }).sellers;
   dir = tempDir('tickets-e2e-');
   const sellersFile = path.join(dir, 'sellers.json');
-  fs.writeFileSync(
-    sellersFile,
-    JSON.stringify(
-      sellers.map((s) => ({
-        slug: s.slug,
-        name: s.name,
-        troubleTicketBaseUrl: s.baseUrls.troubleTicket,
-        appointmentBaseUrl: s.baseUrls.appointment,
-        workOrderBaseUrl: s.baseUrls.workOrder,
-        tokenUrl: s.tokenUrl,
-        clientId: s.clientId,
-        clientSecret: s.clientSecret,
-        scopeMode: 'operation',
-        timeoutMs: 10_000,
-        enabled: true,
-        products: s.products.map((p) => ({
-          productId: p.id,
-          label: p.name,
-          siteId: p.site?.id ?? '',
-          siteName: p.site?.name ?? '',
-          siteAddress: Object.values(p.site?.address ?? {}).join(' '),
-          siteTimeZone: p.site?.timeZone ?? 'UTC',
-        })),
-      })),
-    ),
-  );
+  fs.writeFileSync(sellersFile, JSON.stringify(sellersFileEntries(sellers)));
   portal = await startPortal({ env: { ...process.env, SELLERS_FILE: sellersFile, ATTACHMENT_MAX_BYTES: '4096' } });
   browser = await launchBrowser();
   const context = await browser.newContext({ viewport: { width: 1440, height: 1000 }, acceptDownloads: true });
