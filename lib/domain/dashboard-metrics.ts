@@ -5,20 +5,16 @@
  */
 import type { TicketStatus } from './mef-labels';
 import { TICKET_STATUSES } from './mef-labels';
+import { STATUSES_WAITING_ON_SELLER, STATUSES_WAITING_ON_US } from './sla-clock';
+import { TICKET_TERMINAL } from './ticket-state-machine';
 
 export const DAY_MS = 86_400_000;
 export const HOUR_MS = 3_600_000;
 
-/** The Seller has done its part and waits for us: information or an appointment (pending), or our confirmation (resolved). */
-export const WAITING_ON_US = ['pending', 'resolved'] as const satisfies readonly TicketStatus[];
-/** The ball is in the Seller's court. */
-export const WAITING_ON_SELLER = [
-  'acknowledged',
-  'inProgress',
-  'reopened',
-  'assessingCancellation',
-] as const satisfies readonly TicketStatus[];
-export const TERMINAL_STATUSES = ['closed', 'cancelled'] as const satisfies readonly TicketStatus[];
+// Who a ticket waits on is defined once, beside the SLA clock; the dashboards group by the same lists.
+export const WAITING_ON_US = STATUSES_WAITING_ON_US;
+export const WAITING_ON_SELLER = STATUSES_WAITING_ON_SELLER;
+export const TERMINAL_STATUSES = TICKET_TERMINAL;
 /** Every non-terminal status, in display order. */
 export const OPEN_STATUSES: readonly TicketStatus[] = TICKET_STATUSES.filter(
   (s) => !(TERMINAL_STATUSES as readonly string[]).includes(s),
