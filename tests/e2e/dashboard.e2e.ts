@@ -115,6 +115,8 @@ describe('manager dashboard over the sandbox Sellers', () => {
     expect(await kpi('Waiting on us')).toBe(2);
     const waiting = page.locator('[data-table="waiting-on-us"]');
     expect(await waiting.locator('tbody tr').count()).toBe(2);
+    // recharts draws its bars after hydration and measuring the container: wait for the first one.
+    await page.locator('[data-chart="open-by-seller"] .recharts-bar-rectangle').first().waitFor({ timeout: 15_000 });
     expect(await page.locator('[data-chart="open-by-seller"] .recharts-bar-rectangle').count()).toBeGreaterThan(0);
   });
 
