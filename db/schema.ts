@@ -503,6 +503,26 @@ export const waitingItems = sqliteTable(
   ],
 );
 
+/**
+ * The change feed: every change a screen may show, in commit order. Written in the same transaction as the change,
+ * read by the live stream (the sequence is the SSE event id, so a browser resumes where it stopped), pruned by age.
+ */
+export const changeFeed = sqliteTable(
+  'change_feed',
+  {
+    seq: integer('seq').primaryKey({ autoIncrement: true }),
+    at: text('at').notNull(),
+    /** ticket | incident | workOrder | appointment | waiting | sellerSync */
+    topic: text('topic').notNull(),
+    /** Registry slug; not a foreign key, so the history outlives a Seller's removal. */
+    seller: text('seller').notNull(),
+    entityId: text('entity_id'),
+    payload: text('payload', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
+  },
+  (t) => [index('change_feed_at_idx').on(t.at)],
+);
+export type ChangeFeedRow = typeof changeFeed.$inferSelect;
+
 export type ListenerCredential = typeof listenerCredentials.$inferSelect;
 export type NotificationHub = typeof notificationHubs.$inferSelect;
 export type SellerSyncState = typeof sellerSyncState.$inferSelect;

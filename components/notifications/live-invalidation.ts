@@ -1,4 +1,4 @@
-import type { LivePayload, LiveTopic } from '@/lib/live/topics';
+import type { LivePayload, LiveTopic } from '@/lib/domain/live-changes';
 
 /** One react-query invalidation: an exact key prefix, or a predicate over the key. */
 export type Invalidation = { queryKey: readonly unknown[] } | { predicate: (queryKey: readonly unknown[]) => boolean };

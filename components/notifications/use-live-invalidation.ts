@@ -4,7 +4,7 @@ import { QueryClientContext } from '@tanstack/react-query';
 import { useRouter } from 'next/navigation';
 import { useContext, useEffect, useRef } from 'react';
 import { useToast } from '@/components/ui/toast';
-import { LIVE_TOPICS, type LivePayload, type LiveTopic } from '@/lib/live/topics';
+import { LIVE_TOPICS, type LivePayload, type LiveTopic } from '@/lib/domain/live-changes';
 import { invalidationsFor, toastFor } from './live-invalidation';
 
 const REFRESH_AFTER_MS = 150;

@@ -1,4 +1,7 @@
-/** Topics and payloads of the live-update channel; shared by the server (publish) and the browser (subscribe). */
+/**
+ * What the change feed records and the live stream carries: one entry per change a screen may show. Shared by the
+ * writers (lib/sync), the stream (lib/live) and the browser, so it has no dependencies.
+ */
 export const LIVE_TOPICS = ['ticket', 'incident', 'workOrder', 'appointment', 'waiting', 'sellerSync'] as const;
 export type LiveTopic = (typeof LIVE_TOPICS)[number];
 
@@ -11,16 +14,18 @@ export interface LivePayload {
   localId?: number;
   /** Our ticket id (externalId) for ticket events. */
   externalId?: string;
-  /** The Seller's event type that caused the change (or `reconciliation`, `hubs`; for `waiting`, the item kind). */
+  /** What caused the change: the Seller's event type, `reconciliation`, `refresh`, `outbox`, `hubs`; for `waiting`, the item kind. */
   eventType?: string;
   /** New status (or work order state); for `waiting`, `opened` or `cleared`. */
   status?: string;
+  /** For tickets: where our queued operations stand (synced, queued, sending, rejected). */
+  syncState?: string;
   /** Set when the change asks something of the operator: shown as a toast. */
   actionable?: { title: string; href: string };
 }
 
 export interface LiveEvent {
-  /** Increases by one per published event within this process. */
+  /** Position in the change feed: strictly increasing, the SSE event id. */
   seq: number;
   topic: LiveTopic;
   at: string;
