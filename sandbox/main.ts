@@ -1,4 +1,4 @@
-import { startSandbox, type SandboxMode } from './server';
+import { deliveryConcurrencyFromEnv, startSandbox, type SandboxMode } from './server';
 
 const port = Number(process.env.SANDBOX_PORT ?? '4010');
 const host = process.env.SANDBOX_HOST ?? '127.0.0.1';
@@ -19,7 +19,15 @@ if (!(clockSpeed > 0)) {
   process.exit(1);
 }
 
-const sandbox = await startSandbox({ port, host, dbPath, mode: modeEnv as SandboxMode, clockSpeed });
+let deliveryConcurrency: number | undefined;
+try {
+  deliveryConcurrency = deliveryConcurrencyFromEnv();
+} catch (err) {
+  console.error((err as Error).message);
+  process.exit(1);
+}
+
+const sandbox = await startSandbox({ port, host, dbPath, mode: modeEnv as SandboxMode, clockSpeed, deliveryConcurrency });
 console.log(`[sandbox] Sellers listening on ${sandbox.url} (mode ${modeEnv}, db ${dbPath}); discovery: ${sandbox.url}/_sandbox/sellers`);
 
 let stopping = false;

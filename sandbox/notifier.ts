@@ -17,6 +17,8 @@ export interface NotifierDeps {
   buyerAuth(seller: string): { tokenUrl: string; clientId: string; clientSecret: string } | undefined;
   /** The Seller clock, so eventTime agrees with the changeDate of the change it reports. */
   now?: () => number;
+  /** Requests open at once per hub, each about a different resource (SANDBOX_DELIVERY_CONCURRENCY). */
+  concurrencyPerHub?: number;
 }
 
 export interface Notifier {

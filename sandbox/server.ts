@@ -6,6 +6,7 @@ import { serveControl } from './control-routes';
 import { fail, MefError, sendJson } from './http';
 import { API_BASES, serveMef } from './mef-routes';
 import { listHubs } from './hubs';
+import { DEFAULT_DELIVERY_CONCURRENCY } from './notify/index';
 import { loadNotifier, silentNotifier, type Notifier, type NotifierDeps } from './notifier';
 import { SellerActions } from './seller-actions';
 import { startScenario, type RunningScenario } from './scenario/index';
@@ -28,6 +29,19 @@ export interface SandboxOptions {
   notifier?: (deps: NotifierDeps) => Notifier;
   /** How often due Seller-clock work is checked, ms. */
   tickMs?: number;
+  /**
+   * Notifications open at once per hub, each about a different resource; events about one resource stay in order.
+   * Default: SANDBOX_DELIVERY_CONCURRENCY, else 8.
+   */
+  deliveryConcurrency?: number;
+}
+
+/** SANDBOX_DELIVERY_CONCURRENCY as a positive integer, or undefined when unset; throws on anything else. */
+export function deliveryConcurrencyFromEnv(value = process.env.SANDBOX_DELIVERY_CONCURRENCY): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`SANDBOX_DELIVERY_CONCURRENCY must be a positive integer, not ${value}`);
+  return n;
 }
 
 export interface RunningSandbox {
@@ -59,6 +73,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
     listHubs: (seller: string, api: NotifiedApi) => listHubs(ctx, seller, api),
     buyerAuth: (seller: string) => store.buyerAuth(seller),
     now: () => ctx.clock.now().getTime(),
+    concurrencyPerHub: options.deliveryConcurrency ?? deliveryConcurrencyFromEnv() ?? DEFAULT_DELIVERY_CONCURRENCY,
   };
   ctx.notifier = options.notifier ? options.notifier(deps) : await loadNotifier(deps);
   const latency = options.latency ?? true;

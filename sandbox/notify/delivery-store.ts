@@ -101,6 +101,7 @@ CREATE TABLE IF NOT EXISTS notify_delivery (
   last_error TEXT
 );
 CREATE INDEX IF NOT EXISTS notify_delivery_queue ON notify_delivery (state, hub_key, id);
+CREATE INDEX IF NOT EXISTS notify_delivery_lane ON notify_delivery (state, hub_key, resource_id, id);
 CREATE INDEX IF NOT EXISTS notify_delivery_finished ON notify_delivery (state, finished_at);
 CREATE TABLE IF NOT EXISTS notify_attempt (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -170,8 +171,10 @@ export function createDeliveryStore(db: Database) {
   const insertDelivery = db.prepare(`
     INSERT INTO notify_delivery (seller, api, hub_id, hub_key, event_id, event_type, resource_id, url, body, state, created_at, next_attempt_at)
     VALUES (@seller, @api, @hubId, @hubKey, @eventId, @eventType, @resourceId, @url, @body, 'pending', @createdAt, @createdAt)`);
-  const headIds = db.prepare(`SELECT MIN(id) AS id FROM notify_delivery WHERE state = 'pending' GROUP BY hub_key`).pluck();
-  const byId = db.prepare(`SELECT * FROM notify_delivery WHERE id = ?`);
+  const laneHeads = db.prepare(`
+    SELECT d.* FROM notify_delivery d
+    JOIN (SELECT MIN(id) AS id FROM notify_delivery WHERE state = 'pending' GROUP BY hub_key, resource_id) h ON h.id = d.id
+    ORDER BY d.id`);
   const finish = db.prepare(
     `UPDATE notify_delivery SET state = @state, finished_at = @at, last_error = @error WHERE id = @id AND state = 'pending'`,
   );
@@ -208,15 +211,12 @@ export function createDeliveryStore(db: Database) {
     enqueue(rows: NewDelivery[]): void {
       if (rows.length > 0) enqueueAll(rows);
     },
-    /** The oldest pending delivery of every hub: only these may be attempted, so each hub sees its events in order. */
+    /**
+     * The oldest pending delivery of every lane (one hub, one resource), oldest first: only these may be attempted,
+     * so each hub sees the events about one resource in the order they were raised.
+     */
     heads(): QueuedDelivery[] {
-      const ids = headIds.all() as number[];
-      const out: QueuedDelivery[] = [];
-      for (const id of ids) {
-        const row = byId.get(id) as DeliveryRow | undefined;
-        if (row) out.push(toDelivery(row));
-      }
-      return out;
+      return (laneHeads.all() as DeliveryRow[]).map(toDelivery);
     },
     /** Logs one attempt and returns its number within the delivery. */
     logAttempt,

@@ -36,6 +36,11 @@ export interface NotifierDeps {
   attemptTimeoutMs?: number;
   /** Source of jitter in [0, 1). */
   random?: () => number;
+  /**
+   * Requests open at once towards one hub, each about a different resource (default 8). Events about the same
+   * resource are never sent side by side: each waits until the one before it is delivered or given up.
+   */
+  concurrencyPerHub?: number;
 }
 
 export interface SellerEvent {
@@ -62,7 +67,9 @@ export interface Notifier {
 
 const DEFAULT_RETRY: Required<RetryPolicy> = { baseMs: 1_000, maxMs: 60_000, maxElapsedMs: 10 * 60_000 };
 const DEFAULT_ATTEMPT_TIMEOUT_MS = 5_000;
-const MAX_CONCURRENT_HUBS = 8;
+export const DEFAULT_DELIVERY_CONCURRENCY = 8;
+/** Requests open at once across all hubs of all Sellers. */
+const MAX_IN_FLIGHT = 64;
 const RETENTION_MS = 7 * 24 * 3600_000;
 const PRUNE_EVERY_MS = 3600_000;
 /** Re-read the queue at least this often, so a clock jump or an outside change never leaves it idle for long. */
@@ -101,7 +108,10 @@ export function createNotifier(deps: NotifierDeps): Notifier {
   const attemptTimeoutMs = deps.attemptTimeoutMs ?? DEFAULT_ATTEMPT_TIMEOUT_MS;
   const store = createDeliveryStore(deps.db);
   const tokens = createBuyerTokenCache({ now, timeoutMs: attemptTimeoutMs });
+  const concurrencyPerHub = Math.max(1, Math.floor(deps.concurrencyPerHub ?? DEFAULT_DELIVERY_CONCURRENCY));
+  /** One entry per lane (hub and resource) with a request open. */
   const inFlight = new Map<string, Promise<void>>();
+  const openPerHub = new Map<string, number>();
   const shutdown = new AbortController();
   let closed = false;
   let wakeTimer: NodeJS.Timeout | undefined;
@@ -132,19 +142,25 @@ export function createNotifier(deps: NotifierDeps): Notifier {
     wakeTimer.unref();
   }
 
-  /** Starts every due head whose hub is idle; never throws. */
+  const laneOf = (d: QueuedDelivery) => JSON.stringify([d.hubKey, d.resourceId]);
+
+  /** Starts every due lane head whose lane is idle, oldest first, within the per-hub and overall bounds; never throws. */
   function pump(): void {
     if (closed) return;
     try {
       const t = now();
       let nextDue = Infinity;
       for (const head of store.heads()) {
-        if (inFlight.has(head.hubKey)) continue;
+        if (inFlight.size >= MAX_IN_FLIGHT) break;
+        const lane = laneOf(head);
+        if (inFlight.has(lane)) continue;
         if (head.nextAttemptAt > t) {
           nextDue = Math.min(nextDue, head.nextAttemptAt);
           continue;
         }
-        if (inFlight.size >= MAX_CONCURRENT_HUBS) break;
+        const open = openPerHub.get(head.hubKey) ?? 0;
+        if (open >= concurrencyPerHub) continue;
+        openPerHub.set(head.hubKey, open + 1);
         const run = deliver(head)
           .catch((err: unknown) => {
             console.error(`[notify] delivery ${head.id} failed unexpectedly`, err);
@@ -155,10 +171,13 @@ export function createNotifier(deps: NotifierDeps): Notifier {
             }
           })
           .finally(() => {
-            inFlight.delete(head.hubKey);
+            inFlight.delete(lane);
+            const left = (openPerHub.get(head.hubKey) ?? 1) - 1;
+            if (left > 0) openPerHub.set(head.hubKey, left);
+            else openPerHub.delete(head.hubKey);
             wakeIn(0);
           });
-        inFlight.set(head.hubKey, run);
+        inFlight.set(lane, run);
       }
       if (nextDue < Infinity) wakeIn(nextDue - t);
     } catch (err) {

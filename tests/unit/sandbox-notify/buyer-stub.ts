@@ -91,17 +91,44 @@ export interface ListenerStub extends StubServer {
   maxConcurrentByPrefix: Map<string, number>;
   /** Delay before answering, to make overlap observable. */
   answerDelayMs: number;
+  /** Per-request delay; overrides answerDelayMs when it returns a number. */
+  delayFor?: (req: ReceivedRequest) => number | undefined;
+  /** Highest number of requests open at once about one resource, keyed `<callback prefix> <event.id>`. */
+  maxConcurrentByResource: Map<string, number>;
+  /** Highest number of requests open at once over the whole listener. */
+  maxConcurrent: number;
+}
+
+function resourceOf(req: ReceivedRequest): string {
+  try {
+    const body = JSON.parse(req.body) as { event?: { id?: unknown } };
+    return typeof body.event?.id === 'string' ? body.event.id : '';
+  } catch {
+    return '';
+  }
 }
 
 export async function startListenerStub(): Promise<ListenerStub> {
   const open = new Map<string, number>();
+  const openByResource = new Map<string, number>();
+  let openTotal = 0;
   const stub = {} as ListenerStub;
   const server = await startServer((req, res) => {
     const prefix = req.path.split('/mefApi/')[0] ?? '';
     const nowOpen = (open.get(prefix) ?? 0) + 1;
     open.set(prefix, nowOpen);
     stub.maxConcurrentByPrefix.set(prefix, Math.max(stub.maxConcurrentByPrefix.get(prefix) ?? 0, nowOpen));
-    res.on('close', () => open.set(prefix, (open.get(prefix) ?? 1) - 1));
+    const resource = `${prefix} ${resourceOf(req)}`;
+    const openForResource = (openByResource.get(resource) ?? 0) + 1;
+    openByResource.set(resource, openForResource);
+    stub.maxConcurrentByResource.set(resource, Math.max(stub.maxConcurrentByResource.get(resource) ?? 0, openForResource));
+    openTotal += 1;
+    stub.maxConcurrent = Math.max(stub.maxConcurrent, openTotal);
+    res.on('close', () => {
+      open.set(prefix, (open.get(prefix) ?? 1) - 1);
+      openByResource.set(resource, (openByResource.get(resource) ?? 1) - 1);
+      openTotal -= 1;
+    });
     let answer = stub.answers.shift() ?? stub.fallback;
     if (stub.acceptedTokens && answer !== 'hang') {
       const auth = req.headers.authorization ?? '';
@@ -117,12 +144,14 @@ export async function startListenerStub(): Promise<ListenerStub> {
         res.setHeader('content-type', 'application/json;charset=utf-8');
         res.end(JSON.stringify({ code: 'x', reason: `answered ${status}` }));
       }
-    }, stub.answerDelayMs);
+    }, stub.delayFor?.(req) ?? stub.answerDelayMs);
   });
   return Object.assign(stub, server, {
     answers: [],
     fallback: 204,
     maxConcurrentByPrefix: new Map<string, number>(),
+    maxConcurrentByResource: new Map<string, number>(),
+    maxConcurrent: 0,
     answerDelayMs: 0,
   });
 }

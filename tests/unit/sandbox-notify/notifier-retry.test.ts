@@ -157,7 +157,7 @@ describe('retries', () => {
     f.listener.answers.push(503);
     const n = f.notifier();
     n.publish(resolved('TT-1'));
-    n.publish(resolved('TT-2'));
+    n.publish({ seller: 'acme', api: 'troubleTicket', eventType: 'troubleTicketStatusChangeEvent', resourceId: 'TT-1' });
     await n.drain();
     f.hubs.set('acme/troubleTicket', []);
     f.clock.now = T0 + 60_000;
@@ -167,12 +167,60 @@ describe('retries', () => {
   });
 });
 
-describe('ordering', () => {
-  it('keeps one request in flight per hub and delivers its events in publish order', async () => {
+describe('ordering and parallelism', () => {
+  const statusChange = (resourceId: string) =>
+    ({ seller: 'acme', api: 'troubleTicket', eventType: 'troubleTicketStatusChangeEvent', resourceId }) as const;
+  const attributeChange = (resourceId: string) =>
+    ({ seller: 'acme', api: 'troubleTicket', eventType: 'troubleTicketAttributeValueChangeEvent', resourceId }) as const;
+  const eventsAbout = (prefix: string, id: string) =>
+    f.listener.received.filter((r) => r.path.startsWith(`${prefix}/`) && bodyOf(r).event.id === id).map((r) => bodyOf(r).eventType);
+
+  it('sends events about different resources side by side, never more than the per-hub bound at once', async () => {
+    f.addHub('acme', 'troubleTicket', { id: 'hub-a', callback: `${f.listener.url}/a` });
+    f.listener.answerDelayMs = 40;
+    const n = f.notifier({ concurrencyPerHub: 4 });
+    for (let i = 1; i <= 12; i += 1) n.publish(resolved(`TT-${i}`));
+    await n.drain();
+    expect(f.listener.received).toHaveLength(12);
+    expect(f.listener.maxConcurrentByPrefix.get('/a')).toBe(4);
+    expect(n.deliveries('acme', 100).every((a) => a.outcome === 'delivered')).toBe(true);
+  });
+
+  it('keeps a slow resource\'s events in order, one at a time, while other resources overtake it', async () => {
+    f.addHub('acme', 'troubleTicket', { id: 'hub-a', callback: `${f.listener.url}/a` });
+    f.listener.delayFor = (req) => (bodyOf(req).event.id === 'TT-SLOW' ? 150 : 5);
+    const n = f.notifier();
+    n.publish(statusChange('TT-SLOW'));
+    n.publish(attributeChange('TT-SLOW'));
+    n.publish(resolved('TT-SLOW'));
+    for (const id of ['TT-1', 'TT-2', 'TT-3', 'TT-4', 'TT-5']) {
+      n.publish(statusChange(id));
+      n.publish(resolved(id));
+    }
+    await n.drain();
+
+    expect(f.listener.received).toHaveLength(13);
+    expect(eventsAbout('/a', 'TT-SLOW')).toEqual([
+      'troubleTicketStatusChangeEvent',
+      'troubleTicketAttributeValueChangeEvent',
+      'troubleTicketResolvedEvent',
+    ]);
+    for (const id of ['TT-1', 'TT-2', 'TT-3', 'TT-4', 'TT-5']) {
+      expect(eventsAbout('/a', id)).toEqual(['troubleTicketStatusChangeEvent', 'troubleTicketResolvedEvent']);
+      expect(f.listener.maxConcurrentByResource.get(`/a ${id}`)).toBe(1);
+    }
+    expect(f.listener.maxConcurrentByResource.get('/a TT-SLOW')).toBe(1);
+    expect(f.listener.maxConcurrentByPrefix.get('/a')).toBeGreaterThan(1);
+    // every event about the quick resources went out while the slow resource's first event was still open
+    const secondSlow = f.listener.received.findIndex((r, i) => i > 0 && bodyOf(r).event.id === 'TT-SLOW');
+    expect(f.listener.received.slice(0, secondSlow).filter((r) => bodyOf(r).event.id !== 'TT-SLOW')).toHaveLength(10);
+  });
+
+  it('with a bound of one, a hub gets one request at a time in publish order', async () => {
     f.addHub('acme', 'troubleTicket', { id: 'hub-a', callback: `${f.listener.url}/a` });
     f.addHub('acme', 'troubleTicket', { id: 'hub-b', callback: `${f.listener.url}/b` });
     f.listener.answerDelayMs = 15;
-    const n = f.notifier();
+    const n = f.notifier({ concurrencyPerHub: 1 });
     const ids = ['TT-1', 'TT-2', 'TT-3', 'TT-4', 'TT-5', 'TT-6'];
     for (const id of ids) n.publish(resolved(id));
     await n.drain();
@@ -183,27 +231,31 @@ describe('ordering', () => {
     }
   });
 
-  it('holds later events of a hub behind a failing one, while other hubs go on', async () => {
+  it('holds later events about a resource behind a failing one, while other resources and hubs go on', async () => {
     f.addHub('acme', 'troubleTicket', { id: 'hub-a', callback: `${f.listener.url}/a` });
     f.addHub('acme', 'troubleTicket', { id: 'hub-b', callback: `${f.listener.url}/b`, query: 'eventType=troubleTicketStatusChangeEvent' });
     f.listener.answers.push(503);
     const n = f.notifier();
     n.publish(resolved('TT-1'));
-    n.publish({ seller: 'acme', api: 'troubleTicket', eventType: 'troubleTicketStatusChangeEvent', resourceId: 'TT-1' });
+    n.publish(statusChange('TT-1'));
     n.publish(resolved('TT-2'));
     await n.drain();
-    const pathsTo = (prefix: string) => f.listener.received.filter((r) => r.path.startsWith(`${prefix}/`)).map((r) => r.path.split('/listener/')[1]);
-    expect(pathsTo('/a')).toEqual(['troubleTicketResolvedEvent']);
-    expect(pathsTo('/b')).toEqual(['troubleTicketStatusChangeEvent']);
+    const pathsTo = (prefix: string) =>
+      f.listener.received.filter((r) => r.path.startsWith(`${prefix}/`)).map((r) => [bodyOf(r).eventType, bodyOf(r).event.id]);
+    expect(pathsTo('/a')).toEqual([
+      ['troubleTicketResolvedEvent', 'TT-1'],
+      ['troubleTicketResolvedEvent', 'TT-2'],
+    ]);
+    expect(pathsTo('/b')).toEqual([['troubleTicketStatusChangeEvent', 'TT-1']]);
 
     f.clock.now = T0 + 60_000;
     await n.drain();
-    expect(f.listener.received.filter((r) => r.path.startsWith('/a/')).map((r) => [bodyOf(r).eventType, bodyOf(r).event.id])).toEqual([
-      ['troubleTicketResolvedEvent', 'TT-1'],
-      ['troubleTicketResolvedEvent', 'TT-1'],
-      ['troubleTicketStatusChangeEvent', 'TT-1'],
-      ['troubleTicketResolvedEvent', 'TT-2'],
+    expect(eventsAbout('/a', 'TT-1')).toEqual([
+      'troubleTicketResolvedEvent',
+      'troubleTicketResolvedEvent',
+      'troubleTicketStatusChangeEvent',
     ]);
+    expect(f.db.prepare(`SELECT state FROM notify_delivery`).pluck().all()).toEqual(['delivered', 'delivered', 'delivered', 'delivered']);
   });
 });
 
@@ -224,10 +276,13 @@ describe('persistence', () => {
     f.addHub('acme', 'troubleTicket', { id: 'hub-tt' });
     await f.listener.stop();
     const first = f.notifier();
-    for (const id of ['TT-1', 'TT-2', 'TT-3']) first.publish(resolved(id));
+    for (const eventType of ['troubleTicketStatusChangeEvent', 'troubleTicketAttributeValueChangeEvent', 'troubleTicketResolvedEvent']) {
+      first.publish({ seller: 'acme', api: 'troubleTicket', eventType, resourceId: 'TT-1' });
+    }
     await first.drain();
     const [failed] = first.deliveries('acme');
-    expect(failed).toMatchObject({ resourceId: 'TT-1', outcome: 'retrying' });
+    expect(failed).toMatchObject({ eventType: 'troubleTicketStatusChangeEvent', outcome: 'retrying' });
+    expect(first.deliveries('acme')).toHaveLength(1);
     await first.close();
 
     f.reopenDb();
@@ -237,14 +292,18 @@ describe('persistence', () => {
     await f.listener.waitForRequests(3);
     await second.drain();
     const bodies = f.listener.received.map(bodyOf);
-    expect(bodies.map((b) => b.event.id)).toEqual(['TT-1', 'TT-2', 'TT-3']);
+    expect(bodies.map((b) => b.eventType)).toEqual([
+      'troubleTicketStatusChangeEvent',
+      'troubleTicketAttributeValueChangeEvent',
+      'troubleTicketResolvedEvent',
+    ]);
     expect(bodies[0]?.eventId).toBe(failed?.eventId);
     expect(bodies[0]?.eventTime).toBe(new Date(T0).toISOString());
-    expect(second.deliveries('acme').map((a) => [a.resourceId, a.attempt, a.outcome])).toEqual([
-      ['TT-3', 1, 'delivered'],
-      ['TT-2', 1, 'delivered'],
-      ['TT-1', 2, 'delivered'],
-      ['TT-1', 1, 'retrying'],
+    expect(second.deliveries('acme').map((a) => [a.eventType, a.attempt, a.outcome])).toEqual([
+      ['troubleTicketResolvedEvent', 1, 'delivered'],
+      ['troubleTicketAttributeValueChangeEvent', 1, 'delivered'],
+      ['troubleTicketStatusChangeEvent', 2, 'delivered'],
+      ['troubleTicketStatusChangeEvent', 1, 'retrying'],
     ]);
   });
 
