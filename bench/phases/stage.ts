@@ -239,7 +239,7 @@ export async function ingestToken(stage: Stage): Promise<string> {
   for (const key of ['DATABASE_PATH', 'NEXTAUTH_SECRET', 'NEXTAUTH_URL', 'PUBLIC_URL', 'SECRETS_KEY'] as const) {
     if (env[key] !== undefined) process.env[key] = env[key];
   }
-  const { rotateListenerCredential } = await import('../../lib/auth/listener-auth');
+  const { rotateListenerCredential } = await import('../../lib/sellers/listener-credentials');
   const issued = await rotateListenerCredential({ id: stage.sellerId, slug: INGEST_SELLER }, 'onboarding', { keepOthers: true });
   const res = await fetch(`${stage.portal.baseUrl}/oauth2/token`, {
     method: 'POST',

@@ -6,7 +6,7 @@ import { authorizedAction, type ActionState } from '@/lib/actions/authorized-act
 import type { SessionUser } from '@/lib/auth/session';
 import { getAppointment } from '@/lib/data/appointments';
 import { audit } from '@/lib/data/audit';
-import { getSellerBySlug, sellerConnection } from '@/lib/data/sellers';
+import { getSellerBySlug, sellerConnection } from '@/lib/sellers/registry';
 import { getWorkOrder } from '@/lib/data/work-orders';
 import { appointmentOperationPermission } from '@/lib/domain/appointment-state-machine';
 import { checkRequestedWindows, windowsOverlap, type TimeWindow } from '@/lib/domain/time-windows';

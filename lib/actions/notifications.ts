@@ -6,12 +6,12 @@ import { z } from 'zod';
 import { getDb } from '@/db';
 import { sellers, waitingItems } from '@/db/schema';
 import { authorizedAction, type ActionState } from '@/lib/actions/authorized-action';
-import { revokeListenerCredentials, rotateListenerCredential } from '@/lib/auth/listener-auth';
+import { revokeListenerCredentials, rotateListenerCredential } from '@/lib/sellers/listener-credentials';
 import { audit } from '@/lib/data/audit';
 import { publish } from '@/lib/live/channel';
 import { callbackFor, LISTENER_TOKEN_PATH, syncSellerNotifications, type HubOutcome } from '@/lib/sync/hub-registration';
 import { reconcileSeller, type ReconcileResult } from '@/lib/sync/reconcile';
-import { publicBaseUrl } from '@/lib/auth/listener-auth';
+import { publicBaseUrl } from '@/lib/sellers/listener-credentials';
 
 const SETTINGS_PATH = '/settings/notifications';
 const bySlug = z.object({ slug: z.string().trim().min(1).max(40) });

@@ -9,7 +9,7 @@ import { transaction } from '@/db/transaction';
 import { authorizedAction, type ActionState } from '@/lib/actions/authorized-action';
 import { audit } from '@/lib/data/audit';
 import { getProductById } from '@/lib/data/products';
-import { getSellerBySlug } from '@/lib/data/sellers';
+import { getSellerBySlug } from '@/lib/sellers/registry';
 import { markImportModes, productKey, validateProductCsv, type ProductImportReport } from '@/lib/domain/product-csv';
 import { productFields, slugSchema } from '@/lib/domain/seller-registry';
 

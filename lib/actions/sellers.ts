@@ -7,7 +7,7 @@ import { getDb } from '@/db';
 import { sellers } from '@/db/schema';
 import { authorizedAction, type ActionState } from '@/lib/actions/authorized-action';
 import { audit } from '@/lib/data/audit';
-import { getSellerBySlug, sealClientSecret } from '@/lib/data/sellers';
+import { getSellerBySlug, sealClientSecret } from '@/lib/sellers/registry';
 import { syncSellerNotifications } from '@/lib/sync/hub-registration';
 import { sellerCreateSchema, sellerUpdateSchema, slugSchema } from '@/lib/domain/seller-registry';
 

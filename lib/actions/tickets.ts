@@ -21,7 +21,7 @@ import type { SessionUser } from '@/lib/auth/session';
 import { audit } from '@/lib/data/audit';
 import { contactsByIds, type Contact } from '@/lib/data/contacts';
 import { findProduct } from '@/lib/data/products';
-import { getSellerBySlug } from '@/lib/data/sellers';
+import { getSellerBySlug } from '@/lib/sellers/registry';
 import { getOwnView } from '@/lib/data/saved-views';
 import { ticketPath } from '@/lib/data/tickets';
 import { env } from '@/lib/env';

@@ -13,9 +13,10 @@ import {
   type WaitingItem,
   type WaitingKind,
 } from '@/db/schema';
-import { publicBaseUrl } from '@/lib/auth/listener-auth';
+import { listenerRefusals } from '@/lib/listener/receive';
+import { publicBaseUrl } from '@/lib/sellers/listener-credentials';
 import { callbackFor, LISTENER_TOKEN_PATH } from '@/lib/sync/hub-registration';
-import { inboxCounts, listenerRefusals, type InboxCounts } from '@/lib/sync/inbox';
+import { inboxCounts, type InboxCounts } from '@/lib/sync/inbox';
 
 /** What each open item asks of the operator, and which of our outgoing requests answers it. */
 const ANSWERED_BY: Partial<Record<WaitingKind, readonly string[]>> = {

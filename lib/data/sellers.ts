@@ -1,12 +1,9 @@
 import 'server-only';
-import { asc, count, eq } from 'drizzle-orm';
+import { count, eq } from 'drizzle-orm';
 import { getDb } from '@/db';
-import { products, sellers, type Seller } from '@/db/schema';
-import { maskSecret, openSecret, sealSecret } from '@/lib/crypto/secret-box';
-import { decodeKey, env } from '@/lib/env';
-import type { SellerConnection } from '@/lib/sonata/seller-connection';
-
-export type { Seller };
+import { products, type Seller } from '@/db/schema';
+import { maskSecret } from '@/lib/crypto/secret-box';
+import { getSellerBySlug, listSellers, openClientSecret } from '@/lib/sellers/registry';
 
 /** What the settings screens may see of a Seller: everything but the secret, which is masked. */
 export interface SellerView {
@@ -28,62 +25,6 @@ export interface SellerView {
   origin: Seller['origin'];
   updatedAt: string;
   productCount: number;
-}
-
-function secretsKey(): Buffer {
-  const key = decodeKey(env().SECRETS_KEY);
-  if (!key) throw new Error('SECRETS_KEY is not a 32-byte key');
-  return key;
-}
-
-export function sealClientSecret(plain: string): string {
-  return sealSecret(plain, secretsKey());
-}
-
-export function openClientSecret(seller: Pick<Seller, 'clientSecretEnc'>): string {
-  return openSecret(seller.clientSecretEnc, secretsKey());
-}
-
-/** All Sellers of the registry (rows with the secret still sealed), by name. */
-export async function listSellers(): Promise<Seller[]> {
-  return getDb().select().from(sellers).orderBy(asc(sellers.name), asc(sellers.slug)).all();
-}
-
-export async function getSellerBySlug(slug: string): Promise<Seller | undefined> {
-  return getDb().select().from(sellers).where(eq(sellers.slug, slug)).get();
-}
-
-/** How the wire reaches `seller`, with the client secret opened. Server-side only; never hand it to a page. */
-export function sellerConnection(seller: Seller): SellerConnection {
-  return {
-    slug: seller.slug,
-    baseUrls: {
-      troubleTicket: seller.troubleTicketBaseUrl,
-      appointment: seller.appointmentBaseUrl,
-      workOrder: seller.workOrderBaseUrl,
-    },
-    oauth: {
-      tokenUrl: seller.tokenUrl,
-      clientId: seller.clientId,
-      clientSecret: openClientSecret(seller),
-      scopeMode: seller.scopeMode,
-      ...(seller.scopeMode === 'fixed' && seller.fixedScope ? { fixedScope: seller.fixedScope } : {}),
-    },
-    ...(seller.buyerId ? { buyerId: seller.buyerId } : {}),
-    ...(seller.sellerId ? { sellerId: seller.sellerId } : {}),
-    timeoutMs: seller.timeoutMs,
-  };
-}
-
-export async function sellerConnectionBySlug(slug: string): Promise<SellerConnection | undefined> {
-  const seller = await getSellerBySlug(slug);
-  return seller ? sellerConnection(seller) : undefined;
-}
-
-/** Connections of every enabled Seller, for workers that poll or register with all of them. */
-export async function enabledSellerConnections(): Promise<SellerConnection[]> {
-  const rows = await getDb().select().from(sellers).where(eq(sellers.enabled, true)).orderBy(asc(sellers.slug)).all();
-  return rows.map(sellerConnection);
 }
 
 function maskedSecretOf(seller: Seller): string {

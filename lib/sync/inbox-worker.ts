@@ -4,7 +4,7 @@ import { getDb } from '@/db';
 import { env } from '@/lib/env';
 import { inbox, products, sellers, type InboxItem, type Seller } from '@/db/schema';
 import { transaction } from '@/db/transaction';
-import { sellerConnection } from '@/lib/data/sellers';
+import { sellerConnection } from '@/lib/sellers/registry';
 import { publish, type LivePayload } from '@/lib/live/channel';
 import { SonataHttpError, SonataProtocolError, isRetryable, type SonataClientOptions } from '@/lib/sonata/client';
 import { applyIncidentDocumentTx } from './entity-cache';

@@ -7,7 +7,7 @@ import 'server-only';
 import { and, eq, inArray, ne } from 'drizzle-orm';
 import { getDb } from '@/db';
 import { incidents, sellerIncidentState, sellers, type Seller } from '@/db/schema';
-import { sellerConnection } from '@/lib/data/sellers';
+import { sellerConnection } from '@/lib/sellers/registry';
 import { publish } from '@/lib/live/channel';
 import { SonataHttpError, troubleTicketClient, type SonataClientOptions } from '@/lib/sonata/client';
 import type { Incident, IncidentFind, IncidentListQuery } from '@/lib/sonata/schemas';

@@ -11,7 +11,7 @@ import { outbox, sellers, tickets, type OutboxItem, type OutboxOperation, type T
 import { transaction, type Tx } from '@/db/transaction';
 import { buildPatchBody, isPatchApplied, type PatchIntent } from '@/lib/domain/ticket-patch';
 import { ticketOperationPermission, type TicketStatus } from '@/lib/domain/ticket-state-machine';
-import { sellerConnection } from '@/lib/data/sellers';
+import { sellerConnection } from '@/lib/sellers/registry';
 import { troubleTicketClient } from '@/lib/sonata/trouble-ticket-client';
 import { SonataError, SonataHttpError } from '@/lib/sonata/errors';
 import type { TroubleTicket, TroubleTicketCreate } from '@/lib/sonata/schemas';

@@ -2,7 +2,7 @@ import 'server-only';
 import { and, eq, isNotNull } from 'drizzle-orm';
 import { getDb } from '@/db';
 import { sellers, sellerSyncState, tickets, type Seller } from '@/db/schema';
-import { sellerConnection } from '@/lib/data/sellers';
+import { sellerConnection } from '@/lib/sellers/registry';
 import { publish } from '@/lib/live/channel';
 import { sonataClients, type SonataClientOptions } from '@/lib/sonata/client';
 import type { TroubleTicketFind } from '@/lib/sonata/schemas';

@@ -2,7 +2,7 @@
 import { and, eq } from 'drizzle-orm';
 import { getDb } from '@/db';
 import { sellers, tickets, type Ticket } from '@/db/schema';
-import { sellerConnection } from '@/lib/data/sellers';
+import { sellerConnection } from '@/lib/sellers/registry';
 import { troubleTicketClient } from '@/lib/sonata/trouble-ticket-client';
 import { applyTicketDocument, type ApplyResult } from './ticket-cache';
 

@@ -6,7 +6,7 @@ import 'server-only';
 import { eq } from 'drizzle-orm';
 import { getDb } from '@/db';
 import { sellers, type Seller } from '@/db/schema';
-import { sellerConnection } from '@/lib/data/sellers';
+import { sellerConnection } from '@/lib/sellers/registry';
 import { publish } from '@/lib/live/channel';
 import { appointmentClient, troubleTicketClient, workOrderClient } from '@/lib/sonata/client';
 import type { Appointment, WorkOrder } from '@/lib/sonata/schemas';

@@ -11,7 +11,7 @@ import { getDb } from '@/db';
 import { auditLog, outbox, products, ROLES, sellers, ticketViews, tickets, users, type Role } from '@/db/schema';
 import { actionPermission } from '@/lib/actions/authorized-action';
 import { can } from '@/lib/auth/permissions';
-import { sealClientSecret } from '@/lib/data/sellers';
+import { sealClientSecret } from '@/lib/sellers/registry';
 import * as ticketActions from '@/lib/actions/tickets';
 import * as userActions from '@/lib/actions/users';
 import { createUser, usePortalTestEnv } from '../support/portal-env';

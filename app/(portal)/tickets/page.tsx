@@ -13,7 +13,7 @@ import { SavedViews } from '@/components/tickets/saved-views';
 import { requirePageUser } from '@/lib/auth/page-guard';
 import { can } from '@/lib/auth/permissions';
 import { queueViewsFor } from '@/lib/data/saved-views';
-import { listSellers } from '@/lib/data/sellers';
+import { listSellers } from '@/lib/sellers/registry';
 import { listTicketQueue } from '@/lib/data/tickets';
 import { hasFilters, parseQueueQuery, queueSearchParams } from '@/lib/domain/ticket-queue';
 

@@ -1,4 +1,4 @@
-import { tokenEndpoint } from '@/lib/auth/listener-auth';
+import { tokenEndpoint } from '@/lib/listener/listener-auth';
 
 /** OAuth2 client-credentials token endpoint for Sellers calling our notification listeners. */
 export const dynamic = 'force-dynamic';

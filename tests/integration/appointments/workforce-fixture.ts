@@ -5,7 +5,7 @@ import path from 'node:path';
 import { getDb } from '@/db';
 import { appointmentHistory, appointments, auditLog, tickets, workOrders } from '@/db/schema';
 import { startSandbox, type RunningSandbox } from '@/sandbox/server';
-import { sellerConnectionBySlug } from '@/lib/data/sellers';
+import { sellerConnectionBySlug } from '@/lib/sellers/registry';
 import { troubleTicketClient } from '@/lib/sonata/client';
 import { applySellersFile } from '@/lib/sync/sellers-file';
 

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getDb } from '@/db';
 import { sellerIncidentState, sellers, waitingItems } from '@/db/schema';
 import { incidentSellerStatuses, listIncidents, parseIncidentFilter, type IncidentFilter } from '@/lib/data/incidents';
-import { getSellerBySlug, sellerConnectionBySlug } from '@/lib/data/sellers';
+import { getSellerBySlug, sellerConnectionBySlug } from '@/lib/sellers/registry';
 import { troubleTicketClient } from '@/lib/sonata/client';
 import { refreshAllIncidents, refreshOneIncident, refreshSellerIncidents, type IncidentListFilter } from '@/lib/sync/incident-refresh';
 import type { RunningSandbox } from '@/sandbox/server';

@@ -8,13 +8,8 @@ import { eq } from 'drizzle-orm';
 import { closeDb, getDb } from '@/db';
 import { auditLog, sellers } from '@/db/schema';
 import { createSeller, setSellerEnabled, updateSeller } from '@/lib/actions/sellers';
-import {
-  enabledSellerConnections,
-  getSellerBySlug,
-  getSellerView,
-  listSellerViews,
-  sellerConnection,
-} from '@/lib/data/sellers';
+import { getSellerView, listSellerViews } from '@/lib/data/sellers';
+import { enabledSellerConnections, getSellerBySlug, sellerConnection } from '@/lib/sellers/registry';
 import { actAs } from '../../support/session-mock';
 import { createUser, usePortalTestEnv } from '../../support/portal-env';
 import { SELLER_SECRET, sellerForm, snapshot, toFormData } from './settings-fixture';

@@ -3,7 +3,7 @@ import { eq } from 'drizzle-orm';
 import { getDb } from '@/db';
 import { outbox, sellers, tickets } from '@/db/schema';
 import { transaction } from '@/db/transaction';
-import { sealClientSecret } from '@/lib/data/sellers';
+import { sealClientSecret } from '@/lib/sellers/registry';
 import type { TroubleTicketCreate } from '@/lib/sonata/schemas';
 import { json, startFakeSeller, type FakeSeller } from '../../unit/sonata/fake-seller';
 import { usePortalTestEnv } from '../../support/portal-env';

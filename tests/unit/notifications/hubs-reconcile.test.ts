@@ -4,7 +4,7 @@ import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { getDb } from '@/db';
 import { inbox, listenerCredentials, notificationHubs, sellers, sellerSyncState, tickets, type Seller } from '@/db/schema';
-import { authenticateListenerClient } from '@/lib/auth/listener-auth';
+import { authenticateListenerClient } from '@/lib/listener/listener-auth';
 import { syncAllSellerNotifications, registerSellerHubs } from '@/lib/sync/hub-registration';
 import { startInboxWorker } from '@/lib/sync/inbox-worker';
 import { reconcileSeller } from '@/lib/sync/reconcile';

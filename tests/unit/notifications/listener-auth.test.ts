@@ -4,12 +4,8 @@ import { inbox } from '@/db/schema';
 import { POST as tokenPost } from '@/app/oauth2/token/route';
 import { POST as ticketListener } from '@/app/sellers/[slug]/mefApi/sonata/troubleTicketNotification/[version]/listener/[eventType]/route';
 import { POST as workOrderListener } from '@/app/sellers/[slug]/mefApi/sonata/workOrderNotification/[version]/listener/[eventType]/route';
-import {
-  revokeListenerCredentials,
-  rotateListenerCredential,
-  signListenerToken,
-  verifyListenerToken,
-} from '@/lib/auth/listener-auth';
+import { signListenerToken, verifyListenerToken } from '@/lib/listener/listener-auth';
+import { revokeListenerCredentials, rotateListenerCredential } from '@/lib/sellers/listener-credentials';
 import { LISTENER_SCOPES } from '@/lib/sync/listener-catalog';
 import { usePortalTestEnv } from '../../support/portal-env';
 import { event, insertSeller } from './support';

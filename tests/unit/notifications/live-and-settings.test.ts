@@ -15,7 +15,7 @@ import {
   reregisterHubs,
   revokeListenerCredentialsAction,
 } from '@/lib/actions/notifications';
-import { authenticateListenerClient } from '@/lib/auth/listener-auth';
+import { authenticateListenerClient } from '@/lib/listener/listener-auth';
 import { routePermission } from '@/lib/auth/route-guard';
 import { listOpenWaitingItems, listSellerNotificationViews } from '@/lib/data/notifications';
 import { publish } from '@/lib/live/channel';

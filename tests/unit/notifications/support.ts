@@ -1,6 +1,6 @@
 import { getDb } from '@/db';
 import { sellers, type Seller } from '@/db/schema';
-import { sealClientSecret } from '@/lib/data/sellers';
+import { sealClientSecret } from '@/lib/sellers/registry';
 
 /** A Seller row as the registry would hold it; `base` is where its three APIs live (a test server or the sandbox). */
 export async function insertSeller(slug: string, base = 'http://127.0.0.1:9', extra: Partial<Seller> = {}): Promise<Seller> {

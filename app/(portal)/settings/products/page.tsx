@@ -9,7 +9,7 @@ import { EmptyState } from '@/components/ui/empty-state';
 import { PageHeader } from '@/components/ui/page-header';
 import { requirePageUser } from '@/lib/auth/page-guard';
 import { listProducts } from '@/lib/data/products';
-import { listSellers } from '@/lib/data/sellers';
+import { listSellers } from '@/lib/sellers/registry';
 
 export const metadata: Metadata = { title: 'Products · Settings' };
 

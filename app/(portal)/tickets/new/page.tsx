@@ -8,7 +8,7 @@ import { outbox, tickets } from '@/db/schema';
 import { requirePageUser } from '@/lib/auth/page-guard';
 import { listContacts } from '@/lib/data/contacts';
 import { listProducts } from '@/lib/data/products';
-import { listSellers } from '@/lib/data/sellers';
+import { listSellers } from '@/lib/sellers/registry';
 import { env } from '@/lib/env';
 import type { TroubleTicketCreate } from '@/lib/sonata/schemas';
 

@@ -16,7 +16,7 @@ import { Table, TableBody, TableCell, TableHead, TableHeaderCell, TableRow } fro
 import { requirePageUser } from '@/lib/auth/page-guard';
 import { can, whyNot } from '@/lib/auth/permissions';
 import { DEFAULT_INCIDENT_RELATIONSHIP, getIncidentDetail, linkableTickets, type IncidentDetail } from '@/lib/data/incidents';
-import { getSellerBySlug } from '@/lib/data/sellers';
+import { getSellerBySlug } from '@/lib/sellers/registry';
 import { INCIDENT_STATUS, contactRoleLabel, labelOf, sourceLabel } from '@/lib/domain/mef-labels';
 import { refreshOneIncident } from '@/lib/sync/incident-refresh';
 

@@ -3,7 +3,7 @@ import Link from 'next/link';
 import { ProductForm } from '@/components/settings/product-form';
 import { PageHeader } from '@/components/ui/page-header';
 import { requirePageUser } from '@/lib/auth/page-guard';
-import { listSellers } from '@/lib/data/sellers';
+import { listSellers } from '@/lib/sellers/registry';
 
 export const metadata: Metadata = { title: 'Add product · Settings' };
 

@@ -1,4 +1,4 @@
-import { receiveNotification } from '@/lib/sync/inbox';
+import { receiveNotification } from '@/lib/listener/receive';
 
 /** The Seller's appointmentNotification listeners (callback prefix /sellers/<slug>); Seller token required. */
 export const dynamic = 'force-dynamic';

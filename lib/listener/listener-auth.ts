@@ -1,11 +1,11 @@
 import 'server-only';
-import { createHash, createHmac, hkdfSync, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
-import { and, eq, isNull, ne } from 'drizzle-orm';
+import { createHmac, hkdfSync, randomUUID, timingSafeEqual } from 'node:crypto';
+import { eq } from 'drizzle-orm';
 import { getDb } from '@/db';
 import { listenerCredentials, sellers, type ListenerCredential, type Seller } from '@/db/schema';
-import { transaction } from '@/db/transaction';
 import { env } from '@/lib/env';
-import { readCappedBody } from '@/lib/sync/capped-body';
+import { hashSecret, publicBaseUrl } from '@/lib/sellers/listener-credentials';
+import { readCappedBody } from './capped-body';
 import { LISTENER_SCOPES } from '@/lib/sync/listener-catalog';
 
 /**
@@ -28,86 +28,14 @@ function signingKey(): Buffer {
   return cachedKey.key;
 }
 
-/** Where Sellers reach us: PUBLIC_URL, else NEXTAUTH_URL. */
-export function publicBaseUrl(): string {
-  const e = env();
-  return (e.PUBLIC_URL ?? e.NEXTAUTH_URL ?? 'http://127.0.0.1:3000').replace(/\/+$/, '');
-}
-
 function issuer(): string {
   return publicBaseUrl();
-}
-
-export function hashSecret(secret: string): string {
-  return createHash('sha256').update(secret, 'utf8').digest('base64url');
 }
 
 function sameText(a: string, b: string): boolean {
   const x = Buffer.from(a);
   const y = Buffer.from(b);
   return x.length === y.length && timingSafeEqual(x, y);
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// Credentials
-
-export interface IssuedCredential {
-  credential: ListenerCredential;
-  clientId: string;
-  /** Shown once; only its hash is stored. */
-  clientSecret: string;
-}
-
-/**
- * Issues a new credential for the Seller and, unless `keepOthers`, revokes the ones before it in the same transaction.
- * (`keepOthers` lets a caller hand the new secret over first and revoke the old ones once that worked.)
- */
-export async function rotateListenerCredential(
-  seller: Pick<Seller, 'id' | 'slug'>,
-  deliveredVia: ListenerCredential['deliveredVia'] = 'onboarding',
-  options: { keepOthers?: boolean } = {},
-): Promise<IssuedCredential> {
-  const clientId = `seller-${seller.slug}-${randomBytes(6).toString('hex')}`;
-  const clientSecret = randomBytes(32).toString('base64url');
-  const now = new Date().toISOString();
-  const credential = await transaction((tx) => {
-    if (!options.keepOthers) {
-      tx.update(listenerCredentials)
-        .set({ revokedAt: now })
-        .where(and(eq(listenerCredentials.sellerId, seller.id), isNull(listenerCredentials.revokedAt)))
-        .run();
-    }
-    return tx
-      .insert(listenerCredentials)
-      .values({
-        sellerId: seller.id,
-        clientId,
-        secretHash: hashSecret(clientSecret),
-        secretHint: clientSecret.slice(-4),
-        deliveredVia,
-        createdAt: now,
-      })
-      .returning()
-      .get();
-  });
-  return { credential, clientId, clientSecret };
-}
-
-/** Revokes the Seller's active credentials (all, or all but `exceptId`); their tokens stop working at once. */
-export async function revokeListenerCredentials(sellerId: number, exceptId?: number): Promise<number> {
-  const rows = await getDb()
-    .update(listenerCredentials)
-    .set({ revokedAt: new Date().toISOString() })
-    .where(
-      and(
-        eq(listenerCredentials.sellerId, sellerId),
-        isNull(listenerCredentials.revokedAt),
-        exceptId === undefined ? undefined : ne(listenerCredentials.id, exceptId),
-      ),
-    )
-    .returning()
-    .all();
-  return rows.length;
 }
 
 export interface AuthenticatedClient {

@@ -1,0 +1,151 @@
+import 'server-only';
+import { getSellerBySlug } from '@/lib/sellers/registry';
+import { validateRequestBody } from '@/lib/sonata/openapi-validator';
+import { enqueueInbox } from '@/lib/sync/inbox';
+import { LISTENER_APIS, listenerOperation, type NotificationApi } from '@/lib/sync/listener-catalog';
+import { authorizeListenerCall } from './listener-auth';
+import { readCappedBody } from './capped-body';
+
+/**
+ * The listener endpoint: a Seller's notification is checked (listener, token, body) and committed to the durable
+ * inbox (lib/sync/inbox.ts) before it is acknowledged; fetching and applying happen elsewhere.
+ */
+
+export const LISTENER_BODY_MAX_BYTES = 64 * 1024;
+/** Longest event.id we accept: it is opaque to us, but it ends up in a GET path. */
+const RESOURCE_ID_MAX = 256;
+const EVENT_ID_MAX = 256;
+const MEF_JSON = 'application/json;charset=utf-8';
+
+function mefError(status: number, code: string, reason: string, message?: string, headers?: Record<string, string>): Response {
+  return new Response(JSON.stringify({ code, reason: reason.slice(0, 255), ...(message ? { message } : {}) }), {
+    status,
+    headers: { 'content-type': MEF_JSON, 'cache-control': 'no-store', ...headers },
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Per-process counters of refused calls, for the settings screen (they are about attackers and misconfigured
+// Sellers, so they are not worth a write each).
+
+interface RefusalStats {
+  refused: number;
+  lastRefusedAt?: string;
+  lastReason?: string;
+}
+const STATS_KEY = Symbol.for('sonata-portal.listener-refusals');
+const statsHolder = globalThis as unknown as { [STATS_KEY]?: Map<string, RefusalStats> };
+function refusals(): Map<string, RefusalStats> {
+  statsHolder[STATS_KEY] ??= new Map();
+  return statsHolder[STATS_KEY];
+}
+const MAX_COUNTED_SLUGS = 500;
+function countRefusal(slug: string, status: number, reason: string): void {
+  // Anyone may call /sellers/<anything>/…: keep the table bounded.
+  if (!refusals().has(slug) && refusals().size >= MAX_COUNTED_SLUGS) {
+    const oldest = refusals().keys().next().value;
+    if (oldest !== undefined) refusals().delete(oldest);
+  }
+  const stats = refusals().get(slug) ?? { refused: 0 };
+  stats.refused += 1;
+  stats.lastRefusedAt = new Date().toISOString();
+  stats.lastReason = `${status}: ${reason}`;
+  refusals().set(slug, stats);
+}
+export function listenerRefusals(slug: string): RefusalStats {
+  return refusals().get(slug) ?? { refused: 0 };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The listener endpoint
+
+export interface ListenerTarget {
+  sellerSlug: string;
+  api: NotificationApi;
+  version: string;
+  eventType: string;
+}
+
+/** event.id goes into a GET path (encoded): refuse what no encoding makes safe, such as '..' or control characters. */
+export function isOpaqueId(value: string, max = RESOURCE_ID_MAX): boolean {
+  return value.trim() !== '' && value.length <= max && !/[\u0000-\u001f\u007f]/.test(value) && !/^\.+$/.test(value);
+}
+
+/**
+ * Handles one notification POST. Order of checks: the listener exists (404), the caller is the Seller with the
+ * scope (401/403), the body is a valid event for this listener (400); nothing is stored before all of them pass.
+ */
+export async function receiveNotification(request: Request, target: ListenerTarget): Promise<Response> {
+  const api = LISTENER_APIS[target.api];
+  const op = api.versions.includes(target.version) ? listenerOperation(target.api, target.eventType) : undefined;
+  if (!op) {
+    // No such listener: the URL is wrong, which 404 says better than a body error would.
+    countRefusal(target.sellerSlug, 404, `no listener ${target.api}/${target.version}/${target.eventType}`);
+    return mefError(404, 'notFound', `There is no listener for ${target.eventType} in ${api.segment}/${target.version}`);
+  }
+  const auth = await authorizeListenerCall(request, target.sellerSlug, op.operationId);
+  if (!auth.ok) {
+    countRefusal(target.sellerSlug, auth.status, auth.reason);
+    return mefError(auth.status, auth.code, auth.reason, undefined, auth.status === 401 ? { 'www-authenticate': 'Bearer' } : undefined);
+  }
+  const seller = await getSellerBySlug(target.sellerSlug);
+  if (!seller || !seller.enabled) {
+    countRefusal(target.sellerSlug, 403, 'Seller unknown or disabled');
+    return mefError(403, 'accessDenied', 'This Seller is not enabled on our side');
+  }
+
+  const invalid = (reason: string, message?: string) => {
+    countRefusal(target.sellerSlug, 400, reason);
+    return mefError(400, 'invalidBody', reason, message);
+  };
+  const type = request.headers.get('content-type');
+  if (type !== null && !/^application\/([a-z0-9.+-]*\+)?json\b/i.test(type.trim())) {
+    return invalid(`The body must be ${MEF_JSON}`);
+  }
+  const raw = await readCappedBody(request, LISTENER_BODY_MAX_BYTES);
+  if (!raw.ok) {
+    return invalid(raw.reason === 'tooLarge' ? `The body is larger than ${LISTENER_BODY_MAX_BYTES} bytes` : 'The body could not be read');
+  }
+  let body: unknown;
+  try {
+    body = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(raw.bytes));
+  } catch {
+    return invalid('The body is not JSON');
+  }
+  // Members we do not know are tolerated: a Seller on a later minor version must not lose its events.
+  const violations = validateRequestBody(api.spec, op.operationId, body, { unknownProperties: 'allow' });
+  if (violations.length > 0) {
+    const detail = violations
+      .slice(0, 5)
+      .map((v) => `${v.path || '/'} ${v.message}`)
+      .join('; ');
+    return invalid('The body is not a valid event for this listener', detail);
+  }
+  const envelope = body as { eventId: string; eventTime: string; eventType: string; event: { id: string } };
+  if (envelope.eventType !== target.eventType) {
+    return invalid(`eventType ${envelope.eventType} was sent to the ${target.eventType} listener`);
+  }
+  if (!isOpaqueId(envelope.eventId, EVENT_ID_MAX)) {
+    return invalid('eventId must be a non-empty identifier');
+  }
+  const resourceId = envelope.event.id;
+  if (!isOpaqueId(resourceId)) {
+    return invalid('event.id must be a non-empty identifier');
+  }
+
+  try {
+    await enqueueInbox({
+      sellerId: seller.id,
+      api: target.api,
+      eventId: envelope.eventId,
+      eventType: envelope.eventType,
+      eventTime: envelope.eventTime,
+      resourceId,
+      body: body as Record<string, unknown>,
+    });
+  } catch (err) {
+    console.error('[inbox] could not store a notification', err);
+    return mefError(503, 'internalError', 'The event could not be stored; send it again later', undefined, { 'retry-after': '5' });
+  }
+  return new Response(null, { status: 204 });
+}
