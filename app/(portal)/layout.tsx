@@ -4,17 +4,22 @@ import type { ReactNode } from 'react';
 import { Sidebar } from '@/components/layout/sidebar';
 import { parseSidebarCollapsed, parseTheme, SIDEBAR_COOKIE, THEME_COOKIE } from '@/components/layout/theme';
 import { TopBar } from '@/components/layout/top-bar';
+import { LiveFeedProvider } from '@/components/live/live-feed';
 import { loginUrl, PATH_HEADER } from '@/lib/auth/callback-url';
 import { navigationFor, ROLE_LABELS } from '@/lib/auth/permissions';
 import { getCurrentUser } from '@/lib/auth/session';
+import { pageFeedPosition } from '@/lib/data/feed-position';
 
 export default async function PortalLayout({ children }: { children: ReactNode }) {
+  // Before anything the layout shows is read: the live stream starts from here.
+  const feedSeq = await pageFeedPosition();
   const user = await getCurrentUser();
   if (!user) redirect(loginUrl((await headers()).get(PATH_HEADER)));
   const jar = await cookies();
   const items = navigationFor(user.role).map(({ href, label }) => ({ href, label }));
 
   return (
+    <LiveFeedProvider since={feedSeq}>
     <div className="flex h-dvh overflow-hidden">
       <a
         href="#main"
@@ -30,5 +35,6 @@ export default async function PortalLayout({ children }: { children: ReactNode }
         </main>
       </div>
     </div>
+    </LiveFeedProvider>
   );
 }

@@ -6,7 +6,6 @@ import { useEffect, useId, useRef, useState, useTransition } from 'react';
 import { cn } from '@/components/ui/class-names';
 import { dismissWaitingItem } from '@/lib/actions/notifications';
 import type { WaitingItemView } from '@/lib/data/notifications';
-import { useLiveInvalidation } from './use-live-invalidation';
 
 const KIND_LABELS: Record<WaitingItemView['kind'], string> = {
   informationRequired: 'Information required',
@@ -24,9 +23,8 @@ function ago(iso: string): string {
   return hours < 48 ? `${hours} h ago` : `${Math.round(hours / 24)} d ago`;
 }
 
-/** The "Waiting on you" button and panel; also keeps the page live (it is mounted on every portal page). */
+/** The "Waiting on you" button and panel. */
 export function WaitingOnYouMenu({ items }: { items: WaitingItemView[] }) {
-  useLiveInvalidation();
   const [open, setOpen] = useState(false);
   const [pending, startTransition] = useTransition();
   const router = useRouter();

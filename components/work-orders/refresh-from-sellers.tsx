@@ -30,23 +30,3 @@ export function RefreshFromSellers({ seller, workOrderId, appointmentId, label =
     </Button>
   );
 }
-
-/**
- * A fallback for the live stream (the top bar's live hook refreshes on each Seller notification): re-reads the page
- * every `everyMs` and on focus, so a dropped stream costs at most that much staleness.
- */
-export function LiveRefresh({ everyMs = 30_000 }: { everyMs?: number }) {
-  const router = useRouter();
-  useEffect(() => {
-    const tick = () => {
-      if (document.visibilityState === 'visible') router.refresh();
-    };
-    const timer = setInterval(tick, everyMs);
-    window.addEventListener('focus', tick);
-    return () => {
-      clearInterval(timer);
-      window.removeEventListener('focus', tick);
-    };
-  }, [router, everyMs]);
-  return null;
-}

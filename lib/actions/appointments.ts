@@ -21,7 +21,7 @@ import {
   refreshSellerWorkforce,
   refreshWorkOrder,
   storeAppointment,
-} from '@/lib/sync/workforce-refresh';
+} from '@/lib/sync/seller-refresh';
 
 const FORM_MESSAGE = 'Some fields need your attention.';
 const SLOT_TAKEN = 'This slot is no longer available: someone booked it meanwhile. Search again and pick another one.';

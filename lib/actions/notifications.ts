@@ -1,14 +1,14 @@
 'use server';
 
-import { and, eq, inArray, isNull } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { revalidatePath } from 'next/cache';
 import { z } from 'zod';
 import { getDb } from '@/db';
-import { sellers, waitingItems } from '@/db/schema';
+import { sellers } from '@/db/schema';
 import { authorizedAction, type ActionState } from '@/lib/actions/authorized-action';
 import { revokeListenerCredentials, rotateListenerCredential } from '@/lib/sellers/listener-credentials';
 import { audit } from '@/lib/data/audit';
-import { publish } from '@/lib/live/channel';
+import { markWaitingItemRead } from '@/lib/sync/waiting-items';
 import { callbackFor, LISTENER_TOKEN_PATH, syncSellerNotifications, type HubOutcome } from '@/lib/sync/hub-registration';
 import { reconcileSeller, type ReconcileResult } from '@/lib/sync/reconcile';
 import { publicBaseUrl } from '@/lib/sellers/listener-credentials';
@@ -85,15 +85,8 @@ export const dismissWaitingItem = authorizedAction(
   'tickets.view',
   z.object({ id: z.coerce.number().int().positive() }),
   async ({ id }, user): Promise<ActionState> => {
-    const [item] = await getDb()
-      .update(waitingItems)
-      .set({ clearedAt: new Date().toISOString(), clearedBy: user.email })
-      .where(and(eq(waitingItems.id, id), isNull(waitingItems.clearedAt), inArray(waitingItems.kind, ['newIncident', 'appointmentChanged'])))
-      .returning()
-      .all();
+    const item = await markWaitingItemRead(id, user.email);
     if (!item) return { ok: false, status: 404, message: 'Already cleared, or not something that can be dismissed.' };
-    const seller = await getDb().select({ slug: sellers.slug }).from(sellers).where(eq(sellers.id, item.sellerId)).get();
-    publish('waiting', { seller: seller?.slug ?? '', id: item.entityId, status: 'cleared', eventType: item.kind });
     return { ok: true };
   },
 );

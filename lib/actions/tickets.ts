@@ -63,7 +63,7 @@ import {
   type OutboxPayload,
 } from '@/lib/sync/outbox';
 import { wakeOutboxWorker } from '@/lib/sync/outbox-worker';
-import { refreshTicketRow } from '@/lib/sync/ticket-refresh';
+import { refreshTicket, sellerById } from '@/lib/sync/seller-refresh';
 import { SonataError, SonataHttpError } from '@/lib/sonata/errors';
 
 /** What a ticket action tells its form. */
@@ -444,9 +444,11 @@ export const refreshTicketFromSeller = authorizedAction('tickets.view', ticketRe
   if (!ticket) return invalid({ _form: ['This ticket does not exist'] }, 'This ticket does not exist', 422);
   if (!ticket.sellerTicketId) return { ok: false, status: 409, message: 'The Seller has not acknowledged this ticket yet: nothing to refresh.' };
   try {
-    const result = await refreshTicketRow(ticket);
+    const seller = await sellerById(ticket.sellerId);
+    if (!seller) return { ok: false, status: 409, message: 'This Seller is no longer configured.' };
+    const result = await refreshTicket(seller, ticket.sellerTicketId);
     refreshPages();
-    return { ok: true, message: result?.outcome === 'stale' ? 'Already up to date.' : 'Refreshed from the Seller.', data: { outcome: result?.outcome } };
+    return { ok: true, message: result.outcome === 'stale' ? 'Already up to date.' : 'Refreshed from the Seller.', data: { outcome: result.outcome } };
   } catch (err) {
     const status = err instanceof SonataHttpError && err.status < 500 ? 422 : 502;
     return { ok: false, status, message: `The Seller could not be read: ${err instanceof Error ? err.message : String(err)}` };

@@ -1,17 +1,42 @@
 import 'server-only';
-import { subscribe } from './channel';
+import type { LiveEvent } from '@/lib/domain/live-changes';
+import { changesAfter, feedPosition, oldestRetained } from '@/lib/sync/change-feed';
+import { feedTail } from './feed-tail';
 
 export const LIVE_HEARTBEAT_MS = 15_000;
+/** A stream further behind than this is told to reload: replaying would cost more than a fresh page. */
+export const MAX_REPLAY = 5000;
+const REPLAY_BATCH = 500;
 
 /**
- * A text/event-stream of the live channel: `event: <topic>`, `id: <seq>`, `data: <payload JSON>`, with comment
- * heartbeats so proxies keep the connection and the browser notices a dead one. Ends when `signal` aborts.
+ * Where a stream starts: after the browser's Last-Event-ID when it reconnects, else after `?since=` (the position
+ * the page was rendered at), else from now. Anything else is ignored rather than trusted.
  */
-export function liveEventStream(signal: AbortSignal, heartbeatMs = LIVE_HEARTBEAT_MS): Response {
+export function requestedPosition(request: Request): number | undefined {
+  const header = request.headers.get('last-event-id');
+  const query = new URL(request.url).searchParams.get('since');
+  for (const value of [header, query]) {
+    if (value !== null && /^\d{1,15}$/.test(value.trim())) return Number(value.trim());
+  }
+  return undefined;
+}
+
+function frame(event: LiveEvent): string {
+  return `id: ${event.seq}\nevent: ${event.topic}\ndata: ${JSON.stringify({ ...event.payload, at: event.at })}\n\n`;
+}
+
+/**
+ * A text/event-stream of the change feed: `id: <seq>`, `event: <topic>`, `data: <payload JSON>`. It first replays
+ * every change after the requested position, then follows the feed. A stream whose position has been pruned, or is
+ * too far behind, gets `event: reload` and continues from the present. Comment heartbeats keep proxies open and let
+ * the browser notice a dead connection. Ends when `signal` aborts.
+ */
+export function liveEventStream(request: Request, heartbeatMs = LIVE_HEARTBEAT_MS): Response {
   const encoder = new TextEncoder();
+  const signal = request.signal;
   let cleanup = () => undefined as void;
   const stream = new ReadableStream<Uint8Array>({
-    start(controller) {
+    async start(controller) {
       let open = true;
       const send = (text: string) => {
         if (!open) return;
@@ -21,9 +46,39 @@ export function liveEventStream(signal: AbortSignal, heartbeatMs = LIVE_HEARTBEA
           cleanup();
         }
       };
-      const unsubscribe = subscribe((event) => {
-        send(`id: ${event.seq}\nevent: ${event.topic}\ndata: ${JSON.stringify({ ...event.payload, at: event.at })}\n\n`);
-      });
+      const now = await feedPosition();
+      let cursor = requestedPosition(request) ?? now;
+      const oldest = (await oldestRetained()) ?? now + 1;
+      if (cursor > now || cursor < oldest - 1 || now - cursor > MAX_REPLAY) {
+        // The browser's position is not one we can replay from (pruned, too old, or from another database).
+        send(`id: ${now}\nevent: reload\ndata: {}\n\n`);
+        cursor = now;
+      }
+      let pumping = false;
+      let again = false;
+      const pump = async () => {
+        if (pumping) {
+          again = true;
+          return;
+        }
+        pumping = true;
+        try {
+          do {
+            again = false;
+            for (;;) {
+              const events = feedTail().fromMemory(cursor) ?? (await changesAfter(cursor, REPLAY_BATCH));
+              if (!open || events.length === 0) break;
+              for (const event of events) send(frame(event));
+              cursor = events[events.length - 1]!.seq;
+            }
+          } while (again && open);
+        } catch (err) {
+          console.error('[live] replaying the change feed failed', err);
+        } finally {
+          pumping = false;
+        }
+      };
+      const unsubscribe = feedTail().subscribe(() => void pump());
       const heartbeat = setInterval(() => send(`: heartbeat ${new Date().toISOString()}\n\n`), heartbeatMs);
       cleanup = () => {
         if (!open) return;
@@ -36,8 +91,10 @@ export function liveEventStream(signal: AbortSignal, heartbeatMs = LIVE_HEARTBEA
           /* already closed by the client */
         }
       };
+      if (signal.aborted) cleanup();
       signal.addEventListener('abort', cleanup, { once: true });
-      send(`retry: 3000\n: connected\n\n`);
+      send(`retry: 3000\n: connected at ${cursor}\n\n`);
+      void pump();
     },
     cancel() {
       cleanup();

@@ -1,14 +1,11 @@
 import { and, eq } from 'drizzle-orm';
 import { incidents, type IncidentRow } from '@/db/schema';
 import type { Tx } from '@/db/transaction';
+import { INCIDENT_TERMINAL } from '@/lib/domain/incident-state-machine';
 import type { Incident } from '@/lib/sonata/schemas';
-import { documentHash } from './ticket-cache';
+import { documentHash, latestChange, newerWins } from './document-order';
 
-/**
- * The incident cache: the Seller's last document per (Seller, id). As for tickets, a document fetched by an earlier
- * request, or one whose own history ends earlier, never replaces a newer one. (Work orders and appointments have
- * their writer in workforce-cache.ts.)
- */
+/** Rows of the incident cache: the Seller's last document per (Seller, id); written only through cache-writer.ts. */
 
 export type CacheOutcome = 'inserted' | 'updated' | 'unchanged' | 'stale';
 export interface CacheResult<Row> {
@@ -16,8 +13,6 @@ export interface CacheResult<Row> {
   row: Row;
   previous?: Row;
 }
-
-const ms = (iso: string | null | undefined) => (iso ? Date.parse(iso) : Number.NEGATIVE_INFINITY);
 
 type CacheTable = typeof incidents;
 type CacheRow = IncidentRow;
@@ -52,7 +47,7 @@ function applyTx<Row extends CacheRow>(
       .get() as Row;
     return { outcome: 'inserted', row };
   }
-  if (ms(columns.lastChangeAt) < ms(existing.lastChangeAt) || ms(requestedAt) < ms(existing.fetchedAt)) {
+  if (!newerWins(existing, { requestedAt, lastChangeAt: columns.lastChangeAt, status: columns.status }, INCIDENT_TERMINAL)) {
     return { outcome: 'stale', row: existing, previous: existing };
   }
   if (existing.documentHash === columns.documentHash) {
@@ -66,14 +61,6 @@ function applyTx<Row extends CacheRow>(
     .returning()
     .get() as Row;
   return { outcome: 'updated', row, previous: existing };
-}
-
-function latestIncidentChange(doc: Incident): string | null {
-  let latest: string | null = doc.creationDate ?? null;
-  for (const change of doc.statusChange ?? []) {
-    if (change.changeDate && (!latest || Date.parse(change.changeDate) > Date.parse(latest))) latest = change.changeDate;
-  }
-  return latest;
 }
 
 /** `ourProducts`: product ids we hold with this Seller; the incident is "ours" when it names one of them. */
@@ -92,7 +79,7 @@ export function applyIncidentDocumentTx(
     doc.id,
     {
       status: doc.status,
-      lastChangeAt: latestIncidentChange(doc),
+      lastChangeAt: latestChange(doc),
       document: doc as unknown as Record<string, unknown>,
       documentHash: documentHash(doc),
       productId,

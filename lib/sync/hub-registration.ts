@@ -4,7 +4,7 @@ import { getDb } from '@/db';
 import { listenerCredentials, NOTIFICATION_APIS, notificationHubs, sellers, sellerSyncState, type NotificationHub, type Seller } from '@/db/schema';
 import { publicBaseUrl, revokeListenerCredentials, rotateListenerCredential } from '@/lib/sellers/listener-credentials';
 import { sellerConnection } from '@/lib/sellers/registry';
-import { publish } from '@/lib/live/channel';
+import { recordChange } from './change-feed';
 import { SonataHttpError, sonataClients, type SonataClientOptions } from '@/lib/sonata/client';
 import type { NotificationApi } from './listener-catalog';
 
@@ -95,7 +95,7 @@ export async function registerSellerHubs(seller: Seller, options: RegisterOption
       outcomes.push({ api, state: 'failed', hubId: null, error: describe(err) });
     }
   }
-  publish('sellerSync', { seller: seller.slug, eventType: 'hubs' });
+  await recordChange('sellerSync', { seller: seller.slug, eventType: 'hubs' });
   return outcomes;
 }
 
@@ -117,7 +117,7 @@ export async function unregisterSellerHubs(seller: Seller, options: { sonata?: S
     await saveHub(seller.id, held.api, { callback: held.callback, state: 'unregistered', hubId: null, lastError: null });
     outcomes.push({ api: held.api, state: 'unregistered', hubId: null });
   }
-  publish('sellerSync', { seller: seller.slug, eventType: 'hubs' });
+  await recordChange('sellerSync', { seller: seller.slug, eventType: 'hubs' });
   return outcomes;
 }
 

@@ -1,13 +1,11 @@
 import 'server-only';
-import { eq, inArray } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { getDb } from '@/db';
 import { env } from '@/lib/env';
-import { inbox, products, sellers, type InboxItem, type Seller } from '@/db/schema';
-import { transaction } from '@/db/transaction';
+import { sellers, type InboxItem, type Seller } from '@/db/schema';
 import { sellerConnection } from '@/lib/sellers/registry';
-import { publish, type LivePayload } from '@/lib/live/channel';
 import { SonataHttpError, SonataProtocolError, isRetryable, type SonataClientOptions } from '@/lib/sonata/client';
-import { applyIncidentDocumentTx } from './entity-cache';
+import { storeSellerDocument, type Stored } from './cache-writer';
 import {
   dueInboxItems,
   failInboxItems,
@@ -19,16 +17,6 @@ import {
 } from './inbox';
 import { entityOf, type EntityKind } from './listener-catalog';
 import { fetchResource, type FetchedResource } from './resource-fetch';
-import { applyTicketDocumentTx } from './ticket-cache';
-import { applyAppointmentDocumentTx, applyWorkOrderDocumentTx } from './workforce-cache';
-import {
-  syncAppointmentWaitingTx,
-  syncIncidentWaitingTx,
-  syncTicketWaitingTx,
-  syncWorkOrderWaitingTx,
-  type SellerRef,
-  type WaitingChange,
-} from './waiting-items';
 
 /**
  * Applies the inbox: for each resource named by pending events, one GET at a time (so events about one resource are
@@ -73,99 +61,15 @@ function isPermanent(err: unknown): boolean {
   return false;
 }
 
-async function ourProductIds(sellerId: number): Promise<Set<string>> {
-  const rows = await getDb().select({ productId: products.productId }).from(products).where(eq(products.sellerId, sellerId)).all();
-  return new Set(rows.map((r) => r.productId));
-}
-
-interface AppliedOutcome {
-  topic: 'ticket' | 'incident' | 'appointment' | 'workOrder';
-  payload: LivePayload;
-  changed: boolean;
-  waiting: WaitingChange[];
-}
-
-/** Stores one fetched document and settles the events it covers, in one transaction. */
-export async function applyFetched(
-  seller: Seller,
-  fetched: FetchedResource,
-  coveredIds: number[],
-  eventType: string,
-): Promise<AppliedOutcome> {
-  const ref: SellerRef = { id: seller.id, slug: seller.slug, name: seller.name };
-  const { document, requestedAt } = fetched;
-  const productIds = document.entity === 'incident' ? await ourProductIds(seller.id) : new Set<string>();
-  const processedAt = new Date().toISOString();
-  return transaction((tx) => {
-    let result: AppliedOutcome;
-    switch (document.entity) {
-      case 'ticket': {
-        const r = applyTicketDocumentTx(tx, seller.id, document.doc, requestedAt);
-        const waiting = r.outcome === 'stale' ? [] : syncTicketWaitingTx(tx, ref, r.ticket);
-        result = {
-          topic: 'ticket',
-          changed: r.outcome === 'inserted' || r.outcome === 'updated',
-          waiting,
-          payload: { seller: seller.slug, id: document.doc.id, localId: r.ticket.id, externalId: r.ticket.externalId, status: r.ticket.status ?? undefined, eventType },
-        };
-        break;
-      }
-      case 'incident': {
-        const r = applyIncidentDocumentTx(tx, seller.id, document.doc, requestedAt, productIds);
-        const waiting = r.outcome === 'stale' ? [] : syncIncidentWaitingTx(tx, ref, r.row, r.outcome === 'inserted');
-        result = {
-          topic: 'incident',
-          changed: r.outcome === 'inserted' || r.outcome === 'updated',
-          waiting,
-          payload: { seller: seller.slug, id: document.doc.id, localId: r.row.id, status: r.row.status, eventType },
-        };
-        break;
-      }
-      case 'workOrder': {
-        const r = applyWorkOrderDocumentTx(tx, seller.id, document.doc, requestedAt);
-        const waiting = r.outcome === 'stale' ? [] : syncWorkOrderWaitingTx(tx, ref, r.row);
-        result = {
-          topic: 'workOrder',
-          changed: r.outcome === 'inserted' || r.outcome === 'updated',
-          waiting,
-          payload: { seller: seller.slug, id: document.doc.id, localId: r.row.id, status: r.row.status, eventType },
-        };
-        break;
-      }
-      case 'appointment': {
-        const r = applyAppointmentDocumentTx(tx, seller.id, document.doc, requestedAt);
-        const waiting = r.outcome === 'updated' ? syncAppointmentWaitingTx(tx, ref, r.row, r.previous) : [];
-        result = {
-          topic: 'appointment',
-          changed: r.outcome === 'inserted' || r.outcome === 'updated',
-          waiting,
-          payload: { seller: seller.slug, id: document.doc.id, localId: r.row.id, status: r.row.status, eventType },
-        };
-        break;
-      }
-    }
-    if (coveredIds.length > 0) {
-      tx.update(inbox).set({ state: 'done', processedAt, lastError: null }).where(inArray(inbox.id, coveredIds)).run();
-    }
-    return result;
+/** Stores one fetched document and settles the events it covers, through the one cache writer. */
+export async function applyFetched(seller: Seller, fetched: FetchedResource, coveredIds: number[], eventType: string): Promise<Stored> {
+  return storeSellerDocument({
+    seller: { id: seller.id, slug: seller.slug, name: seller.name },
+    document: fetched.document,
+    requestedAt: fetched.requestedAt,
+    cause: eventType,
+    settles: coveredIds,
   });
-}
-
-/** Tells open screens what changed; a newly opened waiting item makes the change actionable (a toast). */
-export function publishApplied(outcome: AppliedOutcome): void {
-  const opened = outcome.waiting.find((w) => w.change === 'opened');
-  if (outcome.changed || outcome.waiting.length > 0) {
-    publish(outcome.topic, opened ? { ...outcome.payload, actionable: { title: opened.item.title, href: opened.item.href } } : outcome.payload);
-  }
-  for (const w of outcome.waiting) {
-    publish('waiting', {
-      seller: outcome.payload.seller,
-      id: w.item.entityId,
-      status: w.change,
-      eventType: w.item.kind,
-      ...(w.item.ticketId ? { localId: w.item.ticketId } : {}),
-    });
-  }
 }
 
 export function startInboxWorker(options: InboxWorkerOptions = {}): InboxWorker {
@@ -214,9 +118,8 @@ export function startInboxWorker(options: InboxWorkerOptions = {}): InboxWorker 
     }
     if (stopped) return;
     const last = covered.at(-1) as InboxItem;
-    let outcome: Awaited<ReturnType<typeof applyFetched>>;
     try {
-      outcome = await applyFetched(seller, fetched, ids, last.eventType);
+      await applyFetched(seller, fetched, ids, last.eventType);
     } catch (err) {
       // A document our cache cannot hold (e.g. missing a required attribute) must not be re-fetched in a tight loop.
       console.error(`[inbox] ${seller.slug} ${job.entity} ${job.resourceId}: could not apply`, err);
@@ -224,7 +127,6 @@ export function startInboxWorker(options: InboxWorkerOptions = {}): InboxWorker 
       else await rescheduleInboxItems(ids, new Date(Date.now() + backoffDelay(attempts)).toISOString(), `could not apply: ${describe(err)}`);
       return;
     }
-    publishApplied(outcome);
   }
 
   async function scan(): Promise<void> {

@@ -8,10 +8,10 @@ import { and, eq, inArray, ne } from 'drizzle-orm';
 import { getDb } from '@/db';
 import { incidents, sellerIncidentState, sellers, type Seller } from '@/db/schema';
 import { sellerConnection } from '@/lib/sellers/registry';
-import { publish } from '@/lib/live/channel';
 import { SonataHttpError, troubleTicketClient, type SonataClientOptions } from '@/lib/sonata/client';
 import type { Incident, IncidentFind, IncidentListQuery } from '@/lib/sonata/schemas';
-import { applyFetched, publishApplied } from './inbox-worker';
+import { storeSellerDocument } from './cache-writer';
+import { recordChange } from './change-feed';
 import { env } from '@/lib/env';
 
 export type IncidentListFilter = Omit<IncidentListQuery, 'offset' | 'limit'>;
@@ -83,7 +83,7 @@ async function recordState(sellerId: number, values: Partial<typeof sellerIncide
 async function recordNotOffered(seller: Seller, at: string): Promise<void> {
   const existing = await getDb().select().from(sellerIncidentState).where(eq(sellerIncidentState.sellerId, seller.id)).get();
   await recordState(seller.id, { notOfferedSince: existing?.notOfferedSince ?? at, lastListError: null });
-  if (!existing?.notOfferedSince) publish('sellerSync', { seller: seller.slug, eventType: 'incidentsNotOffered' });
+  if (!existing?.notOfferedSince) await recordChange('sellerSync', { seller: seller.slug, eventType: 'incidentsNotOffered' });
 }
 
 async function cachedDocuments(sellerId: number, ids: string[]): Promise<Map<string, Incident>> {
@@ -104,8 +104,7 @@ async function fetchAndStore(seller: Seller, id: string, eventType: string, sona
   const requestedAt = new Date().toISOString();
   const doc = await troubleTicketClient(sellerConnection(seller), sonata).retrieveIncident(id);
   if (doc.id !== id) throw new Error(`Asked ${seller.name} for incident ${id}, got ${doc.id}`);
-  const outcome = await applyFetched(seller, { requestedAt, document: { entity: 'incident', doc } }, [], eventType);
-  publishApplied(outcome);
+  await storeSellerDocument({ seller, document: { entity: 'incident', doc }, requestedAt, cause: eventType });
   return doc;
 }
 

@@ -7,7 +7,7 @@
  */
 import { and, asc, eq, inArray, lte, sql } from 'drizzle-orm';
 import { getDb } from '@/db';
-import { outbox, sellers, tickets, type OutboxItem, type OutboxOperation, type Ticket } from '@/db/schema';
+import { outbox, sellers, tickets, type OutboxItem, type OutboxOperation, type Seller, type Ticket } from '@/db/schema';
 import { transaction, type Tx } from '@/db/transaction';
 import { buildPatchBody, isPatchApplied, type PatchIntent } from '@/lib/domain/ticket-patch';
 import { ticketOperationPermission, type TicketStatus } from '@/lib/domain/ticket-state-machine';
@@ -16,7 +16,8 @@ import { troubleTicketClient } from '@/lib/sonata/trouble-ticket-client';
 import { SonataError, SonataHttpError } from '@/lib/sonata/errors';
 import type { TroubleTicket, TroubleTicketCreate } from '@/lib/sonata/schemas';
 import { SellerCircuitOpenError, withSellerBreaker } from './circuit-breaker';
-import { applyTicketDocument } from './ticket-cache';
+import { storeSellerDocument } from './cache-writer';
+import { appendChangeTx, sellerSlugTx } from './change-feed';
 
 export type OutboxPayload =
   | { create: TroubleTicketCreate }
@@ -72,8 +73,28 @@ export function enqueueTx(tx: Tx, input: EnqueueInput): OutboxItem {
     })
     .returning()
     .get();
-  tx.update(tickets).set({ syncState: 'queued', syncError: null }).where(eq(tickets.id, input.ticketId)).run();
+  setSyncStateTx(tx, input.ticketId, 'queued', null);
   return item;
+}
+
+/** Every move of a ticket's sync marker is a change the open screens must see ("queued", "sending", done, refused). */
+function setSyncStateTx(tx: Tx, ticketId: number, syncState: Ticket['syncState'], syncError: string | null): void {
+  const ticket = tx
+    .update(tickets)
+    .set({ syncState, syncError })
+    .where(eq(tickets.id, ticketId))
+    .returning({ sellerId: tickets.sellerId, sellerTicketId: tickets.sellerTicketId, externalId: tickets.externalId, status: tickets.status })
+    .get();
+  if (!ticket) return;
+  appendChangeTx(tx, 'ticket', {
+    seller: sellerSlugTx(tx, ticket.sellerId),
+    ...(ticket.sellerTicketId ? { id: ticket.sellerTicketId } : {}),
+    localId: ticketId,
+    externalId: ticket.externalId,
+    status: ticket.status ?? undefined,
+    syncState,
+    eventType: 'outbox',
+  });
 }
 
 /** Sets the ticket's sync marker from its outbox: queued while anything waits, rejected if the Seller refused something. */
@@ -88,7 +109,7 @@ export function recomputeSyncStateTx(tx: Tx, ticketId: number): void {
   const rejected = items.find((i) => i.state === 'rejected');
   const syncState = pending ? 'queued' : rejected ? 'rejected' : 'synced';
   const syncError = pending?.lastError ?? rejected?.lastError ?? null;
-  tx.update(tickets).set({ syncState, syncError }).where(eq(tickets.id, ticketId)).run();
+  setSyncStateTx(tx, ticketId, syncState, syncError);
 }
 
 /** Pending and rejected operations of a ticket, oldest first (what the detail page lists). */
@@ -184,14 +205,14 @@ export async function dueTicketIds(limit = 50, now: Date = new Date()): Promise<
 
 class NotYetError extends Error {}
 
-function loadContext(item: OutboxItem): { ticket: Ticket; client: ReturnType<typeof troubleTicketClient>; timeoutMs: number } {
+function loadContext(item: OutboxItem): { ticket: Ticket; seller: Seller; client: ReturnType<typeof troubleTicketClient>; timeoutMs: number } {
   const db = getDb();
   const ticket = db.select().from(tickets).where(eq(tickets.id, item.ticketId)).get();
   const seller = db.select().from(sellers).where(eq(sellers.id, item.sellerId)).get();
   if (!ticket) throw new Error(`ticket ${item.ticketId} is gone`);
   if (!seller) throw new NotYetError('The Seller is no longer configured');
   if (!seller.enabled) throw new NotYetError(`${seller.name} is disabled in Settings; the request waits until it is enabled again`);
-  return { ticket, client: troubleTicketClient(sellerConnection(seller)), timeoutMs: seller.timeoutMs };
+  return { ticket, seller, client: troubleTicketClient(sellerConnection(seller)), timeoutMs: seller.timeoutMs };
 }
 
 /** While a request is in flight its item is leased: not due for anyone else until the Seller's timeout has passed. */
@@ -209,7 +230,8 @@ function claimAttemptTx(tx: Tx, item: OutboxItem, leaseMs: number): boolean {
     .where(and(eq(outbox.id, item.id), eq(outbox.state, 'pending'), eq(outbox.attempts, item.attempts)))
     .run();
   if (claimed.changes !== 1) return false;
-  tx.update(tickets).set({ syncState: 'sending' }).where(eq(tickets.id, item.ticketId)).run();
+  const current = tx.select({ syncError: tickets.syncError }).from(tickets).where(eq(tickets.id, item.ticketId)).get();
+  setSyncStateTx(tx, item.ticketId, 'sending', current?.syncError ?? null);
   return true;
 }
 
@@ -221,16 +243,16 @@ function finishTx(tx: Tx, item: OutboxItem): void {
   recomputeSyncStateTx(tx, item.ticketId);
 }
 
-async function applyDoc(sellerId: number, doc: TroubleTicket, requestedAt: string): Promise<void> {
-  await applyTicketDocument(sellerId, doc, requestedAt);
+async function applyDoc(seller: Seller, doc: TroubleTicket, requestedAt: string): Promise<void> {
+  await storeSellerDocument({ seller, document: { entity: 'ticket', doc }, requestedAt, cause: 'outbox' });
 }
 
 /** GET after a 204 operation; a failure here does not undo the operation, the next refresh catches up. */
-async function refetch(client: ReturnType<typeof troubleTicketClient>, sellerId: number, id: string): Promise<TroubleTicket | undefined> {
+async function refetch(client: ReturnType<typeof troubleTicketClient>, seller: Seller, id: string): Promise<TroubleTicket | undefined> {
   const requestedAt = new Date().toISOString();
   try {
     const doc = await client.retrieveTroubleTicket(id);
-    await applyDoc(sellerId, doc, requestedAt);
+    await applyDoc(seller, doc, requestedAt);
     return doc;
   } catch {
     return undefined;
@@ -281,7 +303,7 @@ async function deliverItem(item: OutboxItem): Promise<DeliveryReport> {
   const retried = item.attempts > 0;
   try {
     // One Seller's outage must not cost a connection per queued ticket on every pass.
-    await withSellerBreaker(item.sellerId, () => send(item, ctx.ticket, ctx.client, retried));
+    await withSellerBreaker(item.sellerId, () => send(item, ctx.ticket, ctx.seller, ctx.client, retried));
     await transaction((tx) => finishTx(tx, item));
     return { outcome: 'done', item: { ...item, state: 'done' } };
   } catch (err) {
@@ -320,9 +342,8 @@ function checkAllowed(operation: 'patch' | 'cancel' | 'close' | 'reopen', doc: T
   if (!permission.allowed) throw new LocalRefusal(permission.reason);
 }
 
-async function send(item: OutboxItem, ticket: Ticket, client: ReturnType<typeof troubleTicketClient>, retried: boolean): Promise<void> {
+async function send(item: OutboxItem, ticket: Ticket, seller: Seller, client: ReturnType<typeof troubleTicketClient>, retried: boolean): Promise<void> {
   const payload = (item.payload ?? {}) as Record<string, unknown>;
-  const sellerId = item.sellerId;
 
   if (item.operation === 'create') {
     const body = payload.create as TroubleTicketCreate;
@@ -333,13 +354,13 @@ async function send(item: OutboxItem, ticket: Ticket, client: ReturnType<typeof 
       if (matchId) {
         const requestedAt = new Date().toISOString();
         const doc = await client.retrieveTroubleTicket(matchId);
-        await applyDoc(sellerId, doc, requestedAt);
+        await applyDoc(seller, doc, requestedAt);
         return;
       }
     }
     const requestedAt = new Date().toISOString();
     const doc = await client.createTroubleTicket(body);
-    await applyDoc(sellerId, doc, requestedAt);
+    await applyDoc(seller, doc, requestedAt);
     return;
   }
 
@@ -348,26 +369,26 @@ async function send(item: OutboxItem, ticket: Ticket, client: ReturnType<typeof 
     const intent = payload.patch as PatchIntent;
     const requestedAt = new Date().toISOString();
     const current = await client.retrieveTroubleTicket(id);
-    await applyDoc(sellerId, current, requestedAt);
+    await applyDoc(seller, current, requestedAt);
     if (isPatchApplied(current, intent)) return;
     checkAllowed('patch', current);
     const body = buildPatchBody(current, intent);
     const sentAt = new Date().toISOString();
     const doc = await client.patchTroubleTicket(id, body);
-    await applyDoc(sellerId, doc, sentAt);
+    await applyDoc(seller, doc, sentAt);
     return;
   }
 
   const operation = item.operation;
   if (retried) {
-    const current = await refetch(client, sellerId, id);
+    const current = await refetch(client, seller, id);
     if (!current) throw new Error('Could not read the ticket at the Seller before resending');
     if (alreadyDone(operation, current)) return;
   }
   if (operation === 'cancel') await client.cancelTroubleTicket(id);
   else if (operation === 'close') await client.closeTroubleTicket(id);
   else await client.reopenTroubleTicket(id, { reason: String((payload.reopen as { reason?: string } | undefined)?.reason ?? '') });
-  await refetch(client, sellerId, id);
+  await refetch(client, seller, id);
 }
 
 /**

@@ -3,7 +3,7 @@ import { and, eq, isNotNull } from 'drizzle-orm';
 import { getDb } from '@/db';
 import { sellers, sellerSyncState, tickets, type Seller } from '@/db/schema';
 import { sellerConnection } from '@/lib/sellers/registry';
-import { publish } from '@/lib/live/channel';
+import { recordChange } from './change-feed';
 import { sonataClients, type SonataClientOptions } from '@/lib/sonata/client';
 import type { TroubleTicketFind } from '@/lib/sonata/schemas';
 import { syncAllSellerNotifications } from './hub-registration';
@@ -84,7 +84,7 @@ export async function reconcileSeller(seller: Seller, options: { sonata?: Sonata
       set: { lastReconcileAt: runAt, lastReconcileResult: summary, lastReconcileError: result.error ?? null, ...(result.error ? {} : { lastReconcileFrom: runAt }) },
     })
     .run();
-  publish('sellerSync', { seller: seller.slug, eventType: 'reconciliation' });
+  await recordChange('sellerSync', { seller: seller.slug, eventType: 'reconciliation' });
   return result;
 }
 

@@ -1,23 +1,12 @@
-import { createHash } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
-import { getDb } from '@/db';
 import { tickets, ticketStatusHistory, type Ticket } from '@/db/schema';
-import { transaction, type Tx } from '@/db/transaction';
+import type { Tx } from '@/db/transaction';
 import type { TroubleTicket } from '@/lib/sonata/schemas';
 import { isExternalId } from '@/lib/domain/ticket-external-id';
+import { TICKET_TERMINAL } from '@/lib/domain/ticket-state-machine';
+import { documentHash, latestChange, newerWins } from './document-order';
 
-/** The newest statusChange date in a Seller document (or its creation date), used to order documents. */
-export function latestStatusChange(doc: Pick<TroubleTicket, 'statusChange' | 'creationDate'>): string | null {
-  let latest: string | null = doc.creationDate ?? null;
-  for (const change of doc.statusChange ?? []) {
-    if (change.changeDate && (!latest || Date.parse(change.changeDate) > Date.parse(latest))) latest = change.changeDate;
-  }
-  return latest;
-}
-
-export function documentHash(doc: unknown): string {
-  return createHash('sha256').update(JSON.stringify(doc)).digest('base64url');
-}
+/** Rows of the ticket cache and its status history; written only through cache-writer.ts. */
 
 /** Columns of the cache row that mirror a Seller document. */
 export function ticketColumns(doc: TroubleTicket) {
@@ -37,22 +26,10 @@ export function ticketColumns(doc: TroubleTicket) {
     expectedResolutionDate: doc.expectedResolutionDate ?? null,
     resolutionDate: doc.resolutionDate ?? null,
     issueStartDate: doc.issueStartDate ?? null,
-    lastStatusChangeAt: latestStatusChange(doc),
+    lastStatusChangeAt: latestChange(doc),
     document: doc as unknown as Record<string, unknown>,
     documentHash: documentHash(doc),
   };
-}
-
-const ms = (iso: string | null | undefined) => (iso ? Date.parse(iso) : Number.NEGATIVE_INFINITY);
-
-/**
- * Whether `incoming` (fetched from the Seller by a request sent at `requestedAt`) may replace the cached row.
- * A document is older when its request left before the one that produced the cached copy, or when its own status
- * history ends earlier: either way it must not win.
- */
-export function isNewer(existing: Pick<Ticket, 'fetchedAt' | 'lastStatusChangeAt'>, incoming: TroubleTicket, requestedAt: string): boolean {
-  if (ms(latestStatusChange(incoming)) < ms(existing.lastStatusChangeAt)) return false;
-  return ms(requestedAt) >= ms(existing.fetchedAt);
 }
 
 /** Mirrors the document's statusChange[] into ticket_status_history (append-only, idempotent). */
@@ -115,7 +92,12 @@ export function applyTicketDocumentTx(tx: Tx, sellerId: number, doc: TroubleTick
     recordStatusHistory(tx, ticket, doc);
     return { outcome: 'inserted', ticket };
   }
-  if (existing.sellerTicketId === doc.id && !isNewer(existing, doc, requestedAt)) return { outcome: 'stale', ticket: existing };
+  if (
+    existing.sellerTicketId === doc.id &&
+    !newerWins({ fetchedAt: existing.fetchedAt, lastChangeAt: existing.lastStatusChangeAt, status: existing.status }, { requestedAt, lastChangeAt: columns.lastStatusChangeAt, status: doc.status }, TICKET_TERMINAL)
+  ) {
+    return { outcome: 'stale', ticket: existing };
+  }
   if (existing.documentHash === columns.documentHash && existing.sellerTicketId === doc.id) {
     const ticket = tx.update(tickets).set({ fetchedAt: requestedAt }).where(eq(tickets.id, existing.id)).returning().get();
     return { outcome: 'unchanged', ticket };
@@ -134,8 +116,4 @@ export function applyTicketDocumentTx(tx: Tx, sellerId: number, doc: TroubleTick
     .get();
   recordStatusHistory(tx, ticket, doc);
   return { outcome: 'updated', ticket };
-}
-
-export async function applyTicketDocument(sellerId: number, doc: TroubleTicket, requestedAt: string): Promise<ApplyResult> {
-  return transaction((tx) => applyTicketDocumentTx(tx, sellerId, doc, requestedAt), getDb());
 }

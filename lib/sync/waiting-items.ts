@@ -10,7 +10,8 @@ import {
   type WaitingKind,
   type WorkOrderRow,
 } from '@/db/schema';
-import type { Tx } from '@/db/transaction';
+import { transaction, type Tx } from '@/db/transaction';
+import { appendChangeTx, sellerSlugTx } from './change-feed';
 
 /**
  * "Waiting on you": what a Seller is waiting for from the operator, derived from the cached state after each change,
@@ -198,4 +199,18 @@ export function syncAppointmentWaitingTx(tx: Tx, seller: SellerRef, row: Appoint
     href: appointmentHref(seller, row.sellerResourceId),
   });
   return opened ? [opened] : [];
+}
+
+/** An operator marks a news item (a new incident, an appointment the Seller changed) as read. */
+export async function markWaitingItemRead(id: number, clearedBy: string): Promise<WaitingItem | undefined> {
+  return transaction((tx) => {
+    const item = tx
+      .update(waitingItems)
+      .set({ clearedAt: new Date().toISOString(), clearedBy })
+      .where(and(eq(waitingItems.id, id), isNull(waitingItems.clearedAt), inArray(waitingItems.kind, ['newIncident', 'appointmentChanged'])))
+      .returning()
+      .get();
+    if (item) appendChangeTx(tx, 'waiting', { seller: sellerSlugTx(tx, item.sellerId), id: item.entityId, status: 'cleared', eventType: item.kind });
+    return item;
+  });
 }

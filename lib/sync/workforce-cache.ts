@@ -1,15 +1,11 @@
-/**
- * The one writer of the work order and appointment caches. Refreshes, our own calls and Seller notifications all
- * land here, so an older document never overwrites a newer one whichever path brought it.
- */
+/** Rows of the work order and appointment caches; written only through cache-writer.ts. */
 import { and, eq } from 'drizzle-orm';
-import { getDb } from '@/db';
 import { appointmentHistory, appointments, workOrders, type AppointmentRow, type WorkOrderRow } from '@/db/schema';
-import { transaction, type Tx } from '@/db/transaction';
+import type { Tx } from '@/db/transaction';
 import { APPOINTMENT_TERMINAL } from '@/lib/domain/appointment-state-machine';
 import { WORK_ORDER_TERMINAL } from '@/lib/domain/work-order-state-machine';
 import type { Appointment, WorkOrder } from '@/lib/sonata/schemas';
-import { documentHash } from './ticket-cache';
+import { documentHash, newerWins } from './document-order';
 
 export type CacheOutcome = 'inserted' | 'updated' | 'unchanged' | 'stale';
 
@@ -51,18 +47,6 @@ export function appointmentColumns(doc: Appointment) {
   };
 }
 
-const ms = (iso: string | null | undefined) => (iso ? Date.parse(iso) : Number.NEGATIVE_INFINITY);
-
-/**
- * A document may replace the cached one only if the request that produced it left no earlier than the one behind
- * the cached copy, and it does not bring a finished resource back to life (terminal states have no way out).
- */
-function mayReplace(existing: { fetchedAt: string; status: string }, incomingStatus: string, requestedAt: string, terminal: readonly string[]): boolean {
-  if (ms(requestedAt) < ms(existing.fetchedAt)) return false;
-  if (terminal.includes(existing.status) && incomingStatus !== existing.status) return false;
-  return true;
-}
-
 export interface WorkOrderApplyResult {
   outcome: CacheOutcome;
   row: WorkOrderRow;
@@ -94,7 +78,7 @@ export function applyWorkOrderDocumentTx(tx: Tx, sellerId: number, doc: WorkOrde
       .get();
     return { outcome: 'inserted', row };
   }
-  if (!mayReplace(existing, columns.status, requestedAt, WORK_ORDER_TERMINAL)) return { outcome: 'stale', row: existing, previous: existing, previousStatus: existing.status };
+  if (!newerWins(existing, { requestedAt, status: columns.status }, WORK_ORDER_TERMINAL)) return { outcome: 'stale', row: existing, previous: existing, previousStatus: existing.status };
   if (existing.documentHash === columns.documentHash) {
     // Also fills derived columns a row may lack (written before they existed, or by a writer that does not set them).
     const row = tx
@@ -121,10 +105,6 @@ export function applyWorkOrderDocumentTx(tx: Tx, sellerId: number, doc: WorkOrde
   return { outcome: 'updated', row, previous: existing, previousStatus: existing.status };
 }
 
-/** Upserts a Seller's WorkOrder; `requestedAt` is when the GET (or call) that produced `doc` was sent. */
-export async function applyWorkOrderDocument(sellerId: number, doc: WorkOrder, requestedAt: string): Promise<WorkOrderApplyResult> {
-  return transaction((tx) => applyWorkOrderDocumentTx(tx, sellerId, doc, requestedAt), getDb());
-}
 
 export interface AppointmentApplyResult {
   outcome: CacheOutcome;
@@ -164,7 +144,7 @@ export function applyAppointmentDocumentTx(tx: Tx, sellerId: number, doc: Appoin
     recordHistory(tx, row, requestedAt);
     return { outcome: 'inserted', row };
   }
-  if (!mayReplace(existing, columns.status, requestedAt, APPOINTMENT_TERMINAL)) return { outcome: 'stale', row: existing, previous: existing, previousStatus: existing.status };
+  if (!newerWins(existing, { requestedAt, status: columns.status }, APPOINTMENT_TERMINAL)) return { outcome: 'stale', row: existing, previous: existing, previousStatus: existing.status };
   if (existing.documentHash === columns.documentHash) {
     const row = tx
       .update(appointments)
@@ -184,7 +164,3 @@ export function applyAppointmentDocumentTx(tx: Tx, sellerId: number, doc: Appoin
   return { outcome: 'updated', row, previous: existing, previousStatus: existing.status };
 }
 
-/** Upserts a Seller's Appointment; `requestedAt` is when the GET (or call) that produced `doc` was sent. */
-export async function applyAppointmentDocument(sellerId: number, doc: Appointment, requestedAt: string): Promise<AppointmentApplyResult> {
-  return transaction((tx) => applyAppointmentDocumentTx(tx, sellerId, doc, requestedAt), getDb());
-}

@@ -6,7 +6,7 @@ import type { Browser, Page } from 'playwright-core';
 import { closeDb, getDb } from '@/db';
 import { sellers as sellersTable } from '@/db/schema';
 import { sonataClients, TokenCache, type SellerConnection, type SonataClients } from '@/lib/sonata/client';
-import { applyTicketDocument } from '@/lib/sync/ticket-cache';
+import { storeTicket } from '@/tests/support/seller-documents';
 import { DEMO_LOGINS, launchBrowser, signIn, startPortal, startSandbox, tempDir, type PortalHandle, type SandboxHandle } from './harness';
 import { sellersFileEntries } from '../../lib/sync/sandbox-discovery';
 
@@ -65,7 +65,7 @@ async function syncCache() {
     const row = await getDb().select({ id: sellersTable.id }).from(sellersTable).where(eq(sellersTable.slug, slug)).get();
     const requestedAt = new Date().toISOString();
     const doc = await clients[slug]!.troubleTicket.retrieveTroubleTicket(id);
-    await applyTicketDocument(row!.id, doc, requestedAt);
+    await storeTicket(row!.id, doc, requestedAt);
   }
   closeDb();
 }

@@ -10,7 +10,7 @@ import { inbox, tickets } from '@/db/schema';
 import { createTicket } from '@/lib/actions/tickets';
 import { enqueueInbox } from '@/lib/sync/inbox';
 import { startInboxWorker, type InboxWorker } from '@/lib/sync/inbox-worker';
-import { applyTicketDocument } from '@/lib/sync/ticket-cache';
+import { storeTicket } from '@/tests/support/seller-documents';
 import type { TroubleTicket } from '@/lib/sonata/schemas';
 import { createUser, usePortalTestEnv } from '../support/portal-env';
 import { actAs } from '../support/session-mock';

@@ -10,7 +10,7 @@ import { products, tickets } from '@/db/schema';
 import { createTicket } from '@/lib/actions/tickets';
 import { enqueueInbox } from '@/lib/sync/inbox';
 import { startInboxWorker, type InboxWorker } from '@/lib/sync/inbox-worker';
-import { applyTicketDocument } from '@/lib/sync/ticket-cache';
+import { storeTicket } from '@/tests/support/seller-documents';
 import type { TroubleTicket } from '@/lib/sonata/schemas';
 import { createUser, usePortalTestEnv } from '../support/portal-env';
 import { actAs } from '../support/session-mock';
@@ -41,7 +41,7 @@ afterEach(async () => {
 /** Our ticket ids are ours: a Seller document cannot take one, collide with another Seller's, or block our sequence. */
 describe('a Seller document naming an id that is not its own', () => {
   it('is stored beside the other Seller’s ticket without touching it', async () => {
-    const mine = await applyTicketDocument(acmeId, ticketDoc('TT-A', 'inProgress', '2026-11-27T10:00:00.000Z', { externalId: 'NOC-2026-000123' }) as unknown as TroubleTicket, new Date().toISOString());
+    const mine = await storeTicket(acmeId, ticketDoc('TT-A', 'inProgress', '2026-11-27T10:00:00.000Z', { externalId: 'NOC-2026-000123' }) as unknown as TroubleTicket, new Date().toISOString());
     globex.docs.troubleTicket.set('TT-G', ticketDoc('TT-G', 'pending', '2026-11-27T10:00:00.000Z', { externalId: 'NOC-2026-000123' }));
     worker = startInboxWorker({ pollMs: 50, backoff: { baseMs: 50, maxMs: 100 } });
     await enqueueInbox({ sellerId: globexId, api: 'troubleTicket', eventId: 'e-g', eventType: 'troubleTicketStatusChangeEvent', eventTime: new Date().toISOString(), resourceId: 'TT-G', body: {} });
@@ -56,7 +56,7 @@ describe('a Seller document naming an id that is not its own', () => {
 
   it('does not block our next ticket number', async () => {
     const year = new Date().getUTCFullYear();
-    const seen = await applyTicketDocument(acmeId, ticketDoc('TT-X', 'inProgress', `${year}-01-01T10:00:00.000Z`, { externalId: `NOC-${year}-000001` }) as unknown as TroubleTicket, new Date().toISOString());
+    const seen = await storeTicket(acmeId, ticketDoc('TT-X', 'inProgress', `${year}-01-01T10:00:00.000Z`, { externalId: `NOC-${year}-000001` }) as unknown as TroubleTicket, new Date().toISOString());
     expect(seen.ticket.externalId).not.toBe(`NOC-${year}-000001`);
     await getDb().insert(products).values({ sellerId: acmeId, productId: 'PROD-1', label: 'Line' }).run();
     actAs((await createUser('noc')).id);

@@ -12,6 +12,8 @@ import { EmptyState } from '@/components/ui/empty-state';
 import { PageHeader } from '@/components/ui/page-header';
 import { requirePageUser } from '@/lib/auth/page-guard';
 import { incidentFilterOptions, incidentPath, incidentSellerStatuses, isFiltered, listIncidents, parseIncidentFilter } from '@/lib/data/incidents';
+import { FeedMark } from '@/components/live/live-feed';
+import { pageFeedPosition } from '@/lib/data/feed-position';
 
 export const metadata: Metadata = { title: 'Incidents' };
 
@@ -31,6 +33,7 @@ function pageHref(params: Record<string, string | string[] | undefined>, page: n
 
 export default async function IncidentsPage({ searchParams }: { searchParams: Search }) {
   await requirePageUser('incidents.view', { path: '/incidents' });
+  const feedSeq = await pageFeedPosition();
   const params = await searchParams;
   // Links from "Waiting on you" name one incident.
   const seller = one(params.seller);
@@ -47,6 +50,7 @@ export default async function IncidentsPage({ searchParams }: { searchParams: Se
 
   return (
     <>
+      <FeedMark seq={feedSeq} />
       <PageHeader
         title="Incidents"
         description="Incidents your Sellers report, which of our products they hit, and the tickets we tied to them."

@@ -4,7 +4,6 @@ import { redirect } from 'next/navigation';
 import { buttonClasses } from '@/components/ui/button';
 import { EmptyState } from '@/components/ui/empty-state';
 import { PageHeader } from '@/components/ui/page-header';
-import { LiveRefresh } from '@/components/tickets/live-refresh';
 import { ticketQueueKey } from '@/components/tickets/query-keys';
 import { QueueFilters, SEARCH_INPUT_ID } from '@/components/tickets/queue-filters';
 import { QueueKeyboard } from '@/components/tickets/queue-keyboard';
@@ -16,6 +15,8 @@ import { queueViewsFor } from '@/lib/data/saved-views';
 import { listSellers } from '@/lib/sellers/registry';
 import { listTicketQueue } from '@/lib/data/tickets';
 import { hasFilters, parseQueueQuery, queueSearchParams } from '@/lib/domain/ticket-queue';
+import { FeedMark } from '@/components/live/live-feed';
+import { pageFeedPosition } from '@/lib/data/feed-position';
 
 export const metadata: Metadata = { title: 'Tickets' };
 
@@ -29,6 +30,7 @@ function rawSearch(params: Record<string, string | string[] | undefined>): strin
 
 export default async function TicketsPage({ searchParams }: { searchParams: SearchParams }) {
   const user = await requirePageUser('tickets.view', { path: '/tickets' });
+  const feedSeq = await pageFeedPosition();
   const params = await searchParams;
   const query = parseQueueQuery(params);
   // One spelling per view (empty fields and repeated checkboxes folded), so links and saved views compare equal.
@@ -47,7 +49,7 @@ export default async function TicketsPage({ searchParams }: { searchParams: Sear
 
   return (
     <>
-      <LiveRefresh queryKey={ticketQueueKey(canonical)} />
+      <FeedMark seq={feedSeq} />
       <PageHeader
         title="Tickets"
         description="Every trouble ticket with every Seller in one queue. Filters live in the address bar: share the link."

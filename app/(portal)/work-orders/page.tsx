@@ -7,12 +7,14 @@ import { EmptyState } from '@/components/ui/empty-state';
 import { Field } from '@/components/ui/field';
 import { PageHeader } from '@/components/ui/page-header';
 import { Select } from '@/components/ui/select';
-import { LiveRefresh, RefreshFromSellers } from '@/components/work-orders/refresh-from-sellers';
+import { RefreshFromSellers } from '@/components/work-orders/refresh-from-sellers';
 import { WorkOrderTable } from '@/components/work-orders/work-order-table';
 import { requirePageUser } from '@/lib/auth/page-guard';
 import { can } from '@/lib/auth/permissions';
 import { listAppointmentsNeeded, listWorkOrders, workforceFilterOptions } from '@/lib/data/work-orders';
 import { WORK_ORDER_STATE, WORK_ORDER_STATES } from '@/lib/domain/mef-labels';
+import { FeedMark } from '@/components/live/live-feed';
+import { pageFeedPosition } from '@/lib/data/feed-position';
 
 export const metadata: Metadata = { title: 'Work orders' };
 
@@ -21,6 +23,7 @@ const one = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v) 
 
 export default async function WorkOrdersPage({ searchParams }: { searchParams: Search }) {
   const user = await requirePageUser('workOrders.view', { path: '/work-orders' });
+  const feedSeq = await pageFeedPosition();
   const params = await searchParams;
   const filter = {
     seller: one(params.seller),
@@ -34,7 +37,7 @@ export default async function WorkOrdersPage({ searchParams }: { searchParams: S
 
   return (
     <>
-      <LiveRefresh />
+      <FeedMark seq={feedSeq} />
       <PageHeader
         title="Work orders"
         description="Field work your Sellers carry out to resolve your tickets, and the visits they need booked."

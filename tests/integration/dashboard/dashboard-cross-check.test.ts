@@ -4,7 +4,7 @@ import { sellers } from '@/db/schema';
 import { fetchDashboard } from '@/lib/data/dashboard';
 import { mean, median, splitTimeToResolve } from '@/lib/domain/dashboard-metrics';
 import type { TicketStatus } from '@/lib/domain/mef-labels';
-import { applyTicketDocument } from '@/lib/sync/ticket-cache';
+import { storeTicket } from '@/tests/support/seller-documents';
 import { usePortalTestEnv } from '../../support/portal-env';
 import { ticketDocument } from './fixture';
 
@@ -65,7 +65,7 @@ describe('SQL and the pure rules agree on random histories', () => {
       const life = randomLife(random, created);
       const resolvedAt = [...life].reverse().find(([, s]) => s === 'resolved')![0];
       const iso = (ms: number) => new Date(ms).toISOString();
-      await applyTicketDocument(
+      await storeTicket(
         sellerId,
         ticketDocument(`R${n}`, 'minor', iso(created), life.map(([at, s]) => [iso(at), s]), { resolutionDate: iso(resolvedAt) }),
         iso(T0 + 60 * 24 * 60 * MIN),

@@ -2,7 +2,7 @@ import { getDb } from '@/db';
 import { appointments, incidents, products, sellers } from '@/db/schema';
 import type { TicketStatus } from '@/lib/domain/mef-labels';
 import type { TroubleTicket } from '@/lib/sonata/schemas';
-import { applyTicketDocument } from '@/lib/sync/ticket-cache';
+import { storeTicket } from '@/tests/support/seller-documents';
 
 /**
  * A small world with hand-computed answers (see the comments on each ticket). "Now" is 2026-11-27T12:00Z and
@@ -166,7 +166,7 @@ export async function seedDashboardFixture(): Promise<{ acme: number; globex: nu
       ),
     ],
   ];
-  for (const [sellerId, doc] of docs) await applyTicketDocument(sellerId, doc, '2026-11-27T11:59:00.000Z');
+  for (const [sellerId, doc] of docs) await storeTicket(sellerId, doc, '2026-11-27T11:59:00.000Z');
   return { acme, globex };
 }
 

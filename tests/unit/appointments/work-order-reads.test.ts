@@ -3,7 +3,7 @@ import { getDb } from '@/db';
 import { appointments, products, sellers, workOrders } from '@/db/schema';
 import { listAppointments } from '@/lib/data/appointments';
 import { listAppointmentsNeeded, listWorkOrders } from '@/lib/data/work-orders';
-import { documentHash } from '@/lib/sync/ticket-cache';
+import { documentHash } from '@/lib/sync/document-order';
 import { usePortalTestEnv } from '../../support/portal-env';
 
 const doc = {

@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { getDb } from '@/db';
 import { appointmentHistory, appointments, sellers, workOrders } from '@/db/schema';
 import type { Appointment, WorkOrder } from '@/lib/sonata/schemas';
-import { applyAppointmentDocument, applyWorkOrderDocument } from '@/lib/sync/workforce-cache';
+import { storeAppointment, storeWorkOrder } from '@/tests/support/seller-documents';
 import { usePortalTestEnv } from '../../support/portal-env';
 
 let sellerId: number;
@@ -57,9 +57,9 @@ beforeEach(async () => {
   sellerId = row!.id;
 });
 
-describe('applyWorkOrderDocument', () => {
+describe('storeWorkOrder', () => {
   it('stores the filter columns, the ticket it serves and when it started needing an appointment', async () => {
-    const { outcome, row } = await applyWorkOrderDocument(sellerId, workOrder(), '2026-03-04T10:00:00.000Z');
+    const { outcome, row } = await storeWorkOrder(sellerId, workOrder(), '2026-03-04T10:00:00.000Z');
     expect(outcome).toBe('inserted');
     expect(row).toMatchObject({
       sellerResourceId: 'wo-1',
@@ -73,42 +73,42 @@ describe('applyWorkOrderDocument', () => {
   });
 
   it('never lets a document from an earlier request overwrite a newer one', async () => {
-    await applyWorkOrderDocument(sellerId, workOrder({ state: 'planned', appointmentRequired: false }), '2026-03-04T10:05:00.000Z');
-    const late = await applyWorkOrderDocument(sellerId, workOrder(), '2026-03-04T10:00:00.000Z');
+    await storeWorkOrder(sellerId, workOrder({ state: 'planned', appointmentRequired: false }), '2026-03-04T10:05:00.000Z');
+    const late = await storeWorkOrder(sellerId, workOrder(), '2026-03-04T10:00:00.000Z');
     expect(late.outcome).toBe('stale');
     const [row] = await getDb().select().from(workOrders).all();
     expect(row).toMatchObject({ status: 'planned', appointmentRequired: false, fetchedAt: '2026-03-04T10:05:00.000Z' });
   });
 
   it('keeps the first time an appointment was needed while it stays needed, and starts again after a booking', async () => {
-    await applyWorkOrderDocument(sellerId, workOrder(), '2026-03-04T10:00:00.000Z');
-    const again = await applyWorkOrderDocument(sellerId, workOrder({ note: [] }), '2026-03-04T11:00:00.000Z');
+    await storeWorkOrder(sellerId, workOrder(), '2026-03-04T10:00:00.000Z');
+    const again = await storeWorkOrder(sellerId, workOrder({ note: [] }), '2026-03-04T11:00:00.000Z');
     expect(again.row.appointmentRequiredSince).toBe('2026-03-04T10:00:00.000Z');
-    const booked = await applyWorkOrderDocument(sellerId, workOrder({ state: 'planned', appointmentRequired: false }), '2026-03-04T12:00:00.000Z');
+    const booked = await storeWorkOrder(sellerId, workOrder({ state: 'planned', appointmentRequired: false }), '2026-03-04T12:00:00.000Z');
     expect(booked.row.appointmentRequiredSince).toBeNull();
-    const reopened = await applyWorkOrderDocument(sellerId, workOrder(), '2026-03-04T13:00:00.000Z');
+    const reopened = await storeWorkOrder(sellerId, workOrder(), '2026-03-04T13:00:00.000Z');
     expect(reopened.row.appointmentRequiredSince).toBe('2026-03-04T13:00:00.000Z');
   });
 
   it('counts an identical document as unchanged but records the newer fetch', async () => {
-    await applyWorkOrderDocument(sellerId, workOrder(), '2026-03-04T10:00:00.000Z');
-    const same = await applyWorkOrderDocument(sellerId, workOrder(), '2026-03-04T10:30:00.000Z');
+    await storeWorkOrder(sellerId, workOrder(), '2026-03-04T10:00:00.000Z');
+    const same = await storeWorkOrder(sellerId, workOrder(), '2026-03-04T10:30:00.000Z');
     expect(same.outcome).toBe('unchanged');
     expect(same.row.fetchedAt).toBe('2026-03-04T10:30:00.000Z');
   });
 
   it('does not bring a finished work order back to life', async () => {
-    await applyWorkOrderDocument(sellerId, workOrder({ state: 'completed', appointmentRequired: false }), '2026-03-04T10:00:00.000Z');
-    const odd = await applyWorkOrderDocument(sellerId, workOrder({ state: 'planned' }), '2026-03-04T11:00:00.000Z');
+    await storeWorkOrder(sellerId, workOrder({ state: 'completed', appointmentRequired: false }), '2026-03-04T10:00:00.000Z');
+    const odd = await storeWorkOrder(sellerId, workOrder({ state: 'planned' }), '2026-03-04T11:00:00.000Z');
     expect(odd.outcome).toBe('stale');
     expect(odd.row.status).toBe('completed');
   });
 });
 
-describe('applyAppointmentDocument', () => {
+describe('storeAppointment', () => {
   it('stores the period as UTC instants and takes the site from the work order when the place is an address', async () => {
-    await applyWorkOrderDocument(sellerId, workOrder(), '2026-03-04T10:00:00.000Z');
-    const { outcome, row } = await applyAppointmentDocument(sellerId, appointment(), '2026-03-04T10:01:00.000Z');
+    await storeWorkOrder(sellerId, workOrder(), '2026-03-04T10:00:00.000Z');
+    const { outcome, row } = await storeAppointment(sellerId, appointment(), '2026-03-04T10:01:00.000Z');
     expect(outcome).toBe('inserted');
     expect(row).toMatchObject({
       sellerResourceId: 'ap-1',
@@ -122,32 +122,32 @@ describe('applyAppointmentDocument', () => {
 
   it('keeps the newer of two documents whatever order they arrive in', async () => {
     const moved = appointment({ validFor: { startDateTime: '2026-03-06T14:00:00Z', endDateTime: '2026-03-06T16:00:00Z' } });
-    await applyAppointmentDocument(sellerId, moved, '2026-03-04T10:02:00.000Z');
-    expect((await applyAppointmentDocument(sellerId, appointment(), '2026-03-04T10:01:00.000Z')).outcome).toBe('stale');
+    await storeAppointment(sellerId, moved, '2026-03-04T10:02:00.000Z');
+    expect((await storeAppointment(sellerId, appointment(), '2026-03-04T10:01:00.000Z')).outcome).toBe('stale');
     const [row] = await getDb().select().from(appointments).all();
     expect(row?.startAt).toBe('2026-03-06T14:00:00.000Z');
   });
 
   it('keeps a cancelled appointment cancelled', async () => {
-    await applyAppointmentDocument(sellerId, appointment({ status: 'cancelled' }), '2026-03-04T10:02:00.000Z');
-    const res = await applyAppointmentDocument(sellerId, appointment({ status: 'confirmed' }), '2026-03-04T10:03:00.000Z');
+    await storeAppointment(sellerId, appointment({ status: 'cancelled' }), '2026-03-04T10:02:00.000Z');
+    const res = await storeAppointment(sellerId, appointment({ status: 'confirmed' }), '2026-03-04T10:03:00.000Z');
     expect(res.outcome).toBe('stale');
     expect(res.row.status).toBe('cancelled');
   });
 
   it('moves a confirmed appointment on to completed', async () => {
-    await applyAppointmentDocument(sellerId, appointment(), '2026-03-04T10:02:00.000Z');
-    const res = await applyAppointmentDocument(sellerId, appointment({ status: 'completed' }), '2026-03-04T10:03:00.000Z');
+    await storeAppointment(sellerId, appointment(), '2026-03-04T10:02:00.000Z');
+    const res = await storeAppointment(sellerId, appointment({ status: 'completed' }), '2026-03-04T10:03:00.000Z');
     expect(res).toMatchObject({ outcome: 'updated', previousStatus: 'confirmed' });
     expect(res.row.status).toBe('completed');
   });
 
   it('records each status or period change once, in the order observed', async () => {
-    await applyAppointmentDocument(sellerId, appointment(), '2026-03-04T10:00:00.000Z');
-    await applyAppointmentDocument(sellerId, appointment({ note: [] }), '2026-03-04T10:01:00.000Z');
+    await storeAppointment(sellerId, appointment(), '2026-03-04T10:00:00.000Z');
+    await storeAppointment(sellerId, appointment({ note: [] }), '2026-03-04T10:01:00.000Z');
     const moved = { startDateTime: '2026-03-06T14:00:00Z', endDateTime: '2026-03-06T16:00:00Z' };
-    await applyAppointmentDocument(sellerId, appointment({ validFor: moved }), '2026-03-04T10:02:00.000Z');
-    await applyAppointmentDocument(sellerId, appointment({ validFor: moved, status: 'cancelled' }), '2026-03-04T10:03:00.000Z');
+    await storeAppointment(sellerId, appointment({ validFor: moved }), '2026-03-04T10:02:00.000Z');
+    await storeAppointment(sellerId, appointment({ validFor: moved, status: 'cancelled' }), '2026-03-04T10:03:00.000Z');
     const history = await getDb().select().from(appointmentHistory).orderBy(appointmentHistory.id).all();
     expect(history.map((h) => [h.status, h.startAt, h.observedAt])).toEqual([
       ['confirmed', '2026-03-05T19:00:00.000Z', '2026-03-04T10:00:00.000Z'],

@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { getDb } from '@/db';
 import { appointments, inbox, incidents, products, tickets, waitingItems, workOrders, type Seller } from '@/db/schema';
-import { subscribe, type LiveEvent } from '@/lib/live/channel';
+import { changesAfter } from '@/lib/sync/change-feed';
 import { enqueueInbox } from '@/lib/sync/inbox';
 import { applyFetched, startInboxWorker, type InboxWorker } from '@/lib/sync/inbox-worker';
 import { usePortalTestEnv } from '../../support/portal-env';
@@ -12,8 +12,6 @@ import { insertSeller } from './support';
 let seller: DocumentSeller;
 let acme: Seller;
 let worker: InboxWorker | undefined;
-let live: LiveEvent[];
-let unsubscribe: () => void;
 let counter = 0;
 
 async function deliver(api: 'troubleTicket' | 'appointment' | 'workOrder', eventType: string, id: string, eventId = `e-${++counter}`) {
@@ -38,14 +36,11 @@ beforeEach(async () => {
   seller = await startDocumentSeller('acme');
   acme = await insertSeller('acme', seller.origin);
   await getDb().insert(products).values({ sellerId: acme.id, productId: 'PROD-1', label: 'Head office fibre' }).run();
-  live = [];
-  unsubscribe = subscribe((e) => live.push(e));
 });
 
 afterEach(async () => {
   await worker?.stop();
   worker = undefined;
-  unsubscribe();
   await seller.close();
 });
 
@@ -58,7 +53,7 @@ describe('inbox worker', () => {
     expect(row).toMatchObject({ sellerTicketId: 'TT-1', status: 'inProgress' });
     const [entry] = await getDb().select().from(inbox).all();
     expect(entry?.state).toBe('done');
-    expect(live.map((e) => [e.topic, e.payload.id, e.payload.status])).toContainEqual(['ticket', 'TT-1', 'inProgress']);
+    expect((await changesAfter(0)).map((e) => [e.topic, e.payload.id, e.payload.status])).toContainEqual(['ticket', 'TT-1', 'inProgress']);
   });
 
   it('settles every pending event about one resource with a single GET', async () => {
@@ -96,7 +91,7 @@ describe('inbox worker', () => {
     const older = { ...newer, status: 'inProgress', statusChange: [{ status: 'inProgress', changeDate: '2026-11-27T11:00:00.000Z' }] };
     await applyFetched(acme, { requestedAt: '2026-11-27T12:00:01.000Z', document: { entity: 'ticket', doc: newer as never } }, [], 'x');
     const late = await applyFetched(acme, { requestedAt: '2026-11-27T11:00:01.000Z', document: { entity: 'ticket', doc: older as never } }, [], 'x');
-    expect(late.changed).toBe(false);
+    expect(late.outcome).toBe('stale');
     expect((await getDb().select().from(tickets).all())[0]?.status).toBe('resolved');
 
     // Same for the other caches: a GET sent earlier loses against one sent later.
@@ -116,7 +111,7 @@ describe('inbox worker', () => {
     expect(await open()).toEqual(['informationRequired']);
     const item = (await getDb().select().from(waitingItems).all())[0]!;
     expect(item.detail).toBe('Which rack?');
-    expect(live.find((e) => e.topic === 'ticket')?.payload.actionable?.title).toMatch(/needs information/);
+    expect((await changesAfter(0)).find((e) => e.topic === 'ticket')?.payload.actionable?.title).toMatch(/needs information/);
 
     seller.docs.troubleTicket.set('TT-1', ticketDoc('TT-1', 'inProgress', '2026-11-27T10:05:00.000Z'));
     await deliver('troubleTicket', 'troubleTicketStatusChangeEvent', 'TT-1');
@@ -132,7 +127,7 @@ describe('inbox worker', () => {
     await deliver('troubleTicket', 'troubleTicketStatusChangeEvent', 'TT-1');
     await w.idle();
     expect(await open()).toEqual([]);
-    expect(live.filter((e) => e.topic === 'waiting').map((e) => e.payload.status)).toEqual(['opened', 'cleared', 'opened', 'cleared']);
+    expect((await changesAfter(0)).filter((e) => e.topic === 'waiting').map((e) => e.payload.status)).toEqual(['opened', 'cleared', 'opened', 'cleared']);
   });
 
   it('asks for an appointment instead of information when the pending ticket has a work order that needs one', async () => {

@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { getDb } from '@/db';
 import { sellers, tickets, ticketStatusHistory } from '@/db/schema';
-import { applyTicketDocument } from '@/lib/sync/ticket-cache';
+import { storeTicket } from '@/tests/support/seller-documents';
 import type { TroubleTicket } from '@/lib/sonata/schemas';
 import { usePortalTestEnv } from '../../support/portal-env';
 
@@ -46,7 +46,7 @@ describe('ticket cache', () => {
   });
 
   it('inserts, updates with a newer document and ignores an older one', async () => {
-    expect((await applyTicketDocument(sellerId, doc(), '2026-11-27T10:00:01Z')).outcome).toBe('inserted');
+    expect((await storeTicket(sellerId, doc(), '2026-11-27T10:00:01Z')).outcome).toBe('inserted');
     const progressed = doc({
       status: 'inProgress',
       statusChange: [
@@ -54,11 +54,11 @@ describe('ticket cache', () => {
         { changeDate: '2026-11-27T10:05:00.000Z', status: 'inProgress', changeReason: 'work started' },
       ],
     });
-    expect((await applyTicketDocument(sellerId, progressed, '2026-11-27T10:05:01Z')).outcome).toBe('updated');
+    expect((await storeTicket(sellerId, progressed, '2026-11-27T10:05:01Z')).outcome).toBe('updated');
     // The first document again, as a late answer to an earlier request: it must not win.
-    expect((await applyTicketDocument(sellerId, doc(), '2026-11-27T10:00:02Z')).outcome).toBe('stale');
+    expect((await storeTicket(sellerId, doc(), '2026-11-27T10:00:02Z')).outcome).toBe('stale');
     // Same document fetched later: nothing changes.
-    expect((await applyTicketDocument(sellerId, progressed, '2026-11-27T10:06:00Z')).outcome).toBe('unchanged');
+    expect((await storeTicket(sellerId, progressed, '2026-11-27T10:06:00Z')).outcome).toBe('unchanged');
     const rows = await getDb().select().from(tickets).all();
     expect(rows).toHaveLength(1);
     expect(rows[0]!.status).toBe('inProgress');
@@ -72,8 +72,8 @@ describe('ticket cache', () => {
       status: 'resolved',
       statusChange: [{ changeDate: '2026-11-27T11:00:00.000Z', status: 'resolved', changeReason: 'fixed' }],
     });
-    await applyTicketDocument(sellerId, resolved, '2026-11-27T11:00:01Z');
-    expect((await applyTicketDocument(sellerId, doc(), '2026-11-27T11:30:00Z')).outcome).toBe('stale');
+    await storeTicket(sellerId, resolved, '2026-11-27T11:00:01Z');
+    expect((await storeTicket(sellerId, doc(), '2026-11-27T11:30:00Z')).outcome).toBe('stale');
   });
 
   it('attaches a Seller document to our queued create by externalId', async () => {
@@ -93,7 +93,7 @@ describe('ticket cache', () => {
         syncState: 'queued',
       })
       .run();
-    const result = await applyTicketDocument(sellerId, doc(), '2026-11-27T10:00:01Z');
+    const result = await storeTicket(sellerId, doc(), '2026-11-27T10:00:01Z');
     expect(result.outcome).toBe('updated');
     expect(result.ticket.sellerTicketId).toBe('TT-1');
     expect(await getDb().select().from(tickets).all()).toHaveLength(1);

@@ -7,7 +7,7 @@ import { ZonedPeriod } from '@/components/appointments/zoned-time';
 import { Card } from '@/components/ui/card';
 import { PageHeader } from '@/components/ui/page-header';
 import { ContactList, NoteList } from '@/components/work-orders/contact-list';
-import { LiveRefresh, RefreshFromSellers } from '@/components/work-orders/refresh-from-sellers';
+import { RefreshFromSellers } from '@/components/work-orders/refresh-from-sellers';
 import { TicketLink, WorkOrderStateBadge } from '@/components/work-orders/work-order-table';
 import { requirePageUser } from '@/lib/auth/page-guard';
 import { whyNot } from '@/lib/auth/permissions';
@@ -15,6 +15,8 @@ import { getAppointment } from '@/lib/data/appointments';
 import { appointmentOperationPermission } from '@/lib/domain/appointment-state-machine';
 import { APPOINTMENT_STATUS } from '@/lib/domain/mef-labels';
 import { formatInstantIn, formatWindowIn } from '@/lib/domain/time-windows';
+import { FeedMark } from '@/components/live/live-feed';
+import { pageFeedPosition } from '@/lib/data/feed-position';
 
 export const metadata: Metadata = { title: 'Appointment' };
 
@@ -25,6 +27,7 @@ const blockOf = (p: ReturnType<typeof appointmentOperationPermission>) => (p.all
 export default async function AppointmentPage({ params }: { params: Params }) {
   const { seller, id } = await params;
   const user = await requirePageUser('appointments.view', { path: `/appointments/${seller}/${id}` });
+  const feedSeq = await pageFeedPosition();
   const appt = await getAppointment(seller, decodeURIComponent(id));
   if (!appt) notFound();
   const doc = appt.document;
@@ -39,7 +42,7 @@ export default async function AppointmentPage({ params }: { params: Params }) {
 
   return (
     <>
-      <LiveRefresh />
+      <FeedMark seq={feedSeq} />
       <PageHeader
         eyebrow={
           <Link href="/appointments" className="hover:underline">

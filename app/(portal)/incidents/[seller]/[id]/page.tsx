@@ -19,6 +19,8 @@ import { DEFAULT_INCIDENT_RELATIONSHIP, getIncidentDetail, linkableTickets, type
 import { getSellerBySlug } from '@/lib/sellers/registry';
 import { INCIDENT_STATUS, contactRoleLabel, labelOf, sourceLabel } from '@/lib/domain/mef-labels';
 import { refreshOneIncident } from '@/lib/sync/incident-refresh';
+import { FeedMark } from '@/components/live/live-feed';
+import { pageFeedPosition } from '@/lib/data/feed-position';
 
 type Params = Promise<{ seller: string; id: string }>;
 
@@ -49,6 +51,7 @@ export default async function IncidentPage({ params }: { params: Params }) {
   const sellerSlug = decodeURIComponent(sellerParam);
   const id = decodeURIComponent(idParam);
   const user = await requirePageUser('incidents.view', { path: `/incidents/${sellerParam}/${idParam}` });
+  const feedSeq = await pageFeedPosition();
   const seller = await getSellerBySlug(sellerSlug);
   if (!seller) notFound();
 
@@ -92,6 +95,7 @@ export default async function IncidentPage({ params }: { params: Params }) {
 
   return (
     <>
+      <FeedMark seq={feedSeq} />
       <PageHeader
         eyebrow={
           <>

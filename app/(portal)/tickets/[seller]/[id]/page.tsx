@@ -6,7 +6,6 @@ import { Badge } from '@/components/ui/badge';
 import { Card } from '@/components/ui/card';
 import { PageHeader } from '@/components/ui/page-header';
 import { formatDateTime } from '@/components/tickets/format';
-import { LiveRefresh } from '@/components/tickets/live-refresh';
 import { PatchTicketForm } from '@/components/tickets/patch-ticket-form';
 import { ticketKey } from '@/components/tickets/query-keys';
 import { SlaClockView } from '@/components/tickets/sla-clock-view';
@@ -23,6 +22,8 @@ import { slaClock } from '@/lib/domain/sla-clock';
 import { allAvailability, type QueuedOperation } from '@/lib/domain/ticket-actions';
 import type { TroubleTicketDoc } from '@/lib/domain/ticket-patch';
 import { ticketTimeline } from '@/lib/domain/ticket-timeline';
+import { FeedMark } from '@/components/live/live-feed';
+import { pageFeedPosition } from '@/lib/data/feed-position';
 
 type Params = Promise<{ seller: string; id: string }>;
 
@@ -45,6 +46,7 @@ export default async function TicketPage({ params }: { params: Params }) {
   const seller = decodeURIComponent(rawSeller);
   const id = decodeURIComponent(rawId);
   const user = await requirePageUser('tickets.view', { path: `/tickets/${rawSeller}/${rawId}` });
+  const feedSeq = await pageFeedPosition();
   const detail = await getTicketDetail(seller, id);
   if (!detail) notFound();
   const { ticket } = detail;
@@ -65,7 +67,7 @@ export default async function TicketPage({ params }: { params: Params }) {
 
   return (
     <>
-      <LiveRefresh queryKey={ticketKey(detail.seller.slug, routeId)} />
+      <FeedMark seq={feedSeq} />
       <PageHeader
         eyebrow={
           <Link href="/tickets" className="hover:underline">

@@ -9,12 +9,14 @@ import { buttonClasses } from '@/components/ui/button';
 import { Card } from '@/components/ui/card';
 import { PageHeader } from '@/components/ui/page-header';
 import { ContactList, NoteList } from '@/components/work-orders/contact-list';
-import { LiveRefresh, RefreshFromSellers } from '@/components/work-orders/refresh-from-sellers';
+import { RefreshFromSellers } from '@/components/work-orders/refresh-from-sellers';
 import { TicketLink, WorkOrderStateBadge } from '@/components/work-orders/work-order-table';
 import { requirePageUser } from '@/lib/auth/page-guard';
 import { can, whyNot } from '@/lib/auth/permissions';
 import { getWorkOrder } from '@/lib/data/work-orders';
 import { appointmentBookingBlocker } from '@/lib/domain/work-order-state-machine';
+import { FeedMark } from '@/components/live/live-feed';
+import { pageFeedPosition } from '@/lib/data/feed-position';
 
 export const metadata: Metadata = { title: 'Work order' };
 
@@ -25,6 +27,7 @@ const UNIT_LABEL: Record<string, string> = { MIN: 'minutes', HOUR: 'hours', DAY:
 export default async function WorkOrderPage({ params }: { params: Params }) {
   const { seller, id } = await params;
   const user = await requirePageUser('workOrders.view', { path: `/work-orders/${seller}/${id}` });
+  const feedSeq = await pageFeedPosition();
   const wo = await getWorkOrder(seller, decodeURIComponent(id));
   if (!wo) notFound();
   const doc = wo.document;
@@ -36,7 +39,7 @@ export default async function WorkOrderPage({ params }: { params: Params }) {
 
   return (
     <>
-      <LiveRefresh />
+      <FeedMark seq={feedSeq} />
       <PageHeader
         eyebrow={
           <Link href="/work-orders" className="hover:underline">

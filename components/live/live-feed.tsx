@@ -1,0 +1,166 @@
+'use client';
+
+import { QueryClientContext } from '@tanstack/react-query';
+import { useRouter } from 'next/navigation';
+import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { invalidationsFor, toastFor } from '@/components/notifications/live-invalidation';
+import { useToast } from '@/components/ui/toast';
+import { LIVE_TOPICS, type LivePayload, type LiveTopic } from '@/lib/domain/live-changes';
+
+export type LiveStatus = 'connecting' | 'live' | 'reconnecting';
+
+interface LiveFeedContext {
+  status: LiveStatus;
+  /** The newest change-feed position this browser has heard of. */
+  lastSeen: () => number;
+  /** Re-renders the page from the cache (one refresh per burst). */
+  refreshSoon: () => void;
+}
+
+const Context = createContext<LiveFeedContext | null>(null);
+
+const REFRESH_AFTER_MS = 150;
+const RETRY_MS = [1000, 2000, 5000, 10_000];
+
+/**
+ * Follows the change feed over /api/live from the position the layout was rendered at, so nothing between the server
+ * render and the connection is lost. Each change makes the matching react-query caches stale and re-renders the page
+ * from the cache; a change that asks something of the operator shows a toast. The browser resumes after the last id
+ * it received when the connection drops; a closed stream is reopened from that position (and at once when the
+ * browser comes back online). While the stream is down the top bar says the screen may be out of date.
+ */
+export function LiveFeedProvider({ since, children }: { since: number; children: ReactNode }) {
+  const queryClient = useContext(QueryClientContext);
+  const router = useRouter();
+  const toast = useToast();
+  const [status, setStatus] = useState<LiveStatus>('connecting');
+  const lastSeen = useRef(since);
+  const latest = useRef({ queryClient, router, toast });
+  latest.current = { queryClient, router, toast };
+  const refreshTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+
+  const refreshSoon = useCallback(() => {
+    refreshTimer.current ??= setTimeout(() => {
+      refreshTimer.current = undefined;
+      latest.current.router.refresh();
+    }, REFRESH_AFTER_MS);
+  }, []);
+
+  useEffect(() => {
+    if (typeof EventSource === 'undefined') return;
+    let source: EventSource | undefined;
+    let retry: ReturnType<typeof setTimeout> | undefined;
+    let failures = 0;
+    let disposed = false;
+
+    const onChange = (topic: LiveTopic) => (message: MessageEvent<string>) => {
+      const seq = Number(message.lastEventId);
+      if (Number.isFinite(seq) && seq > lastSeen.current) lastSeen.current = seq;
+      let payload: LivePayload;
+      try {
+        payload = JSON.parse(message.data) as LivePayload;
+      } catch {
+        return;
+      }
+      const { queryClient: qc, toast: t } = latest.current;
+      if (qc) {
+        for (const inv of invalidationsFor(topic, payload)) {
+          if ('queryKey' in inv) void qc.invalidateQueries({ queryKey: [...inv.queryKey] });
+          else void qc.invalidateQueries({ predicate: (q) => inv.predicate(q.queryKey) });
+        }
+      }
+      refreshSoon();
+      const note = toastFor(payload);
+      if (note) t.show({ title: note.title, description: note.description, tone: 'warning', durationMs: 8000 });
+    };
+    const onReload = (message: MessageEvent<string>) => {
+      const seq = Number(message.lastEventId);
+      if (Number.isFinite(seq)) lastSeen.current = Math.max(lastSeen.current, seq);
+      void latest.current.queryClient?.invalidateQueries();
+      refreshSoon();
+    };
+    const handlers = LIVE_TOPICS.map((topic) => [topic, onChange(topic)] as const);
+
+    const open = () => {
+      if (disposed) return;
+      source?.close();
+      const es = new EventSource(`/api/live?since=${lastSeen.current}`);
+      source = es;
+      for (const [topic, handler] of handlers) es.addEventListener(topic, handler as EventListener);
+      es.addEventListener('reload', onReload as EventListener);
+      es.onopen = () => {
+        failures = 0;
+        setStatus('live');
+      };
+      es.onerror = () => {
+        setStatus('reconnecting');
+        // The browser retries a dropped connection by itself; one it has given up on is reopened here.
+        if (es.readyState === EventSource.CLOSED) scheduleReopen();
+      };
+    };
+    const scheduleReopen = () => {
+      if (retry || disposed) return;
+      const wait = RETRY_MS[Math.min(failures, RETRY_MS.length - 1)]!;
+      failures++;
+      retry = setTimeout(() => {
+        retry = undefined;
+        open();
+      }, wait);
+    };
+    const onOnline = () => {
+      if (source?.readyState === EventSource.OPEN) return;
+      clearTimeout(retry);
+      retry = undefined;
+      open();
+    };
+    const onOffline = () => setStatus('reconnecting');
+
+    open();
+    window.addEventListener('online', onOnline);
+    window.addEventListener('offline', onOffline);
+    return () => {
+      disposed = true;
+      clearTimeout(retry);
+      if (refreshTimer.current) clearTimeout(refreshTimer.current);
+      window.removeEventListener('online', onOnline);
+      window.removeEventListener('offline', onOffline);
+      source?.close();
+    };
+  }, [refreshSoon]);
+
+  const value = useMemo<LiveFeedContext>(() => ({ status, lastSeen: () => lastSeen.current, refreshSoon }), [status, refreshSoon]);
+  return <Context.Provider value={value}>{children}</Context.Provider>;
+}
+
+export function useLiveFeed(): LiveFeedContext | null {
+  return useContext(Context);
+}
+
+/**
+ * Placed on every server-rendered page with the change-feed position its data was read at: if this browser already
+ * knows of a later change (it arrived while the page was being built or sent), the page is rendered again.
+ */
+export function FeedMark({ seq }: { seq: number }) {
+  const live = useLiveFeed();
+  useEffect(() => {
+    if (live && live.lastSeen() > seq) live.refreshSoon();
+  }, [live, seq]);
+  return <span hidden data-feed-position={seq} />;
+}
+
+/** Top-bar indicator: live, or visibly not (the screen may be out of date until the stream is back). */
+export function LiveIndicator() {
+  const live = useLiveFeed();
+  const status = live?.status ?? 'connecting';
+  const label = status === 'live' ? 'Live' : status === 'connecting' ? 'Connecting…' : 'Reconnecting — updates paused';
+  const title =
+    status === 'live'
+      ? 'Changes from Sellers appear as they happen.'
+      : 'The live connection is down: what you see may be out of date. Every change made meanwhile appears when it is back.';
+  return (
+    <span role="status" aria-live="polite" title={title} data-live-status={status} className="flex items-center gap-1.5 rounded-md px-2 py-1 text-xs text-fg-subtle">
+      <span aria-hidden="true" className={`h-2 w-2 rounded-full ${status === 'live' ? 'bg-success-fg' : status === 'connecting' ? 'bg-fg-subtle' : 'animate-pulse bg-warning-fg'}`} />
+      <span className={status === 'reconnecting' ? 'font-medium text-warning-fg' : undefined}>{label}</span>
+    </span>
+  );
+}
