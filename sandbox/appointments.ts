@@ -23,7 +23,7 @@ import type {
 } from './mef-types';
 import type { SellerConfig, SellerSite } from './sellers';
 import { newId, type EntityMeta, type StoredEntity } from './store';
-import { driveTicketTo, type PartyIds } from './tickets';
+import { awaitBuyer, driveTicketTo, type PartyIds } from './tickets';
 import {
   loadWorkOrder,
   setAppointmentRequired,
@@ -285,6 +285,7 @@ export function patchAppointment(ctx: SandboxContext, seller: SellerConfig, id: 
     }
     if (problems.length) throw fail.unprocessable(problems);
 
+    const sellerContactBefore = current.relatedContactInformation.filter((c) => SELLER_APPOINTMENT_ROLES.includes(c.role));
     Object.assign(current, body);
     if (rescheduled && technicianId && technicianId !== appt.meta.technicianId) {
       current.relatedContactInformation = current.relatedContactInformation.map((c) =>
@@ -292,6 +293,9 @@ export function patchAppointment(ctx: SandboxContext, seller: SellerConfig, id: 
       );
     }
     ctx.store.update(seller.slug, 'appointment', id, current, { ...appt.meta, ...(technicianId ? { technicianId } : {}) });
+    // WF-G R29, R150: the Buyer's change made the Seller change its appointment contact, which the Buyer hears of.
+    const sellerContactAfter = current.relatedContactInformation.filter((c) => SELLER_APPOINTMENT_ROLES.includes(c.role));
+    if (!isDeepStrictEqual(sellerContactBefore, sellerContactAfter)) publishAppointmentEvent(ctx, seller.slug, appt, 'appointmentAttributeValueChangeEvent');
     if (rescheduled && body.validFor) {
       const wo = loadWorkOrder(ctx, seller.slug, current.workOrder.id);
       wo.doc.plannedExecutionDate = body.validFor.startDateTime;
@@ -310,12 +314,17 @@ export function applyAppointmentStatus(ctx: SandboxContext, seller: string, appt
   publishAppointmentEvent(ctx, seller, appt, 'appointmentStatusChangeEvent');
 }
 
-/** The work order needs a new appointment: back to open, appointmentRequired=true, ticket pending. */
-export function requireNewAppointment(ctx: SandboxContext, seller: string, wo: StoredEntity<WorkOrder>, reason: string): void {
+/**
+ * A planned work order whose appointment was cancelled needs a new one: back to open with appointmentRequired
+ * (WF-G R27), and the ticket waits in pending with a Seller note saying what to book (R63).
+ */
+export function requireNewAppointment(ctx: SandboxContext, seller: string, wo: StoredEntity<WorkOrder>, what: string): void {
   setWorkOrderState(ctx, seller, wo, 'open');
   setAppointmentRequired(ctx, seller, wo, true);
   const ticket = workOrderTicket(ctx, seller, wo);
-  if (ticket && driveTicketTo(ctx, seller, ticket, 'pending', reason)) ctx.store.update(seller, 'troubleTicket', ticket.id, ticket.doc);
+  if (ticket && awaitBuyer(ctx, seller, ticket, `${what} Please search for a time slot and book a new appointment for work order ${wo.id}.`)) {
+    ctx.store.update(seller, 'troubleTicket', ticket.id, ticket.doc);
+  }
 }
 
 export function cancelAppointment(ctx: SandboxContext, seller: SellerConfig, id: string): void {
@@ -325,7 +334,7 @@ export function cancelAppointment(ctx: SandboxContext, seller: SellerConfig, id:
     const permission = appointmentOperationPermission('cancel', appt.doc.status, wo.doc.state);
     if (!permission.allowed) throw fail.unprocessable([problem('invalidValue', '/status', permission.reason)]);
     applyAppointmentStatus(ctx, seller.slug, appt, 'cancelled');
-    requireNewAppointment(ctx, seller.slug, wo, 'Appointment cancelled; a new appointment is needed');
+    requireNewAppointment(ctx, seller.slug, wo, `The Buyer cancelled appointment ${appt.id}.`);
   });
 }
 

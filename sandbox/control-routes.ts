@@ -13,8 +13,10 @@ const optionalNote = z.object({ note: z.string().min(1).optional() }).strict();
 
 const schemas = {
   status: z.object({ status: z.enum(TICKET_STATUSES as [string, ...string[]]), note: z.string().min(1).optional() }).strict(),
-  expected: z.object({ expectedResolutionDate: isoDate }).strict(),
-  ticketAttributes: z.object({ sellerPriority: priority.optional(), sellerSeverity: severity.optional(), expectedResolutionDate: isoDate.optional() }).strict(),
+  expected: z.object({ expectedResolutionDate: isoDate, note: z.string().min(1).optional() }).strict(),
+  ticketAttributes: z
+    .object({ sellerPriority: priority.optional(), sellerSeverity: severity.optional(), expectedResolutionDate: isoDate.optional(), note: z.string().min(1).optional() })
+    .strict(),
   text: z.object({ text: z.string().min(1), author: z.string().min(1).optional() }).strict(),
   attachment: z
     .object({
@@ -27,7 +29,13 @@ const schemas = {
     })
     .strict(),
   relatedIssue: z
-    .object({ referredType: z.enum(['Incident', 'TroubleTicket']), id: z.string().min(1), relationshipType: z.string().optional(), description: z.string().optional() })
+    .object({
+      referredType: z.enum(['Incident', 'TroubleTicket']),
+      id: z.string().min(1),
+      relationshipType: z.string().optional(),
+      description: z.string().optional(),
+      note: z.string().min(1).optional(),
+    })
     .strict(),
   workOrder: z
     .object({
@@ -107,7 +115,7 @@ const p = (call: ControlCall, i = 0): string => call.params[i] ?? '';
 export const CONTROL_ROUTES: ControlRoute[] = [
   { method: 'GET', pattern: /^\/tickets$/, run: (c) => c.ctx.store.list<TroubleTicket>(c.slug, 'troubleTicket').map((e) => e.doc) },
   { method: 'POST', pattern: /^\/tickets\/([^/]+)\/status$/, run: (c) => { const b = parse(schemas.status, c.body); return c.ctx.actions.moveTicket(c.slug, p(c), b.status as TroubleTicket['status'], b.note); } },
-  { method: 'PUT', pattern: /^\/tickets\/([^/]+)\/expected-resolution-date$/, run: (c) => c.ctx.actions.setExpectedResolutionDate(c.slug, p(c), parse(schemas.expected, c.body).expectedResolutionDate) },
+  { method: 'PUT', pattern: /^\/tickets\/([^/]+)\/expected-resolution-date$/, run: (c) => { const b = parse(schemas.expected, c.body); return c.ctx.actions.setExpectedResolutionDate(c.slug, p(c), b.expectedResolutionDate, b.note); } },
   { method: 'PATCH', pattern: /^\/tickets\/([^/]+)$/, run: (c) => c.ctx.actions.updateTicketAttributes(c.slug, p(c), parse(schemas.ticketAttributes, c.body)) },
   { method: 'POST', pattern: /^\/tickets\/([^/]+)\/request-information$/, run: (c) => c.ctx.actions.requestInformation(c.slug, p(c), parse(schemas.text, c.body).text) },
   { method: 'POST', pattern: /^\/tickets\/([^/]+)\/resolve$/, run: (c) => c.ctx.actions.resolveTicket(c.slug, p(c), parse(schemas.text, c.body).text) },

@@ -9,7 +9,9 @@ import type { Appointment, Incident, PriorityType, SeverityType, TicketAttachmen
 import type { SellerConfig } from './sellers';
 import { newId, type BuyerAuth, type StoredEntity } from './store';
 import {
+  addSellerTicketNote,
   applyTicketStatus,
+  awaitBuyer,
   CANCELLATION_JOB,
   driveTicketTo,
   hasOpenWorkOrder,
@@ -46,7 +48,22 @@ export interface TicketAttributeInput {
   sellerPriority?: PriorityType;
   sellerSeverity?: SeverityType;
   expectedResolutionDate?: string;
+  /** Why; added to the Seller note that comes with the change. */
+  note?: string;
 }
+
+/** Ticket statuses only a Buyer operation leads to. */
+const BUYER_ONLY_TARGETS: Partial<Record<TicketStatus, string>> = {
+  reopened: 'its reopen operation (rejecting the resolution)',
+  assessingCancellation: 'its cancel operation',
+};
+
+function visitNeeded(workOrderId: string, why?: string): string {
+  return `${why ? `${why} ` : ''}Work order ${workOrderId} needs a technician visit: please search for a time slot and book an appointment.`;
+}
+
+const DEFAULT_INFORMATION_REQUEST =
+  'We need more information to continue: please update the ticket with what you observe now and when it last happened.';
 
 /**
  * What a Seller does on its own initiative. The control API and the scenario engine both drive the sandbox
@@ -75,50 +92,81 @@ export class SellerActions {
 
   // --- tickets -------------------------------------------------------------------------------------------
 
-  /** Moves a ticket one step along the shared transition table, optionally with a Seller note. */
+  /**
+   * Moves a ticket one step along the Seller's transitions, optionally with a Seller note. The Buyer's moves
+   * (reopened, assessingCancellation) are refused; pending always gets a note saying what is needed (the given
+   * one or a general request for information); resolved needs a resolution note and no open work order.
+   */
   moveTicket(slug: string, ticketId: string, to: TicketStatus, note?: string): TroubleTicket {
-    const seller = this.seller(slug);
+    this.seller(slug);
+    const buyerMove = BUYER_ONLY_TARGETS[to];
+    if (buyerMove) {
+      throw fail.unprocessable([problem('invalidValue', '/status', `Only the Buyer moves a ticket to ${to}, with ${buyerMove}; a Seller cannot`)]);
+    }
+    if (to === 'resolved' && !note) {
+      throw fail.unprocessable([problem('missingProperty', '/note', 'Resolving a ticket needs a resolution note saying what was done')]);
+    }
     return this.ctx.atomically(() => {
       const ticket = loadTicket(this.ctx, slug, ticketId);
-      if (!nextTicketStatuses(ticket.doc.status).includes(to)) {
-        const next = nextTicketStatuses(ticket.doc.status);
+      const next = nextTicketStatuses(ticket.doc.status, 'seller');
+      if (!next.includes(to)) {
         throw fail.unprocessable([
-          problem('invalidValue', '/status', `From ${ticket.doc.status} a ticket can move to: ${next.join(', ') || 'nothing (terminal)'}`),
+          problem('invalidValue', '/status', `From ${ticket.doc.status} the Seller can move a ticket to: ${next.join(', ') || 'nothing (it waits for the Buyer or is terminal)'}`),
         ]);
       }
-      if (note) {
-        ticket.doc.note = [...(ticket.doc.note ?? []), this.sellerNote(seller, note)];
-        publishTicketEvent(this.ctx, slug, ticket, 'troubleTicketAttributeValueChangeEvent');
+      if (to === 'pending') {
+        driveTicketTo(this.ctx, slug, ticket, 'pending', note ?? DEFAULT_INFORMATION_REQUEST);
+        return this.saveTicket(slug, ticket);
       }
-      applyTicketStatus(this.ctx, slug, ticket, to, note ?? `Seller moved the ticket to ${to}`);
+      if (to === 'resolved' && note) {
+        if (hasOpenWorkOrder(this.ctx, slug, ticket.doc)) {
+          throw fail.unprocessable([problem('invalidValue', '/workOrder', 'The ticket still has an open work order; complete or cancel it first')]);
+        }
+        addSellerTicketNote(this.ctx, slug, ticket, note, `${this.seller(slug).name} (resolution)`);
+        applyTicketStatus(this.ctx, slug, ticket, to, note, 'seller');
+        return this.saveTicket(slug, ticket);
+      }
+      if (note) addSellerTicketNote(this.ctx, slug, ticket, note);
+      applyTicketStatus(this.ctx, slug, ticket, to, note ?? `Seller moved the ticket to ${to}`, 'seller');
       return this.saveTicket(slug, ticket);
     });
   }
 
+  /** Changes the Seller's own attributes; a new expected resolution date comes with a Seller note (R26, TT-G R22). */
   updateTicketAttributes(slug: string, ticketId: string, input: TicketAttributeInput): TroubleTicket {
-    this.seller(slug);
+    const seller = this.seller(slug);
     return this.ctx.atomically(() => {
       const ticket = loadTicket(this.ctx, slug, ticketId);
       if (input.sellerPriority) ticket.doc.sellerPriority = input.sellerPriority;
       if (input.sellerSeverity) ticket.doc.sellerSeverity = input.sellerSeverity;
-      if (input.expectedResolutionDate) ticket.doc.expectedResolutionDate = input.expectedResolutionDate;
+      const dateChanged =
+        input.expectedResolutionDate !== undefined &&
+        Date.parse(input.expectedResolutionDate) !== Date.parse(ticket.doc.expectedResolutionDate ?? '');
+      if (input.expectedResolutionDate && dateChanged) {
+        ticket.doc.expectedResolutionDate = input.expectedResolutionDate;
+        const why = input.note ? ` ${input.note}` : '';
+        ticket.doc.note = [
+          ...(ticket.doc.note ?? []),
+          this.sellerNote(seller, `Expected resolution date is now ${new Date(input.expectedResolutionDate).toISOString()}.${why}`),
+        ];
+      } else if (input.note) {
+        ticket.doc.note = [...(ticket.doc.note ?? []), this.sellerNote(seller, input.note)];
+      }
       publishTicketEvent(this.ctx, slug, ticket, 'troubleTicketAttributeValueChangeEvent');
       return this.saveTicket(slug, ticket);
     });
   }
 
-  setExpectedResolutionDate(slug: string, ticketId: string, expectedResolutionDate: string): TroubleTicket {
-    return this.updateTicketAttributes(slug, ticketId, { expectedResolutionDate });
+  setExpectedResolutionDate(slug: string, ticketId: string, expectedResolutionDate: string, note?: string): TroubleTicket {
+    return this.updateTicketAttributes(slug, ticketId, { expectedResolutionDate, ...(note ? { note } : {}) });
   }
 
   /** Adds a note saying what is needed and moves the ticket to pending (informationRequired event). */
   requestInformation(slug: string, ticketId: string, text: string): TroubleTicket {
-    const seller = this.seller(slug);
+    this.seller(slug);
     return this.ctx.atomically(() => {
       const ticket = loadTicket(this.ctx, slug, ticketId);
-      ticket.doc.note = [...(ticket.doc.note ?? []), this.sellerNote(seller, text)];
-      publishTicketEvent(this.ctx, slug, ticket, 'troubleTicketAttributeValueChangeEvent');
-      if (!driveTicketTo(this.ctx, slug, ticket, 'pending', 'Seller needs information from the Buyer') && ticket.doc.status !== 'pending') {
+      if (!awaitBuyer(this.ctx, slug, ticket, text)) {
         throw fail.unprocessable([problem('invalidValue', '/status', `A ticket in status ${ticket.doc.status} cannot wait for information`)]);
       }
       return this.saveTicket(slug, ticket);
@@ -130,12 +178,13 @@ export class SellerActions {
     return this.ctx.atomically(() => {
       const ticket = loadTicket(this.ctx, slug, ticketId);
       if (hasOpenWorkOrder(this.ctx, slug, ticket.doc)) {
-        throw fail.unprocessable([problem('invalidValue', '/workOrder', 'The ticket still has an open work order')]);
+        throw fail.unprocessable([problem('invalidValue', '/workOrder', 'The ticket still has an open work order; complete or cancel it first')]);
       }
-      ticket.doc.note = [...(ticket.doc.note ?? []), this.sellerNote(seller, text, `${seller.name} (resolution)`)];
-      if (!driveTicketTo(this.ctx, slug, ticket, 'resolved', text)) {
+      if (!['acknowledged', 'inProgress', 'pending', 'reopened'].includes(ticket.doc.status)) {
         throw fail.unprocessable([problem('invalidValue', '/status', `A ticket in status ${ticket.doc.status} cannot be resolved`)]);
       }
+      addSellerTicketNote(this.ctx, slug, ticket, text, `${seller.name} (resolution)`);
+      driveTicketTo(this.ctx, slug, ticket, 'resolved', text);
       return this.saveTicket(slug, ticket);
     });
   }
@@ -175,8 +224,12 @@ export class SellerActions {
   }
 
   /** Records a Seller-sourced relation from the ticket to an incident or another ticket. */
-  relateTicket(slug: string, ticketId: string, input: { referredType: 'Incident' | 'TroubleTicket'; id: string; relationshipType?: string; description?: string }): TroubleTicket {
-    this.seller(slug);
+  relateTicket(
+    slug: string,
+    ticketId: string,
+    input: { referredType: 'Incident' | 'TroubleTicket'; id: string; relationshipType?: string; description?: string; note?: string },
+  ): TroubleTicket {
+    const seller = this.seller(slug);
     return this.ctx.atomically(() => {
       const ticket = loadTicket(this.ctx, slug, ticketId);
       const kind = input.referredType === 'Incident' ? 'incident' : 'troubleTicket';
@@ -191,6 +244,13 @@ export class SellerActions {
           relationshipType: input.relationshipType ?? 'isCausedBy',
           source: 'seller',
         },
+      ];
+      // R26, TT-G R22: a new related issue comes with a Seller note.
+      const why = input.note ?? input.description;
+      const label = input.referredType === 'Incident' ? 'incident' : 'trouble ticket';
+      ticket.doc.note = [
+        ...(ticket.doc.note ?? []),
+        this.sellerNote(seller, `Related ${label} ${input.id} (${input.relationshipType ?? 'isCausedBy'}).${why ? ` ${why}` : ''}`),
       ];
       publishTicketEvent(this.ctx, slug, ticket, 'troubleTicketAttributeValueChangeEvent');
       return this.saveTicket(slug, ticket);
@@ -235,25 +295,58 @@ export class SellerActions {
         throw fail.unprocessable([problem('invalidValue', '/status', `No work order can be added to a ${ticket.doc.status} ticket`)]);
       }
       const appointmentRequired = input.appointmentRequired ?? seller.workOrdersNeedAppointment;
-      const wo = buildWorkOrder(this.ctx, seller, ticket, {
+      const wo = this.openWorkOrder(seller, ticket, {
         appointmentRequired,
         task: input.task?.length ? input.task : ['Inspect the customer premises equipment', 'Test the service end to end'],
         durationHours: input.durationHours ?? 2,
         ...(input.note ? { note: input.note } : {}),
       });
-      this.ctx.store.insert(slug, 'workOrder', wo.id, wo.doc, wo.meta);
-      ticket.doc.workOrder = [...(ticket.doc.workOrder ?? []), { id: wo.id, href: wo.doc.href ?? '' }];
-      this.saveTicket(slug, ticket);
-      publishWorkOrderEvent(this.ctx, slug, wo, 'workOrderCreateEvent');
       if (appointmentRequired) {
-        publishWorkOrderEvent(this.ctx, slug, wo, 'workOrderAppointmentRequiredEvent');
-        // TT-G R65: a work order waiting for an appointment keeps its ticket pending.
-        if (driveTicketTo(this.ctx, slug, ticket, 'pending', 'A technician appointment is required')) this.saveTicket(slug, ticket);
+        // TT-G R65: a work order waiting for an appointment keeps its ticket pending, with a note saying so (R63).
+        if (awaitBuyer(this.ctx, slug, ticket, visitNeeded(wo.id, input.note))) this.saveTicket(slug, ticket);
       } else if (driveTicketTo(this.ctx, slug, ticket, 'inProgress', 'Work order created')) {
         this.saveTicket(slug, ticket);
       }
       return wo.doc;
     });
+  }
+
+  /** Stores a new work order on the ticket and announces it; the ticket's status is the caller's. */
+  private openWorkOrder(
+    seller: SellerConfig,
+    ticket: StoredEntity<TroubleTicket>,
+    options: { appointmentRequired: boolean; task: string[]; durationHours: number; note?: string },
+  ): StoredEntity<WorkOrder> {
+    const slug = seller.slug;
+    const wo = buildWorkOrder(this.ctx, seller, ticket, options);
+    this.ctx.store.insert(slug, 'workOrder', wo.id, wo.doc, wo.meta);
+    ticket.doc.workOrder = [...(ticket.doc.workOrder ?? []), { id: wo.id, href: wo.doc.href ?? '' }];
+    this.saveTicket(slug, ticket);
+    publishWorkOrderEvent(this.ctx, slug, wo, 'workOrderCreateEvent');
+    if (options.appointmentRequired) publishWorkOrderEvent(this.ctx, slug, wo, 'workOrderAppointmentRequiredEvent');
+    return wo;
+  }
+
+  /**
+   * A visit that started and did not happen: MEF 113 Table 43 has no way back from inProgress, so the work order
+   * ends unableToComplete and a new one, with the same tasks, waits for the Buyer to book an appointment.
+   */
+  private replaceWorkOrder(slug: string, wo: StoredEntity<WorkOrder>, what: string): void {
+    const seller = this.seller(slug);
+    wo.doc.note = [...(wo.doc.note ?? []), this.sellerNote(seller, `${what} This work order ends here; the work goes on under a new work order.`)];
+    setWorkOrderState(this.ctx, slug, wo, 'unableToComplete');
+    const ticket = workOrderTicket(this.ctx, slug, wo);
+    if (!ticket) return;
+    const hours = wo.doc.duration.timeDurationUnits === 'HOUR' ? wo.doc.duration.timeDurationValue : 2;
+    const next = this.openWorkOrder(seller, ticket, {
+      appointmentRequired: true,
+      task: wo.doc.task,
+      durationHours: hours,
+      note: `Replaces work order ${wo.id}. ${what}`,
+    });
+    if (awaitBuyer(this.ctx, slug, ticket, `${what} Please search for a time slot and book a new appointment for work order ${next.id}.`)) {
+      this.saveTicket(slug, ticket);
+    }
   }
 
   setWorkOrderState(slug: string, workOrderId: string, state: WorkOrderState): WorkOrder {
@@ -275,7 +368,7 @@ export class SellerActions {
       }
       setAppointmentRequired(this.ctx, slug, wo, true);
       const ticket = workOrderTicket(this.ctx, slug, wo);
-      if (ticket && driveTicketTo(this.ctx, slug, ticket, 'pending', 'A technician appointment is required')) this.saveTicket(slug, ticket);
+      if (ticket && awaitBuyer(this.ctx, slug, ticket, visitNeeded(wo.id))) this.saveTicket(slug, ticket);
       return wo.doc;
     });
   }
@@ -315,7 +408,10 @@ export class SellerActions {
     });
   }
 
-  /** missed: the Seller did not make it; failed: the visit could not happen for a reason on the Buyer side. */
+  /**
+   * missed: the Seller did not make it; failed: the visit could not happen for a reason on the Buyer side. The
+   * work order cannot go back to open from inProgress, so a new work order takes over (see replaceWorkOrder).
+   */
   endAppointmentUnsuccessfully(slug: string, appointmentId: string, outcome: 'missed' | 'failed', note?: string): Appointment {
     const seller = this.seller(slug);
     return this.ctx.atomically(() => {
@@ -324,12 +420,12 @@ export class SellerActions {
       applyAppointmentStatus(this.ctx, slug, appt, outcome);
       if (note) publishAppointmentEvent(this.ctx, slug, appt, 'appointmentAttributeValueChangeEvent');
       const wo = loadWorkOrder(this.ctx, slug, appt.doc.workOrder.id);
-      requireNewAppointment(
-        this.ctx,
-        slug,
-        wo,
-        outcome === 'missed' ? 'The technician missed the appointment; a new one is needed' : 'The visit failed; a new appointment is needed',
-      );
+      const what =
+        outcome === 'missed'
+          ? `Our technician missed appointment ${appt.id}${note ? ` (${note})` : ''}.`
+          : `The visit of appointment ${appt.id} could not take place${note ? ` (${note})` : ''}.`;
+      if (wo.doc.state === 'inProgress') this.replaceWorkOrder(slug, wo, what);
+      else if (wo.doc.state === 'planned') requireNewAppointment(this.ctx, slug, wo, what);
       return appt.doc;
     });
   }
@@ -342,7 +438,9 @@ export class SellerActions {
       applyAppointmentStatus(this.ctx, slug, appt, 'cancelled');
       if (note) publishAppointmentEvent(this.ctx, slug, appt, 'appointmentAttributeValueChangeEvent');
       const wo = loadWorkOrder(this.ctx, slug, appt.doc.workOrder.id);
-      if (wo.doc.state === 'planned') requireNewAppointment(this.ctx, slug, wo, 'The Seller cancelled the appointment; a new one is needed');
+      if (wo.doc.state === 'planned') {
+        requireNewAppointment(this.ctx, slug, wo, `We cancelled appointment ${appt.id}${note ? ` (${note})` : ''}.`);
+      }
       return appt.doc;
     });
   }

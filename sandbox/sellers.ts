@@ -125,6 +125,15 @@ export const SELLERS: readonly SellerConfig[] = [
         workingHours: { weekdays, start: '08:00', end: '16:00' },
         bookings: [],
       },
+      {
+        id: 'acme-tech-lea',
+        name: 'Léa Dubois',
+        phone: '+33 6 10 00 00 03',
+        email: 'lea.dubois@acme.example',
+        regions: ['auvergne-rhone-alpes'],
+        workingHours: { weekdays, start: '10:00', end: '18:00' },
+        bookings: [],
+      },
     ],
   },
   {

@@ -59,8 +59,26 @@ function ticketWorkOrders(ctx: SandboxContext, seller: string, ticket: TroubleTi
     .filter((wo): wo is WorkOrder => wo !== undefined);
 }
 
+function openWorkOrders(ctx: SandboxContext, seller: string, ticket: TroubleTicket): WorkOrder[] {
+  return ticketWorkOrders(ctx, seller, ticket).filter((wo) => WORK_ORDER_OPEN_STATES.includes(wo.state));
+}
+
 export function hasOpenWorkOrder(ctx: SandboxContext, seller: string, ticket: TroubleTicket, exceptId?: string): boolean {
-  return ticketWorkOrders(ctx, seller, ticket).some((wo) => wo.id !== exceptId && WORK_ORDER_OPEN_STATES.includes(wo.state));
+  return openWorkOrders(ctx, seller, ticket).some((wo) => wo.id !== exceptId);
+}
+
+/** Appends a Seller note and raises the attribute change it is. The caller stores the document. */
+export function addSellerTicketNote(ctx: SandboxContext, seller: string, ticket: StoredEntity<TroubleTicket>, text: string, author?: string): TicketNote {
+  const note: TicketNote = {
+    id: newId(),
+    author: author ?? ctx.seller(seller)?.name ?? seller,
+    date: ctx.clock.nowIso(),
+    source: 'seller',
+    text,
+  };
+  ticket.doc.note = [...(ticket.doc.note ?? []), note];
+  publishTicketEvent(ctx, seller, ticket, 'troubleTicketAttributeValueChangeEvent');
+  return note;
 }
 
 /**
@@ -78,6 +96,22 @@ export function applyTicketStatus(
   const from = ticket.doc.status;
   if (!canTicketMove(from, to, by)) {
     throw fail.unprocessable([problem('invalidValue', '/status', `A ticket cannot move from ${from} to ${to}`)]);
+  }
+  if (to === 'pending' || to === 'resolved') {
+    // R135 / TT-G R63: pending comes with a Seller note saying what is needed; resolved with a resolution note.
+    const last = ticket.doc.note?.at(-1);
+    if (last?.source !== 'seller') {
+      const what = to === 'pending' ? 'a Seller note saying what the Seller needs' : 'a resolution note';
+      throw fail.unprocessable([problem('missingProperty', '/note', `A ticket moves to ${to} only with ${what}`)]);
+    }
+  }
+  if (to === 'resolved') {
+    const open = openWorkOrders(ctx, seller, ticket.doc);
+    if (open.length > 0) {
+      throw fail.unprocessable([
+        problem('invalidValue', '/workOrder', `The ticket still has open work orders (${open.map((wo) => `${wo.id}: ${wo.state}`).join(', ')}); complete or cancel them first`),
+      ]);
+    }
   }
   const now = ctx.clock.nowIso();
   ticket.doc.status = to;
@@ -98,7 +132,10 @@ const SELLER_PATHS: Partial<Record<TicketStatus, Partial<Record<TicketStatus, Ti
   pending: { resolved: ['inProgress', 'resolved'] },
 };
 
-/** Moves the ticket along Seller transitions (through inProgress when needed); no-op if already there. */
+/**
+ * Moves the ticket along Seller transitions (through inProgress when needed); no-op if already there. For
+ * pending, `changeReason` says what the Seller needs and is also added as a Seller note first (R135).
+ */
 export function driveTicketTo(
   ctx: SandboxContext,
   seller: string,
@@ -109,8 +146,21 @@ export function driveTicketTo(
   if (ticket.doc.status === target) return false;
   const path = canTicketMove(ticket.doc.status, target, 'seller') ? [target] : SELLER_PATHS[ticket.doc.status]?.[target];
   if (!path) return false;
+  if (target === 'pending') addSellerTicketNote(ctx, seller, ticket, changeReason);
   for (const step of path) applyTicketStatus(ctx, seller, ticket, step, changeReason, 'seller');
   return true;
+}
+
+/**
+ * The Buyer has to act (answer, book an appointment): a Seller note says what is needed and the ticket goes to
+ * pending; if it is pending already, the note is added all the same. False when the ticket cannot wait.
+ */
+export function awaitBuyer(ctx: SandboxContext, seller: string, ticket: StoredEntity<TroubleTicket>, whatIsNeeded: string): boolean {
+  if (ticket.doc.status === 'pending') {
+    addSellerTicketNote(ctx, seller, ticket, whatIsNeeded);
+    return true;
+  }
+  return driveTicketTo(ctx, seller, ticket, 'pending', whatIsNeeded);
 }
 
 function requirePermission(operation: TicketBuyerOperation, status: TicketStatus): void {

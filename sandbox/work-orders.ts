@@ -38,10 +38,19 @@ export function publishWorkOrderEvent(ctx: SandboxContext, seller: string, wo: S
   if (ticket) publishTicketEvent(ctx, seller, ticket, 'troubleTicketAttributeValueChangeEvent');
 }
 
+/**
+ * The shared work order table less inProgress → open, which MEF 113 Table 43 (R154) does not have: work that
+ * started and could not finish ends unableToComplete, and a new work order is opened.
+ */
+export function canSellerMoveWorkOrder(from: WorkOrderState, to: WorkOrderState): boolean {
+  return canWorkOrderMove(from, to) && !(from === 'inProgress' && to === 'open');
+}
+
 export function setWorkOrderState(ctx: SandboxContext, seller: string, wo: StoredEntity<WorkOrder>, to: WorkOrderState): void {
   if (wo.doc.state === to) return;
-  if (!canWorkOrderMove(wo.doc.state, to)) {
-    throw fail.unprocessable([problem('invalidValue', '/state', `A work order cannot move from ${wo.doc.state} to ${to}`)]);
+  if (!canSellerMoveWorkOrder(wo.doc.state, to)) {
+    const hint = wo.doc.state === 'inProgress' && to === 'open' ? '; mark it unableToComplete and open a new work order instead' : '';
+    throw fail.unprocessable([problem('invalidValue', '/state', `A work order cannot move from ${wo.doc.state} to ${to}${hint}`)]);
   }
   wo.doc.state = to;
   ctx.store.update(seller, 'workOrder', wo.id, wo.doc);

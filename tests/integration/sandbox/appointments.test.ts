@@ -297,13 +297,23 @@ describe('appointments', () => {
     expect((await tt('GET', `/troubleTicket/${ticketId}`)).body.status).toBe('inProgress');
   });
 
-  it('a missed appointment needs a new one: work order open again, appointmentRequired, ticket pending', async () => {
+  it('a missed appointment ends its work order unableToComplete and opens a new one that needs an appointment; the ticket waits with a note', async () => {
     const { ticketId, workOrderId } = await workOrderFor();
     const appt = await book(workOrderId);
     await h.control('POST', `/${SELLER}/appointments/${appt.id}/start`);
     expect((await h.control('POST', `/${SELLER}/appointments/${appt.id}/miss`, { note: 'Van broke down' })).status).toBe(200);
-    expect((await wo('GET', `/workorder/${workOrderId}`)).body).toMatchObject({ state: 'open', appointmentRequired: true });
-    expect((await tt('GET', `/troubleTicket/${ticketId}`)).body.status).toBe('pending');
+    expect((await wo('GET', `/workorder/${workOrderId}`)).body.state).toBe('unableToComplete');
+    const ticket = (await tt('GET', `/troubleTicket/${ticketId}`)).body;
+    expect(ticket.status).toBe('pending');
+    const replacement = ticket.workOrder.map((r: { id: string }) => r.id).find((id: string) => id !== workOrderId);
+    expect(replacement).toBeDefined();
+    expect((await wo('GET', `/workorder/${replacement}`)).body).toMatchObject({ state: 'open', appointmentRequired: true });
+    expect(ticket.note.at(-1)).toMatchObject({ source: 'seller' });
+    expect(ticket.note.at(-1).text).toContain(`book a new appointment for work order ${replacement}`);
+    // the new work order is booked like any other
+    const again = await book(replacement);
+    expect(again.status).toBe('confirmed');
+    expect((await tt('GET', `/troubleTicket/${ticketId}`)).body.status).toBe('inProgress');
   });
 
   it('404 for unknown appointments', async () => {

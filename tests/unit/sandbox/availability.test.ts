@@ -72,7 +72,7 @@ describe('freeSlots', () => {
       notBefore: 0,
     });
     expect(other).toHaveLength(2);
-    expect(techniciansFor(acme, lyon).map((x) => x.id)).toEqual(['acme-tech-hugo']);
+    expect(techniciansFor(acme, lyon).map((x) => x.id)).toEqual(['acme-tech-hugo', 'acme-tech-lea']);
   });
 
   it('keeps slots fully inside the window, after notBefore, across several windows', () => {
