@@ -25,9 +25,14 @@ export function openDatabase(file: string): { db: Db; sqlite: Database.Database 
 
 const globalForDb = globalThis as unknown as { portalDb?: { db: Db; sqlite: Database.Database; file: string } };
 
+/** The SQLite file of this process (DATABASE_PATH), or ':memory:'. */
+export function databaseFile(): string {
+  return process.env.DATABASE_PATH?.trim() || './data/portal.db';
+}
+
 /** The process-wide database; cached on globalThis so dev reloads do not open a second handle. */
 export function getDb(): Db {
-  const file = process.env.DATABASE_PATH?.trim() || './data/portal.db';
+  const file = databaseFile();
   if (!globalForDb.portalDb || globalForDb.portalDb.file !== file) {
     globalForDb.portalDb?.sqlite.close();
     globalForDb.portalDb = { ...openDatabase(file), file };

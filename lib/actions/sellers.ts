@@ -7,6 +7,7 @@ import { getDb } from '@/db';
 import { sellers } from '@/db/schema';
 import { authorizedAction, type ActionState } from '@/lib/actions/authorized-action';
 import { audit } from '@/lib/data/audit';
+import { listenerAccessChanged } from '@/lib/sellers/access-changes';
 import { getSellerBySlug, sealClientSecret } from '@/lib/sellers/registry';
 import { syncSellerNotifications } from '@/lib/sync/hub-registration';
 import { sellerCreateSchema, sellerUpdateSchema, slugSchema } from '@/lib/domain/seller-registry';
@@ -53,6 +54,7 @@ export const createSeller = authorizedAction('sellers.manage', sellerCreateSchem
     if (isUniqueViolation(err)) return slugTaken(input.slug);
     throw err;
   }
+  listenerAccessChanged();
   await audit(user, 'seller.create', 'seller', input.slug, { ...settings });
   refreshSellerPages(input.slug);
   return { ok: true, message: `Seller ${input.name} added.`, data: { slug: input.slug } };
@@ -79,6 +81,7 @@ export const updateSeller = authorizedAction('sellers.manage', sellerUpdateSchem
     })
     .where(eq(sellers.id, current.id))
     .run();
+  listenerAccessChanged();
   await audit(user, 'seller.update', 'seller', slug, { changed, secretChanged });
   refreshSellerPages(slug);
   return { ok: true, message: `Seller ${settings.name} saved.`, data: { slug } };
@@ -96,6 +99,7 @@ export const setSellerEnabled = authorizedAction('sellers.manage', enabledInput,
   if (!current) return { ok: false, status: 404, message: `No Seller with slug "${slug}".` };
   if (current.enabled !== enabled) {
     await getDb().update(sellers).set({ enabled, updatedAt: new Date().toISOString() }).where(eq(sellers.id, current.id)).run();
+    listenerAccessChanged();
     await audit(user, enabled ? 'seller.enable' : 'seller.disable', 'seller', slug);
     // Register or drop the Seller's hubs now; an unreachable Seller is retried by the periodic check.
     await syncSellerNotifications({ ...current, enabled }).catch(() => undefined);

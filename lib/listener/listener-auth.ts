@@ -6,6 +6,7 @@ import { listenerCredentials, sellers, type ListenerCredential, type Seller } fr
 import { env } from '@/lib/env';
 import { hashSecret, publicBaseUrl } from '@/lib/sellers/listener-credentials';
 import { readCappedBody } from './capped-body';
+import { listenerCredentialStatus } from './listener-access';
 import { LISTENER_SCOPES } from '@/lib/sync/listener-catalog';
 
 /**
@@ -138,14 +139,15 @@ export function grantScopes(requested: string | null | undefined): { ok: true; s
 // Listener calls
 
 export type ListenerAuthResult =
-  | { ok: true; claims: ListenerTokenClaims; credential: ListenerCredential }
+  | { ok: true; claims: ListenerTokenClaims }
   | { ok: false; status: 401 | 403; code: 'missingCredentials' | 'invalidCredentials' | 'accessDenied'; reason: string };
 
 /**
  * A listener call is allowed only with a valid, unexpired token of ours, issued to the Seller whose callback prefix
- * was called, carrying the listener's scope, from a credential that is still active.
+ * was called, carrying the listener's scope, from a credential that is still active. Signature, expiry and scope are
+ * checked from the token itself and revocation from the in-memory view (listener-access.ts): no database read.
  */
-export async function authorizeListenerCall(request: Request, sellerSlug: string, scope: string): Promise<ListenerAuthResult> {
+export function authorizeListenerCall(request: Request, sellerSlug: string, scope: string): ListenerAuthResult {
   const header = request.headers.get('authorization');
   if (!header || header.trim() === '') {
     return { ok: false, status: 401, code: 'missingCredentials', reason: 'A Bearer token from our token endpoint is required' };
@@ -154,8 +156,7 @@ export async function authorizeListenerCall(request: Request, sellerSlug: string
   if (!match?.[1]) return { ok: false, status: 401, code: 'invalidCredentials', reason: 'The Authorization header is not a Bearer token' };
   const claims = verifyListenerToken(match[1]);
   if (!claims) return { ok: false, status: 401, code: 'invalidCredentials', reason: 'The token is invalid or expired' };
-  const credential = await getDb().select().from(listenerCredentials).where(eq(listenerCredentials.id, claims.cid)).get();
-  if (!credential || credential.revokedAt) {
+  if (listenerCredentialStatus(claims.cid) !== 'active') {
     return { ok: false, status: 401, code: 'invalidCredentials', reason: 'The credential behind this token was revoked' };
   }
   if (claims.sub !== sellerSlug) {
@@ -164,7 +165,7 @@ export async function authorizeListenerCall(request: Request, sellerSlug: string
   if (!claims.scope.split(' ').includes(scope)) {
     return { ok: false, status: 403, code: 'accessDenied', reason: `The token lacks the ${scope} scope` };
   }
-  return { ok: true, claims, credential };
+  return { ok: true, claims };
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -1,8 +1,8 @@
 import 'server-only';
-import { getSellerBySlug } from '@/lib/sellers/registry';
 import { validateRequestBody } from '@/lib/sonata/openapi-validator';
 import { enqueueInbox } from '@/lib/sync/inbox';
 import { LISTENER_APIS, listenerOperation, type NotificationApi } from '@/lib/sync/listener-catalog';
+import { enabledSellerId } from './listener-access';
 import { authorizeListenerCall } from './listener-auth';
 import { readCappedBody } from './capped-body';
 
@@ -79,17 +79,18 @@ export async function receiveNotification(request: Request, target: ListenerTarg
   const api = LISTENER_APIS[target.api];
   const op = api.versions.includes(target.version) ? listenerOperation(target.api, target.eventType) : undefined;
   if (!op) {
-    // No such listener: the URL is wrong, which 404 says better than a body error would.
+    // No such listener: the URL names no operation of the API, so no declared response applies; HTTP's own 404
+    // says "wrong URL" better than a body error (400) would, and a Seller does not retry it.
     countRefusal(target.sellerSlug, 404, `no listener ${target.api}/${target.version}/${target.eventType}`);
     return mefError(404, 'notFound', `There is no listener for ${target.eventType} in ${api.segment}/${target.version}`);
   }
-  const auth = await authorizeListenerCall(request, target.sellerSlug, op.operationId);
+  const auth = authorizeListenerCall(request, target.sellerSlug, op.operationId);
   if (!auth.ok) {
     countRefusal(target.sellerSlug, auth.status, auth.reason);
     return mefError(auth.status, auth.code, auth.reason, undefined, auth.status === 401 ? { 'www-authenticate': 'Bearer' } : undefined);
   }
-  const seller = await getSellerBySlug(target.sellerSlug);
-  if (!seller || !seller.enabled) {
+  const sellerId = enabledSellerId(target.sellerSlug);
+  if (sellerId === undefined) {
     countRefusal(target.sellerSlug, 403, 'Seller unknown or disabled');
     return mefError(403, 'accessDenied', 'This Seller is not enabled on our side');
   }
@@ -135,7 +136,7 @@ export async function receiveNotification(request: Request, target: ListenerTarg
 
   try {
     await enqueueInbox({
-      sellerId: seller.id,
+      sellerId,
       api: target.api,
       eventId: envelope.eventId,
       eventType: envelope.eventType,
@@ -145,7 +146,10 @@ export async function receiveNotification(request: Request, target: ListenerTarg
     });
   } catch (err) {
     console.error('[inbox] could not store a notification', err);
-    return mefError(503, 'internalError', 'The event could not be stored; send it again later', undefined, { 'retry-after': '5' });
+    // 500 internalError, not 503: each listener operation of the MEF notification APIs declares 204, 400, 401, 403,
+    // 408 and 500 only, so a Seller built from them knows 500 (and retries it) but may not know 503. Retry-After
+    // says when to try again.
+    return mefError(500, 'internalError', 'The event could not be stored; send it again later', undefined, { 'retry-after': '5' });
   }
   return new Response(null, { status: 204 });
 }

@@ -5,6 +5,7 @@ import { getDb } from '@/db';
 import { listenerCredentials, type ListenerCredential, type Seller } from '@/db/schema';
 import { transaction } from '@/db/transaction';
 import { env } from '@/lib/env';
+import { listenerAccessChanged } from './access-changes';
 
 /**
  * Sellers are OAuth2 clients of ours when they call our listeners. Their credentials (issued, rotated, revoked) are
@@ -63,6 +64,7 @@ export async function rotateListenerCredential(
       .returning()
       .get();
   });
+  listenerAccessChanged();
   return { credential, clientId, clientSecret };
 }
 
@@ -80,5 +82,6 @@ export async function revokeListenerCredentials(sellerId: number, exceptId?: num
     )
     .returning()
     .all();
+  listenerAccessChanged();
   return rows.length;
 }

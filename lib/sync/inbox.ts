@@ -1,6 +1,7 @@
 import 'server-only';
 import { and, asc, count, eq, gt, gte, inArray, lte, sql } from 'drizzle-orm';
-import { getDb } from '@/db';
+import { databaseFile, getDb } from '@/db';
+import { onInboxWriterCommitted, writeInboxRow } from '@/db/inbox-writer';
 import { inbox, sellers, sellerSyncState, type InboxItem } from '@/db/schema';
 import { entityOf, type EntityKind } from './listener-catalog';
 
@@ -99,8 +100,37 @@ function flush(): void {
   wakeWorkers();
 }
 
-/** Resolves once the entry is durably committed (or was already there); rejects when the database refuses it. */
+function writerThreadEnabled(file: string): boolean {
+  // An in-memory database exists only on this thread's connection: the writer thread could not see it.
+  return file !== ':memory:' && process.env.INBOX_WRITER !== 'inline';
+}
+
+const WRITER_WAKE_KEY = Symbol.for('sonata-portal.inbox-writer-wakes');
+const writerWakeHolder = globalThis as unknown as { [WRITER_WAKE_KEY]?: boolean };
+
+/**
+ * Resolves once the entry is durably committed (or was already there); rejects when the database refuses it.
+ * The commit happens on the inbox writer thread (db/inbox-writer.ts), or here for an in-memory database.
+ */
 export function enqueueInbox(entry: NewInboxEntry): Promise<EnqueueOutcome> {
+  const file = databaseFile();
+  if (writerThreadEnabled(file)) {
+    // Migrations are applied by this thread's connection before the writer thread first opens the file.
+    getDb();
+    if (!writerWakeHolder[WRITER_WAKE_KEY]) {
+      writerWakeHolder[WRITER_WAKE_KEY] = true;
+      onInboxWriterCommitted(wakeWorkers);
+    }
+    return writeInboxRow(file, {
+      sellerId: entry.sellerId,
+      api: entry.api,
+      eventId: entry.eventId,
+      eventType: entry.eventType,
+      eventTime: entry.eventTime,
+      resourceId: entry.resourceId,
+      body: JSON.stringify(entry.body),
+    });
+  }
   return new Promise((resolve, reject) => {
     queued.push({ entry, resolve, reject });
     if (queued.length >= GROUP_COMMIT_MAX) flush();

@@ -6,6 +6,7 @@ import { auditLog, products, sellers, type Seller } from '@/db/schema';
 import { transaction } from '@/db/transaction';
 import { openSecret, sealSecret } from '@/lib/crypto/secret-box';
 import { decodeKey, env } from '@/lib/env';
+import { listenerAccessChanged } from '@/lib/sellers/access-changes';
 import { describeSellersFileIssues, sellersFileSchema, type SellerFileEntry } from '@/lib/domain/seller-registry';
 
 /*
@@ -205,6 +206,7 @@ export async function applySellersFile(file: string, options: ApplySellersFileOp
       .map((s) => s.slug)
       .filter((slug) => !listed.has(slug));
   }, db);
+  listenerAccessChanged();
   return result;
 }
 

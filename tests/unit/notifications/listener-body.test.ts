@@ -102,13 +102,14 @@ describe('idempotent delivery', () => {
     expect(await rows()).toHaveLength(1);
   });
 
-  it('answers 503 when the database refuses the write, so the Seller sends it again', async () => {
+  it('answers 500 with Retry-After when the database refuses the write, so the Seller sends it again', async () => {
     getDb().run(sql`CREATE TRIGGER inbox_refuse BEFORE INSERT ON inbox BEGIN SELECT RAISE(ABORT, 'disk full'); END`);
-    const res = await post(JSON.stringify(event(TYPE, 'AP-1', 'e-503')));
-    expect(res.status).toBe(503);
+    const res = await post(JSON.stringify(event(TYPE, 'AP-1', 'e-500')));
+    expect(res.status).toBe(500);
+    expect(res.headers.get('retry-after')).toBe('5');
     expect(await res.json()).toMatchObject({ code: 'internalError' });
     getDb().run(sql`DROP TRIGGER inbox_refuse`);
-    expect((await post(JSON.stringify(event(TYPE, 'AP-1', 'e-503')))).status).toBe(204);
+    expect((await post(JSON.stringify(event(TYPE, 'AP-1', 'e-500')))).status).toBe(204);
     expect(await rows()).toHaveLength(1);
   });
 });

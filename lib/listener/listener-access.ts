@@ -1,0 +1,82 @@
+import 'server-only';
+import { getDb, type Db } from '@/db';
+import { listenerCredentials, sellers } from '@/db/schema';
+import { listenerAccessGeneration } from '@/lib/sellers/access-changes';
+
+/**
+ * What a listener call needs to know beyond its token's signature, kept in memory so that acknowledging a
+ * notification costs no database read: which credentials are still active, and which Seller slugs are enabled.
+ *
+ * The view is reloaded (two small SELECTs) when:
+ * - this process changed a Seller or a credential (lib/sellers/access-changes.ts moves a counter);
+ * - it is older than REFRESH_MS. Another process (a second portal instance on the same database) that revokes a
+ *   credential or disables a Seller is therefore obeyed here within REFRESH_MS (2 s), plus the time of one request;
+ * - a call names a credential or a Seller the view does not hold (one issued by another process a moment ago). Only
+ *   a token we signed gets that far, and such reloads are spaced by at least MISS_RELOAD_MS.
+ */
+export const LISTENER_ACCESS_REFRESH_MS = 2_000;
+const MISS_RELOAD_MS = 100;
+
+interface AccessView {
+  db: Db;
+  generation: number;
+  loadedAt: number;
+  /** listener_credentials.id → its Seller and whether it was revoked. */
+  credentials: Map<number, { sellerId: number; revoked: boolean }>;
+  /** Seller slug → id and enabled flag. */
+  sellers: Map<string, { id: number; enabled: boolean }>;
+}
+
+const KEY = Symbol.for('sonata-portal.listener-access-view');
+const holder = globalThis as unknown as { [KEY]?: AccessView };
+
+function load(db: Db): AccessView {
+  const credentialRows = db
+    .select({ id: listenerCredentials.id, sellerId: listenerCredentials.sellerId, revokedAt: listenerCredentials.revokedAt })
+    .from(listenerCredentials)
+    .all();
+  const sellerRows = db.select({ id: sellers.id, slug: sellers.slug, enabled: sellers.enabled }).from(sellers).all();
+  return {
+    db,
+    generation: listenerAccessGeneration(),
+    loadedAt: Date.now(),
+    credentials: new Map(credentialRows.map((c) => [c.id, { sellerId: c.sellerId, revoked: c.revokedAt !== null }])),
+    sellers: new Map(sellerRows.map((s) => [s.slug, { id: s.id, enabled: s.enabled }])),
+  };
+}
+
+function currentView(): AccessView {
+  const db = getDb();
+  const held = holder[KEY];
+  if (!held || held.db !== db || held.generation !== listenerAccessGeneration() || Date.now() - held.loadedAt > LISTENER_ACCESS_REFRESH_MS) {
+    holder[KEY] = load(db);
+  }
+  return holder[KEY]!;
+}
+
+function lookup<T>(find: (view: AccessView) => T | undefined): T | undefined {
+  const view = currentView();
+  const found = find(view);
+  if (found !== undefined || Date.now() - view.loadedAt < MISS_RELOAD_MS) return found;
+  holder[KEY] = load(view.db);
+  return find(holder[KEY]);
+}
+
+export type CredentialStatus = 'active' | 'revoked' | 'unknown';
+
+export function listenerCredentialStatus(credentialId: number): CredentialStatus {
+  const credential = lookup((view) => view.credentials.get(credentialId));
+  if (!credential) return 'unknown';
+  return credential.revoked ? 'revoked' : 'active';
+}
+
+/** The id of the enabled Seller with this slug, or undefined (unknown or disabled). */
+export function enabledSellerId(slug: string): number | undefined {
+  const seller = lookup((view) => view.sellers.get(slug));
+  return seller?.enabled ? seller.id : undefined;
+}
+
+/** Drops the view; the next call loads it again. */
+export function forgetListenerAccess(): void {
+  holder[KEY] = undefined;
+}
