@@ -35,6 +35,8 @@ const envSchema = z
     LISTENER_TOKEN_SECRET: z.string().min(32, 'must be at least 32 characters').optional().or(z.literal('').transform(() => undefined)),
     /** How often each Seller's ticket list is compared with the cache, to catch missed notifications. */
     RECONCILE_INTERVAL_MS: z.coerce.number().int().min(5_000).optional(),
+    /** How long the change feed keeps entries: a browser offline longer than this reloads instead of replaying. */
+    CHANGE_FEED_RETENTION_HOURS: z.coerce.number().min(1).max(24 * 30).default(24),
     /** How often each Seller's incident list is refreshed. */
     INCIDENT_REFRESH_MS: z.coerce.number().int().min(5_000).default(10 * 60_000),
   })

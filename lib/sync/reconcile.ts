@@ -3,7 +3,7 @@ import { and, eq, isNotNull } from 'drizzle-orm';
 import { getDb } from '@/db';
 import { sellers, sellerSyncState, tickets, type Seller } from '@/db/schema';
 import { sellerConnection } from '@/lib/sellers/registry';
-import { recordChange } from './change-feed';
+import { pruneFeed, recordChange } from './change-feed';
 import { sonataClients, type SonataClientOptions } from '@/lib/sonata/client';
 import type { TroubleTicketFind } from '@/lib/sonata/schemas';
 import { syncAllSellerNotifications } from './hub-registration';
@@ -103,15 +103,18 @@ export interface NotificationMaintenance {
   stop(): Promise<void>;
 }
 
+const FEED_PRUNE_MS = 10 * 60_000;
+
 /**
- * Keeps hubs in line with the registry (newly enabled Sellers get hubs, disabled ones lose them) and reconciles each
- * enabled Seller periodically. The first pass runs at once.
+ * Keeps hubs in line with the registry (newly enabled Sellers get hubs, disabled ones lose them), reconciles each
+ * enabled Seller periodically and prunes the change feed by age. The first pass runs at once.
  */
 export function startNotificationMaintenance(
-  options: { hubCheckMs?: number; reconcileMs?: number; sonata?: SonataClientOptions } = {},
+  options: { hubCheckMs?: number; reconcileMs?: number; feedRetentionHours?: number; sonata?: SonataClientOptions } = {},
 ): NotificationMaintenance {
   const hubCheckMs = options.hubCheckMs ?? 30_000;
   const reconcileMs = options.reconcileMs ?? 5 * 60_000;
+  const retentionMs = (options.feedRetentionHours ?? 24) * 3600_000;
   let stopped = false;
   let running: Promise<void> = Promise.resolve();
   const chain = (work: () => Promise<void>) => {
@@ -128,13 +131,20 @@ export function startNotificationMaintenance(
   chain(() => reconcileAllSellers({ sonata: options.sonata }));
   const hubTimer = setInterval(() => chain(() => syncAllSellerNotifications({ sonata: options.sonata })), hubCheckMs);
   const reconcileTimer = setInterval(() => chain(() => reconcileAllSellers({ sonata: options.sonata })), reconcileMs);
+  const prune = async () => {
+    await pruneFeed(new Date(Date.now() - retentionMs).toISOString());
+  };
+  chain(prune);
+  const pruneTimer = setInterval(() => chain(prune), FEED_PRUNE_MS);
   hubTimer.unref();
   reconcileTimer.unref();
+  pruneTimer.unref();
   return {
     async stop() {
       stopped = true;
       clearInterval(hubTimer);
       clearInterval(reconcileTimer);
+      clearInterval(pruneTimer);
       await running;
     },
   };
