@@ -212,6 +212,21 @@ function operationHasBody(spec: OpenApiDocument, operationId: string): boolean {
   return false;
 }
 
+/**
+ * Request bodies are `application/json;charset=utf-8` in every MEF YAML; plain `application/json` (UTF-8 by
+ * RFC 8259) is accepted too. Anything else is 415 with a MEF error body.
+ */
+function requireJsonMediaType(req: IncomingMessage): void {
+  const header = req.headers['content-type'] ?? '';
+  const [type = '', ...params] = header.split(';').map((part) => part.trim().toLowerCase());
+  const charset = params.find((p) => p.startsWith('charset='))?.slice('charset='.length).replace(/^"|"$/g, '');
+  if (type === 'application/json' && (charset === undefined || charset === 'utf-8')) return;
+  throw new MefError(415, {
+    code: 'invalidBody',
+    reason: header ? `The request body must be application/json;charset=utf-8, not ${header}` : 'The request body must be application/json;charset=utf-8; no Content-Type was given',
+  });
+}
+
 function isBodyShapeError(violations: ReturnType<typeof validateRequestBody>): boolean {
   return violations.some((v) => v.path === '' && v.keyword === 'type');
 }
@@ -222,7 +237,15 @@ export async function serveMef(ctx: SandboxContext, seller: SellerConfig, api: N
   const candidates = ROUTES[api].filter((r) => r.pattern.test(rest));
   const route = candidates.find((r) => r.method === req.method);
   if (!route) {
-    if (candidates.length) throw new MefError(405, { reason: `${req.method} is not supported on this resource` }, { Allow: candidates.map((c) => c.method).join(', ') });
+    if (candidates.length) {
+      const allowed = candidates.map((c) => c.method).join(', ');
+      // The YAML declares no 405; the body follows its Error schema (reason, message) with a code naming the status.
+      throw new MefError(
+        405,
+        { code: 'methodNotAllowed', reason: `${req.method} is not supported on this resource`, message: `Use ${allowed}` },
+        { Allow: allowed },
+      );
+    }
     throw fail.notFound(`No such resource: ${rest || '/'}`);
   }
   authorize(ctx.store, seller.slug, req, route.operationId);
@@ -234,7 +257,9 @@ export async function serveMef(ctx: SandboxContext, seller: SellerConfig, api: N
   }
   let body: unknown;
   if (operationHasBody(spec, route.operationId)) {
-    body = parseJson(await readBody(req));
+    const text = await readBody(req);
+    if (text.trim() !== '') requireJsonMediaType(req);
+    body = parseJson(text);
     if (body === undefined) throw fail.badRequest('invalidBody', 'A JSON request body is required');
     const violations = validateRequestBody(spec, route.operationId, body);
     if (violations.length) {

@@ -245,3 +245,45 @@ describe('appointment events', () => {
     expect(await eventsSince('acme', before, booked.body.id)).toEqual(['appointmentAttributeValueChangeEvent']);
   });
 });
+
+describe('media types and method errors', () => {
+  const raw = async (method: string, pathAndQuery: string, body: string | undefined, contentType: string | undefined) => {
+    const headers: Record<string, string> = { Authorization: `Bearer ${await h.token('acme')}` };
+    if (contentType !== undefined) headers['Content-Type'] = contentType;
+    const res = await fetch(`${h.sellers.acme!.baseUrls.troubleTicket}${pathAndQuery}`, { method, headers, ...(body === undefined ? {} : { body }) });
+    const text = await res.text();
+    return { status: res.status, type: res.headers.get('content-type'), allow: res.headers.get('allow'), body: text ? JSON.parse(text) : undefined };
+  };
+  const createBody = JSON.stringify(ticketBody(ACME_PRODUCT, { externalId: 'MEDIA-1' }));
+
+  it('accepts application/json with or without charset=utf-8', async () => {
+    for (const type of ['application/json;charset=utf-8', 'application/json', 'Application/JSON; charset="UTF-8"']) {
+      expect((await raw('POST', '/troubleTicket', createBody, type)).status).toBe(201);
+    }
+  });
+
+  it('answers 415 with a MEF error body to any other media type, storing nothing', async () => {
+    const count = async () => Number((await h.mef('acme', 'troubleTicket', 'GET', '/troubleTicket?externalId=MEDIA-2')).headers.get('x-total-count'));
+    const body = JSON.stringify(ticketBody(ACME_PRODUCT, { externalId: 'MEDIA-2' }));
+    for (const type of ['text/plain', 'application/x-www-form-urlencoded', 'application/json;charset=iso-8859-1', 'application/merge-patch+json', undefined]) {
+      const res = await raw('POST', '/troubleTicket', body, type);
+      expect(res.status, String(type)).toBe(415);
+      expect(res.type).toBe('application/json;charset=utf-8');
+      expect(res.body).toMatchObject({ code: 'invalidBody' });
+      expect(res.body.reason).toMatch(/must be application\/json;charset=utf-8/);
+    }
+    expect(await count()).toBe(0);
+    const id = await newTicket();
+    const patch = await raw('PATCH', `/troubleTicket/${id}`, JSON.stringify({ externalId: 'changed' }), 'text/plain');
+    expect(patch.status).toBe(415);
+    expect((await ticket(id)).status).toBe('acknowledged');
+  });
+
+  it('a 405 names the allowed methods and carries a MEF error body', async () => {
+    const res = await raw('PUT', '/troubleTicket', undefined, undefined);
+    expect(res.status).toBe(405);
+    expect(res.allow).toBe('GET, POST');
+    expect(res.type).toBe('application/json;charset=utf-8');
+    expect(res.body).toEqual({ code: 'methodNotAllowed', reason: 'PUT is not supported on this resource', message: 'Use GET, POST' });
+  });
+});
