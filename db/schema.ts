@@ -234,6 +234,9 @@ export const inbox = sqliteTable(
     lastError: text('last_error'),
     receivedAt: text('received_at').notNull(),
     processedAt: text('processed_at'),
+    /** The sync worker that is fetching this entry's resource; another may take over once `leaseUntil` has passed. */
+    leaseOwner: text('lease_owner'),
+    leaseUntil: text('lease_until'),
   },
   (t) => [
     uniqueIndex('inbox_seller_event_uq').on(t.sellerId, t.eventId),

@@ -1,0 +1,2 @@
+ALTER TABLE `inbox` ADD `lease_owner` text;--> statement-breakpoint
+ALTER TABLE `inbox` ADD `lease_until` text;
