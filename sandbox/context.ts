@@ -1,4 +1,5 @@
 import type { SellerClock } from './clock';
+import { deliveryQuirks } from './imperfections';
 import type { Notifier, SandboxEvent } from './notifier';
 import type { SellerConfig } from './sellers';
 import type { SellerActions } from './seller-actions';
@@ -22,6 +23,7 @@ export interface SellerUrls {
 export class SandboxContext {
   private pending: SandboxEvent[] | undefined;
   private readonly recent: PublishedEvent[] = [];
+  private readonly imperfectCount = new Map<string, number>();
   baseUrl = 'http://127.0.0.1:4010';
   /** Set right after construction: the Seller behaviours bound to this context. */
   actions!: SellerActions;
@@ -65,6 +67,12 @@ export class SandboxContext {
     const clean: SandboxEvent = { seller: event.seller, api: event.api, eventType: event.eventType, resourceId: event.resourceId };
     if (event.buyerId !== undefined) clean.buyerId = event.buyerId;
     if (event.sellerId !== undefined) clean.sellerId = event.sellerId;
+    if (this.seller(event.seller)?.imperfect) {
+      const n = this.imperfectCount.get(event.seller) ?? 0;
+      this.imperfectCount.set(event.seller, n + 1);
+      const quirks = deliveryQuirks(n);
+      if (Object.keys(quirks).length > 0) clean.quirks = quirks;
+    }
     if (this.pending) this.pending.push(clean);
     else this.emit(clean);
   }

@@ -1,4 +1,5 @@
 import { deliveryConcurrencyFromEnv, startSandbox, type SandboxMode } from './server';
+import { sandboxSellers } from './sellers';
 
 const port = Number(process.env.SANDBOX_PORT ?? '4010');
 const host = process.env.SANDBOX_HOST ?? '127.0.0.1';
@@ -22,6 +23,7 @@ if (!(clockSpeed > 0)) {
 let deliveryConcurrency: number | undefined;
 try {
   deliveryConcurrency = deliveryConcurrencyFromEnv();
+  sandboxSellers();
 } catch (err) {
   console.error((err as Error).message);
   process.exit(1);

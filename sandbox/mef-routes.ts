@@ -13,6 +13,7 @@ import {
   toAppointmentFind,
 } from './appointments';
 import { authorize } from './auth';
+import { answersBareList, IMPERFECT_MEDIA_TYPE, imperfectBody } from './imperfections';
 import type { SandboxContext } from './context';
 import { decodeSegment, fail, MefError, parseJson, readBody, sendEmpty, sendJson, violationsToProblems } from './http';
 import { findHub, registerHub, unregisterHub } from './hubs';
@@ -195,7 +196,10 @@ const ROUTES: Record<NotifiedApi, MefRoute[]> = {
       method: 'GET',
       pattern: /^\/workorder$/,
       operationId: 'listWorkOrder',
-      run: (c) => page(newestFirst(c.ctx.store.list<WorkOrder>(c.seller.slug, 'workOrder')).filter((w) => workOrderMatches(w, c.query)).map(toWorkOrderFind), c.query),
+      run: (c) => {
+        const found = newestFirst(c.ctx.store.list<WorkOrder>(c.seller.slug, 'workOrder')).filter((w) => workOrderMatches(w, c.query)).map(toWorkOrderFind);
+        return c.seller.imperfect && answersBareList('listWorkOrder') ? { status: 200, body: found } : page(found, c.query);
+      },
     },
     ...hubRoutes('workOrder'),
   ],
@@ -233,6 +237,16 @@ function isBodyShapeError(violations: ReturnType<typeof validateRequestBody>): b
 
 /** Serves one MEF call; `rest` is the path after the API base. Errors come back as MefError. */
 export async function serveMef(ctx: SandboxContext, seller: SellerConfig, api: NotifiedApi, rest: string, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+  if (!seller.imperfect) return serveStrictly(ctx, seller, api, rest, req, res, url);
+  try {
+    await serveStrictly(ctx, seller, api, rest, req, res, url);
+  } catch (err) {
+    if (err instanceof MefError) throw new MefError(err.status, err.body, { ...err.headers, 'Content-Type': IMPERFECT_MEDIA_TYPE });
+    throw err;
+  }
+}
+
+async function serveStrictly(ctx: SandboxContext, seller: SellerConfig, api: NotifiedApi, rest: string, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
   const spec = API_BASES[api].spec;
   const candidates = ROUTES[api].filter((r) => r.pattern.test(rest));
   const route = candidates.find((r) => r.method === req.method);
@@ -277,5 +291,8 @@ export async function serveMef(ctx: SandboxContext, seller: SellerConfig, api: N
   const [, ...params] = route.pattern.exec(rest) ?? [];
   const result = route.run({ ctx, seller, req, res, params: params.map(decodeSegment), query: parsed.values, ids, body });
   if (result.body === undefined) sendEmpty(res, result.status, result.headers);
-  else sendJson(res, result.status, result.body, result.headers);
+  else if (seller.imperfect) {
+    const answer = imperfectBody(route.operationId, result.body, ctx.clock.nowIso());
+    sendJson(res, result.status, answer, { ...result.headers, 'Content-Type': IMPERFECT_MEDIA_TYPE });
+  } else sendJson(res, result.status, result.body, result.headers);
 }

@@ -9,6 +9,8 @@ export interface SandboxEvent {
   resourceId: string;
   buyerId?: string;
   sellerId?: string;
+  /** Only for the imperfect Seller: late, repeated or time-shifted delivery. */
+  quirks?: { delayMs?: number; repeat?: boolean; eventTimeOffsetMs?: number };
 }
 
 export interface NotifierDeps {

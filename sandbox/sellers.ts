@@ -52,6 +52,8 @@ export interface SellerContact {
 
 export interface SellerConfig {
   slug: string;
+  /** Ships the known defects of the MEF sources on purpose (see imperfections.ts); the strict Sellers have none. */
+  imperfect?: boolean;
   name: string;
   personality: string;
   offersIncidents: boolean;
@@ -241,8 +243,69 @@ export const SELLERS: readonly SellerConfig[] = [
   },
 ];
 
+/** A fourth Seller, only when asked for (SANDBOX_IMPERFECT=1 or SANDBOX_SELLERS): it answers like the sources' defects. */
+export const IMPERFECT_SELLER: SellerConfig = {
+  slug: 'vandelay',
+  imperfect: true,
+  name: 'Vandelay Networks',
+  personality:
+    'Imperfect: list items miss required fields, answers say application/json without charset and carry unknown members, ' +
+    'GET /workorder is a bare array, notifications come late, twice or with event times out of order.',
+  offersIncidents: true,
+  delays: { cancellationAssessmentMs: 4_000, resumeAfterReopenMs: 3_000 },
+  workOrdersNeedAppointment: true,
+  appointmentSlotMinutes: 120,
+  searchHorizonDays: 60,
+  ticketContact: { name: 'Vandelay Help Desk', number: '+44 20 7946 0300', emailAddress: 'help@vandelay.example', organization: 'Vandelay Networks' },
+  technicalContact: { name: 'Vandelay Field Team', number: '+44 20 7946 0310', emailAddress: 'field@vandelay.example', organization: 'Vandelay Networks' },
+  sites: [
+    {
+      id: 'vandelay-site-london',
+      name: 'London office',
+      address: { streetNr: '1', streetName: 'Poultry', city: 'London', postcode: 'EC2R 8EJ', country: 'GB' },
+      timeZone: 'Europe/London',
+      region: 'london',
+    },
+  ],
+  products: [
+    { id: 'vandelay-prod-ethernet-301', name: 'Ethernet Access 1 Gbps London', siteId: 'vandelay-site-london' },
+    { id: 'vandelay-prod-ipt-302', name: 'IP Transit 10 Gbps London', siteId: 'vandelay-site-london' },
+  ],
+  technicians: [
+    {
+      id: 'vandelay-tech-art',
+      name: 'Art Vandelay',
+      phone: '+44 7700 900301',
+      email: 'art@vandelay.example',
+      regions: ['london'],
+      workingHours: { weekdays, start: '09:00', end: '17:00' },
+      bookings: [],
+    },
+  ],
+};
+
+/** Every Seller the sandbox can play; which ones it does is sandboxSellers(). */
+export const ALL_SELLERS: readonly SellerConfig[] = [...SELLERS, IMPERFECT_SELLER];
+
+/**
+ * The Sellers to play: SANDBOX_SELLERS (comma-separated slugs) when set, else the three strict Sellers plus the
+ * imperfect one when SANDBOX_IMPERFECT=1. Throws on an unknown slug.
+ */
+export function sandboxSellers(env: Record<string, string | undefined> = process.env): readonly SellerConfig[] {
+  const list = env['SANDBOX_SELLERS']?.split(',').map((s) => s.trim()).filter(Boolean);
+  if (list?.length) {
+    return list.map((slug) => {
+      const seller = ALL_SELLERS.find((s) => s.slug === slug);
+      if (!seller) throw new Error(`SANDBOX_SELLERS names an unknown Seller ${slug}; known: ${ALL_SELLERS.map((s) => s.slug).join(', ')}`);
+      return seller;
+    });
+  }
+  const imperfect = env['SANDBOX_IMPERFECT'];
+  return imperfect === '1' || imperfect === 'true' ? ALL_SELLERS : SELLERS;
+}
+
 export function findSeller(slug: string): SellerConfig | undefined {
-  return SELLERS.find((s) => s.slug === slug);
+  return ALL_SELLERS.find((s) => s.slug === slug);
 }
 
 export function siteOf(seller: SellerConfig, productId: string): SellerSite | undefined {

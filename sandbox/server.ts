@@ -10,7 +10,7 @@ import { DEFAULT_DELIVERY_CONCURRENCY } from './notify/index';
 import { loadNotifier, silentNotifier, type Notifier, type NotifierDeps } from './notifier';
 import { SellerActions } from './seller-actions';
 import { startScenario, type RunningScenario } from './scenario/index';
-import { SELLERS } from './sellers';
+import { sandboxSellers, type SellerConfig } from './sellers';
 import { handleTokenRequest } from './auth';
 import { SandboxStore, type NotifiedApi } from './store';
 
@@ -34,6 +34,8 @@ export interface SandboxOptions {
    * Default: SANDBOX_DELIVERY_CONCURRENCY, else 8.
    */
   deliveryConcurrency?: number;
+  /** The Sellers to play; default sandboxSellers() (SANDBOX_SELLERS / SANDBOX_IMPERFECT, else the three strict ones). */
+  sellers?: readonly SellerConfig[];
 }
 
 /** SANDBOX_DELIVERY_CONCURRENCY as a positive integer, or undefined when unset; throws on anything else. */
@@ -66,7 +68,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
   const host = options.host ?? '127.0.0.1';
   const store = new SandboxStore(options.dbPath);
   const clock = new SellerClock(store, options.clockSpeed ?? 1, options.tickMs ?? 200);
-  const ctx = new SandboxContext(store, clock, SELLERS, silentNotifier());
+  const ctx = new SandboxContext(store, clock, options.sellers ?? sandboxSellers(), silentNotifier());
   ctx.actions = new SellerActions(ctx);
   const deps: NotifierDeps = {
     db: store.db,

@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { randomBytes, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { SELLERS } from './sellers';
+import { ALL_SELLERS } from './sellers';
 
 export type EntityKind = 'troubleTicket' | 'incident' | 'appointment' | 'workOrder' | 'hub';
 export type NotifiedApi = 'troubleTicket' | 'appointment' | 'workOrder';
@@ -92,7 +92,7 @@ export class SandboxStore {
   private ensureClients(): void {
     const existing = this.db.prepare('SELECT 1 FROM clients WHERE seller = ? AND is_primary = 1');
     const insert = this.db.prepare('INSERT INTO clients (client_id, seller, secret, scopes, is_primary) VALUES (?, ?, ?, NULL, 1)');
-    for (const seller of SELLERS) {
+    for (const seller of ALL_SELLERS) {
       if (!existing.get(seller.slug)) insert.run(`${seller.slug}-buyer-${randomBytes(4).toString('hex')}`, seller.slug, randomBytes(24).toString('base64url'));
     }
   }

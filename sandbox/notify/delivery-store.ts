@@ -162,7 +162,8 @@ const toAttempt = (r: AttemptRow): DeliveryAttempt => ({
   outcome: r.outcome,
 });
 
-export type NewDelivery = Omit<QueuedDelivery, 'id' | 'attempts' | 'nextAttemptAt'>;
+/** `nextAttemptAt` defaults to `createdAt`: sent at once. */
+export type NewDelivery = Omit<QueuedDelivery, 'id' | 'attempts' | 'nextAttemptAt'> & { nextAttemptAt?: number };
 
 /** The durable notification queue and its attempt log, in the sandbox database. */
 export function createDeliveryStore(db: Database) {
@@ -170,7 +171,7 @@ export function createDeliveryStore(db: Database) {
 
   const insertDelivery = db.prepare(`
     INSERT INTO notify_delivery (seller, api, hub_id, hub_key, event_id, event_type, resource_id, url, body, state, created_at, next_attempt_at)
-    VALUES (@seller, @api, @hubId, @hubKey, @eventId, @eventType, @resourceId, @url, @body, 'pending', @createdAt, @createdAt)`);
+    VALUES (@seller, @api, @hubId, @hubKey, @eventId, @eventType, @resourceId, @url, @body, 'pending', @createdAt, @nextAttemptAt)`);
   const laneHeads = db.prepare(`
     SELECT d.* FROM notify_delivery d
     JOIN (SELECT MIN(id) AS id FROM notify_delivery WHERE state = 'pending' GROUP BY hub_key, resource_id) h ON h.id = d.id
@@ -192,7 +193,7 @@ export function createDeliveryStore(db: Database) {
   const pruneAttempts = db.prepare(`DELETE FROM notify_attempt WHERE attempted_at < ?`);
 
   const enqueueAll = db.transaction((rows: NewDelivery[]) => {
-    for (const row of rows) insertDelivery.run(row);
+    for (const row of rows) insertDelivery.run({ ...row, nextAttemptAt: row.nextAttemptAt ?? row.createdAt });
   });
 
   const logAttempt = db.transaction((a: NewAttempt): number => {

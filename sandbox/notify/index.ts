@@ -52,6 +52,8 @@ export interface SellerEvent {
   href?: string;
   buyerId?: string;
   sellerId?: string;
+  /** How an imperfect Seller mis-delivers this event: late, twice, or with a shifted eventTime. */
+  quirks?: { delayMs?: number; repeat?: boolean; eventTimeOffsetMs?: number };
 }
 
 export interface Notifier {
@@ -326,15 +328,16 @@ export function createNotifier(deps: NotifierDeps): Notifier {
         ...(e.buyerId === undefined ? {} : { buyerId: e.buyerId }),
         ...(e.sellerId === undefined ? {} : { sellerId: e.sellerId }),
       };
+      const quirks = e.quirks ?? {};
       store.enqueue(
-        hubs.map((hub) => {
+        hubs.flatMap((hub) => {
           const envelope: NotificationEnvelope = {
             eventId: randomUUID(),
-            eventTime: new Date(at).toISOString(),
+            eventTime: new Date(at + (quirks.eventTimeOffsetMs ?? 0)).toISOString(),
             eventType,
             event,
           };
-          return {
+          const delivery = {
             seller: e.seller,
             api: e.api,
             hubId: hub.id,
@@ -345,7 +348,10 @@ export function createNotifier(deps: NotifierDeps): Notifier {
             url: listenerUrl(hub.callback, e.api, e.eventType),
             body: JSON.stringify(envelope),
             createdAt: at,
+            nextAttemptAt: at + Math.max(0, quirks.delayMs ?? 0),
           };
+          // A repeat is the same envelope again, queued behind the first in the resource's lane.
+          return quirks.repeat ? [delivery, { ...delivery, eventId: `${envelope.eventId}#repeat` }] : [delivery];
         }),
       );
       wakeIn(0);

@@ -289,3 +289,32 @@ describe('attempt log', () => {
     expect(latest?.eventId).toBe(bodyOf(acmeRequests[2]!).eventId);
   });
 });
+
+describe('an imperfect Seller\'s delivery quirks', () => {
+  it('repeats an event with the same eventId, right behind the first', async () => {
+    f.addHub('vandelay', 'troubleTicket', { id: 'hub-v' });
+    const n = f.notifier();
+    n.publish({ seller: 'vandelay', api: 'troubleTicket', eventType: 'troubleTicketStatusChangeEvent', resourceId: 'TT-1', quirks: { repeat: true } });
+    n.publish({ seller: 'vandelay', api: 'troubleTicket', eventType: 'troubleTicketResolvedEvent', resourceId: 'TT-1' });
+    await n.drain();
+    const bodies = f.listener.received.map(bodyOf);
+    expect(bodies.map((b) => b.eventType)).toEqual(['troubleTicketStatusChangeEvent', 'troubleTicketStatusChangeEvent', 'troubleTicketResolvedEvent']);
+    expect(bodies[1]?.eventId).toBe(bodies[0]?.eventId);
+    expect(n.deliveries('vandelay').every((a) => a.outcome === 'delivered')).toBe(true);
+  });
+
+  it('sends a late event only once its delay has passed, and stamps a shifted eventTime', async () => {
+    f.addHub('vandelay', 'troubleTicket', { id: 'hub-v' });
+    const n = f.notifier();
+    n.publish({ seller: 'vandelay', api: 'troubleTicket', eventType: 'troubleTicketStatusChangeEvent', resourceId: 'TT-1', quirks: { delayMs: 1_500 } });
+    n.publish({ seller: 'vandelay', api: 'troubleTicket', eventType: 'troubleTicketStatusChangeEvent', resourceId: 'TT-2', quirks: { eventTimeOffsetMs: -90_000 } });
+    await n.drain();
+    expect(f.listener.received.map((r) => bodyOf(r).event.id)).toEqual(['TT-2']);
+    expect(bodyOf(f.listener.received[0]!).eventTime).toBe(new Date(T0 - 90_000).toISOString());
+
+    f.clock.now = T0 + 1_500;
+    await f.listener.waitForRequests(2);
+    await n.drain();
+    expect(bodyOf(f.listener.received[1]!)).toMatchObject({ eventTime: new Date(T0).toISOString(), event: { id: 'TT-1' } });
+  });
+});
