@@ -4,17 +4,27 @@ import { startOutboxWorker } from '@/lib/sync/outbox-worker';
 import { startSharedIncidentRefresh } from '@/lib/sync/incident-refresh';
 import { startSellerNotifications } from '@/lib/sync/inbox-worker';
 import { applyConfiguredSellersFile } from '@/lib/sync/sellers-file';
+import { startSharedSyncProcess } from './sync-process';
 
 let started = false;
 
-/** Fails fast on bad configuration and brings the database up to date before the first request. */
+/**
+ * Fails fast on bad configuration and brings the database up to date before the first request, then starts the
+ * workers: the outbox here (actions deliver at once in this process), and fetching and applying Seller
+ * notifications, hub maintenance, reconciliation and the incident refresh in the sync process (SYNC_PROCESS=child,
+ * the default) or here (SYNC_PROCESS=inline).
+ */
 export async function startPortalServer(): Promise<void> {
   if (started) return;
   started = true;
-  env();
+  const settings = env();
   getDb();
   await applyConfiguredSellersFile();
   startOutboxWorker();
-  await startSellerNotifications();
-  startSharedIncidentRefresh();
+  if (settings.SYNC_PROCESS === 'inline') {
+    await startSellerNotifications();
+    startSharedIncidentRefresh();
+  } else {
+    startSharedSyncProcess();
+  }
 }

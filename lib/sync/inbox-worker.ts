@@ -1,4 +1,6 @@
 import 'server-only';
+import { randomBytes } from 'node:crypto';
+import os from 'node:os';
 import { eq } from 'drizzle-orm';
 import { getDb } from '@/db';
 import { env } from '@/lib/env';
@@ -7,11 +9,14 @@ import { sellerConnection } from '@/lib/sellers/registry';
 import { SonataHttpError, SonataProtocolError, isRetryable, type SonataClientOptions } from '@/lib/sonata/client';
 import { storeSellerDocument, type Stored } from './cache-writer';
 import {
+  claimResource,
   dueInboxItems,
   failInboxItems,
   makePendingDue,
   onInboxCommitted,
-  pendingForResource,
+  releaseDeadLeases,
+  releaseLeases,
+  renewLease,
   rescheduleInboxItems,
   resourceKey,
 } from './inbox';
@@ -20,13 +25,25 @@ import { fetchResource, type FetchedResource } from './resource-fetch';
 
 /**
  * Applies the inbox: for each resource named by pending events, one GET at a time (so events about one resource are
- * settled in order), then the cache, the waiting items and the covered events are committed together. An event stays
- * pending until that commit, so a crash at any point means it is fetched again after restart.
+ * settled in order, and repeated events about it are settled by one fetch), then the cache, the waiting items and
+ * the covered events are committed together. An event stays pending until that commit, so a crash at any point means
+ * it is fetched again after restart.
+ *
+ * Different resources are fetched in parallel, at most `perSellerConcurrency` at once per Seller (so one slow Seller
+ * does not hold the others back) and `concurrency` in all. A worker claims a resource's entries with a lease
+ * (inbox.ts, claimResource) and never assumes it is alone: several workers, in one process or several, may share
+ * the database.
  */
 
 export interface InboxWorkerOptions {
   /** Resources fetched at once, across Sellers. */
   concurrency?: number;
+  /** Resources fetched at once for one Seller (default INBOX_SELLER_CONCURRENCY, 8). */
+  perSellerConcurrency?: number;
+  /** This worker's name on the leases it takes; unique per worker. */
+  owner?: string;
+  /** How long a claim holds before another worker may take the resource over. */
+  leaseMs?: number;
   /** Fallback scan interval for retries that come due. */
   pollMs?: number;
   /** Backoff after a failed GET: min(maxMs, baseMs * 2^attempts), with jitter. */
@@ -72,8 +89,19 @@ export async function applyFetched(seller: Seller, fetched: FetchedResource, cov
   });
 }
 
+/** A lease owner name: host and pid first, so that a restarted process can tell its dead predecessor's leases. */
+export function newLeaseOwner(): string {
+  return `${os.hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
+}
+
+const DEFAULT_LEASE_MS = 60_000;
+
 export function startInboxWorker(options: InboxWorkerOptions = {}): InboxWorker {
-  const concurrency = Math.max(1, options.concurrency ?? 16);
+  const concurrency = Math.max(1, options.concurrency ?? 64);
+  const perSeller = Math.max(1, options.perSellerConcurrency ?? env().INBOX_SELLER_CONCURRENCY);
+  const owner = options.owner ?? newLeaseOwner();
+  const leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
+  const perSellerInFlight = new Map<number, number>();
   const pollMs = options.pollMs ?? 1000;
   const baseMs = options.backoff?.baseMs ?? 1000;
   const maxMs = options.backoff?.maxMs ?? 5 * 60_000;
@@ -91,7 +119,8 @@ export function startInboxWorker(options: InboxWorkerOptions = {}): InboxWorker 
 
   async function processResource(job: ResourceJob): Promise<void> {
     const seller = await getDb().select().from(sellers).where(eq(sellers.id, job.sellerId)).get();
-    const covered = await pendingForResource(job.sellerId, job.entity, job.resourceId);
+    // Nothing claimed: settled already, or another worker holds the resource.
+    const covered = await claimResource(job.sellerId, job.entity, job.resourceId, owner, leaseMs);
     if (covered.length === 0) return;
     const ids = covered.map((c) => c.id);
     const attempts = Math.max(...covered.map((c) => c.attempts));
@@ -117,6 +146,8 @@ export function startInboxWorker(options: InboxWorkerOptions = {}): InboxWorker 
       return;
     }
     if (stopped) return;
+    // Our lease ran out during the fetch and another worker took the resource over: it applies, not us.
+    if (!(await renewLease(ids, owner, leaseMs))) return;
     const last = covered.at(-1) as InboxItem;
     try {
       await applyFetched(seller, fetched, ids, last.eventType);
@@ -144,11 +175,17 @@ export function startInboxWorker(options: InboxWorkerOptions = {}): InboxWorker 
         if (inFlight.size >= concurrency) break;
         const key = resourceKey(item);
         if (inFlight.has(key)) continue;
+        const sellerBusy = perSellerInFlight.get(item.sellerId) ?? 0;
+        if (sellerBusy >= perSeller) continue;
+        perSellerInFlight.set(item.sellerId, sellerBusy + 1);
         const job: ResourceJob = { sellerId: item.sellerId, entity: entityOf(item.eventType), resourceId: item.resourceId };
         const run = processResource(job)
           .catch((err: unknown) => console.error(`[inbox] applying ${key} failed`, err))
           .finally(() => {
             inFlight.delete(key);
+            const left = (perSellerInFlight.get(job.sellerId) ?? 1) - 1;
+            if (left > 0) perSellerInFlight.set(job.sellerId, left);
+            else perSellerInFlight.delete(job.sellerId);
             kick();
           });
         inFlight.set(key, run);
@@ -195,6 +232,8 @@ export function startInboxWorker(options: InboxWorkerOptions = {}): InboxWorker 
       unsubscribe();
       await scanning;
       await Promise.allSettled(inFlight.values());
+      // What we claimed but did not settle is free for the next worker at once, not after the lease.
+      await releaseLeases(owner).catch((err: unknown) => console.error('[inbox] could not release leases', err));
       for (const resolve of idleWaiters.splice(0)) resolve();
     },
   };
@@ -208,8 +247,10 @@ export function startSharedInboxWorker(options?: InboxWorkerOptions): InboxWorke
   if (!holder[WORKER_KEY]) {
     const worker = startInboxWorker(options);
     holder[WORKER_KEY] = worker;
-    // Entries left pending by the previous process are tried again at once rather than after their backoff.
-    makePendingDue()
+    // Entries left pending by the previous process are tried again at once rather than after their backoff, and
+    // its leases (same host, process gone) are released rather than waited out.
+    releaseDeadLeases()
+      .then(() => makePendingDue())
       .then((n) => (n > 0 ? worker.kick() : undefined))
       .catch((err: unknown) => console.error('[inbox] could not reschedule pending entries', err));
   }
@@ -234,7 +275,7 @@ export async function startSellerNotifications(): Promise<() => Promise<void>> {
   if (!maintenanceHolder[MAINTENANCE_KEY]) {
     const { startNotificationMaintenance } = await import('./reconcile');
     const reconcileMs = env().RECONCILE_INTERVAL_MS;
-    maintenanceHolder[MAINTENANCE_KEY] = startNotificationMaintenance(reconcileMs ? { reconcileMs } : {});
+    maintenanceHolder[MAINTENANCE_KEY] = startNotificationMaintenance({ ...(reconcileMs ? { reconcileMs } : {}), feedRetentionHours: env().CHANGE_FEED_RETENTION_HOURS });
   }
   return async () => {
     const maintenance = maintenanceHolder[MAINTENANCE_KEY];

@@ -1,5 +1,7 @@
 import 'server-only';
-import { and, asc, count, eq, gt, gte, inArray, lte, sql } from 'drizzle-orm';
+import os from 'node:os';
+import { and, asc, count, eq, gt, gte, inArray, isNotNull, isNull, like, lte, ne, notExists, or, sql } from 'drizzle-orm';
+import { alias, type AnySQLiteColumn } from 'drizzle-orm/sqlite-core';
 import { databaseFile, getDb } from '@/db';
 import { onInboxWriterCommitted, writeInboxRow } from '@/db/inbox-writer';
 import { inbox, sellers, sellerSyncState, type InboxItem } from '@/db/schema';
@@ -145,26 +147,130 @@ export function resourceKey(item: Pick<InboxItem, 'sellerId' | 'eventType' | 're
   return JSON.stringify([item.sellerId, entityOf(item.eventType), item.resourceId]);
 }
 
-/** Pending entries whose next attempt is due, oldest first. */
+/** Pending entries whose next attempt is due and that no worker holds a lease on, oldest first. */
 export async function dueInboxItems(limit: number, now = new Date().toISOString()): Promise<InboxItem[]> {
   return getDb()
     .select()
     .from(inbox)
-    .where(and(eq(inbox.state, 'pending'), lte(inbox.nextAttemptAt, now)))
+    .where(and(eq(inbox.state, 'pending'), lte(inbox.nextAttemptAt, now), or(isNull(inbox.leaseUntil), lte(inbox.leaseUntil, now))))
     .orderBy(asc(inbox.id))
     .limit(limit)
     .all();
 }
 
+const ENTITY_EVENT_PREFIX: Record<EntityKind, string> = {
+  ticket: 'troubleTicket',
+  incident: 'incident',
+  appointment: 'appointment',
+  workOrder: 'workOrder',
+};
+
+type InboxColumns = Record<'sellerId' | 'resourceId' | 'state' | 'eventType', AnySQLiteColumn>;
+
+function pendingOfResource(table: InboxColumns, sellerId: number, entity: EntityKind, resourceId: string) {
+  return and(
+    eq(table.sellerId, sellerId),
+    eq(table.resourceId, resourceId),
+    eq(table.state, 'pending'),
+    like(table.eventType, `${ENTITY_EVENT_PREFIX[entity]}%`),
+  );
+}
+
 /** Every pending entry about one resource, oldest first (the ones a single fetch will settle). */
 export async function pendingForResource(sellerId: number, entity: EntityKind, resourceId: string): Promise<InboxItem[]> {
-  const rows = await getDb()
-    .select()
-    .from(inbox)
-    .where(and(eq(inbox.sellerId, sellerId), eq(inbox.resourceId, resourceId), eq(inbox.state, 'pending')))
-    .orderBy(asc(inbox.id))
+  return getDb().select().from(inbox).where(pendingOfResource(inbox, sellerId, entity, resourceId)).orderBy(asc(inbox.id)).all();
+}
+
+/**
+ * Claims every pending entry about one resource for `owner` until now + `leaseMs`, in one conditional UPDATE, and
+ * returns them oldest first. Nothing is claimed while another worker holds an unexpired lease on any entry of that
+ * resource, so one resource is worked by one worker at a time and in order; a lease that has expired (its worker
+ * died or stalled) is taken over. Entries that arrived since, unleased, join the claim.
+ */
+export async function claimResource(
+  sellerId: number,
+  entity: EntityKind,
+  resourceId: string,
+  owner: string,
+  leaseMs: number,
+  now = Date.now(),
+): Promise<InboxItem[]> {
+  const held = alias(inbox, 'held');
+  const nowIso = new Date(now).toISOString();
+  const db = getDb();
+  const rows = db
+    .update(inbox)
+    .set({ leaseOwner: owner, leaseUntil: new Date(now + leaseMs).toISOString() })
+    .where(
+      and(
+        pendingOfResource(inbox, sellerId, entity, resourceId),
+        notExists(
+          db
+            .select({ one: sql`1` })
+            .from(held)
+            .where(and(pendingOfResource(held, sellerId, entity, resourceId), isNotNull(held.leaseOwner), ne(held.leaseOwner, owner), gt(held.leaseUntil, nowIso))),
+        ),
+      ),
+    )
+    .returning()
     .all();
-  return rows.filter((r) => entityOf(r.eventType) === entity);
+  return rows.sort((a, b) => a.id - b.id);
+}
+
+/**
+ * Extends `owner`'s lease on `ids` and says whether it still held all of them (none settled or taken over meanwhile).
+ * A worker calls it right before applying, so that a worker whose lease was taken over does not apply twice.
+ */
+export async function renewLease(ids: number[], owner: string, leaseMs: number, now = Date.now()): Promise<boolean> {
+  if (ids.length === 0) return true;
+  const rows = getDb()
+    .update(inbox)
+    .set({ leaseUntil: new Date(now + leaseMs).toISOString() })
+    .where(and(inArray(inbox.id, ids), eq(inbox.state, 'pending'), eq(inbox.leaseOwner, owner)))
+    .returning({ id: inbox.id })
+    .all();
+  return rows.length === ids.length;
+}
+
+/** Frees the leases `owner` holds on entries still pending (a worker stopping cleanly). */
+export async function releaseLeases(owner: string): Promise<number> {
+  const rows = getDb()
+    .update(inbox)
+    .set({ leaseOwner: null, leaseUntil: null })
+    .where(and(eq(inbox.state, 'pending'), eq(inbox.leaseOwner, owner)))
+    .returning({ id: inbox.id })
+    .all();
+  return rows.length;
+}
+
+function processIsAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Frees leases whose owner ran on this host in a process that no longer exists (owner names start with
+ * "<host>:<pid>:", see newLeaseOwner), so a restart after a crash does not wait the leases out. Leases of other
+ * hosts are left to expire.
+ */
+export async function releaseDeadLeases(host = os.hostname()): Promise<number> {
+  const owners = getDb()
+    .selectDistinct({ owner: inbox.leaseOwner })
+    .from(inbox)
+    .where(and(eq(inbox.state, 'pending'), isNotNull(inbox.leaseOwner)))
+    .all();
+  let released = 0;
+  for (const { owner } of owners) {
+    if (!owner) continue;
+    const [ownerHost, pid] = owner.split(':');
+    if (ownerHost !== host || !pid || !/^\d+$/.test(pid) || processIsAlive(Number(pid))) continue;
+    released += await releaseLeases(owner);
+  }
+  return released;
 }
 
 /** Makes every pending entry due now (at start: whatever stopped the last attempts may be fixed by now). */
@@ -182,7 +288,7 @@ export async function rescheduleInboxItems(ids: number[], nextAttemptAt: string,
   if (ids.length === 0) return;
   await getDb()
     .update(inbox)
-    .set({ attempts: sql`${inbox.attempts} + 1`, nextAttemptAt, lastError: lastError.slice(0, 1000) })
+    .set({ attempts: sql`${inbox.attempts} + 1`, nextAttemptAt, lastError: lastError.slice(0, 1000), leaseOwner: null, leaseUntil: null })
     .where(and(inArray(inbox.id, ids), eq(inbox.state, 'pending')))
     .run();
 }
@@ -191,7 +297,14 @@ export async function failInboxItems(ids: number[], lastError: string): Promise<
   if (ids.length === 0) return;
   await getDb()
     .update(inbox)
-    .set({ state: 'failed', attempts: sql`${inbox.attempts} + 1`, lastError: lastError.slice(0, 1000), processedAt: new Date().toISOString() })
+    .set({
+      state: 'failed',
+      attempts: sql`${inbox.attempts} + 1`,
+      lastError: lastError.slice(0, 1000),
+      processedAt: new Date().toISOString(),
+      leaseOwner: null,
+      leaseUntil: null,
+    })
     .where(and(inArray(inbox.id, ids), eq(inbox.state, 'pending')))
     .run();
 }

@@ -1,0 +1,116 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { signalFeedAdvanced } from '@/lib/sync/change-feed';
+import { onInboxCommitted } from '@/lib/sync/inbox';
+import type { SyncMessage } from '@/lib/sync/sync-process';
+
+/**
+ * Starts the sync process (lib/sync/sync-process.ts) next to the server, restarts it when it dies (1 s, doubling up
+ * to 30 s while it keeps dying young), and relays messages both ways: "inbox committed" to it, "feed advanced"
+ * from it. The process runs the TypeScript source through tsx (a runtime dependency), which also resolves the
+ * "@/" paths; the react-server condition makes `server-only` importable outside Next.
+ */
+export interface SyncProcessOptions {
+  /** Entry file; default <cwd>/lib/sync/sync-process.ts. */
+  entry?: string;
+  env?: NodeJS.ProcessEnv;
+  restartDelayMs?: number;
+  maxRestartDelayMs?: number;
+}
+
+export interface SyncProcess {
+  /** The running child, if any. */
+  current(): ChildProcess | undefined;
+  /** Resolves when a child (the first, or the one after a restart) has said it is ready. */
+  ready(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+const ENTRY = ['lib', 'sync', 'sync-process.ts'];
+const LIVED_LONG_MS = 60_000;
+
+export function startSyncProcess(options: SyncProcessOptions = {}): SyncProcess {
+  const entry = options.entry ?? path.join(process.cwd(), ...ENTRY);
+  const baseDelay = options.restartDelayMs ?? 1_000;
+  const maxDelay = options.maxRestartDelayMs ?? 30_000;
+  let child: ChildProcess | undefined;
+  let stopped = false;
+  let delay = baseDelay;
+  let restartTimer: NodeJS.Timeout | undefined;
+  let readyWaiters: Array<() => void> = [];
+  let isReady = false;
+  let wakePending = false;
+
+  function send(message: SyncMessage): void {
+    if (child?.connected) child.send(message, (err) => err && undefined);
+  }
+
+  function launch(): void {
+    const startedAt = Date.now();
+    isReady = false;
+    const proc = spawn(process.execPath, ['--conditions=react-server', '--import', 'tsx', entry], {
+      cwd: process.cwd(),
+      env: { ...process.env, ...options.env },
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    child = proc;
+    proc.on('message', (message: SyncMessage) => {
+      if (message?.type === 'feed') signalFeedAdvanced();
+      else if (message?.type === 'ready') {
+        isReady = true;
+        for (const resolve of readyWaiters.splice(0)) resolve();
+        // Anything committed while it was starting.
+        send({ type: 'inbox' });
+      }
+    });
+    proc.on('error', (err) => console.error('[sync-host] could not start the sync process', err));
+    proc.on('exit', (code, signal) => {
+      if (child === proc) child = undefined;
+      if (stopped) return;
+      delay = Date.now() - startedAt > LIVED_LONG_MS ? baseDelay : Math.min(maxDelay, delay * 2);
+      console.error(`[sync-host] the sync process exited (${signal ?? code}); starting it again in ${delay} ms`);
+      restartTimer = setTimeout(launch, delay);
+      restartTimer.unref();
+    });
+  }
+
+  const unsubscribe = onInboxCommitted(() => {
+    // One message per turn of the event loop, however many batches committed in it.
+    if (wakePending) return;
+    wakePending = true;
+    setImmediate(() => {
+      wakePending = false;
+      send({ type: 'inbox' });
+    });
+  });
+
+  delay = baseDelay / 2;
+  launch();
+
+  return {
+    current: () => child,
+    ready: () => (isReady ? Promise.resolve() : new Promise((resolve) => readyWaiters.push(resolve))),
+    async stop() {
+      stopped = true;
+      unsubscribe();
+      clearTimeout(restartTimer);
+      const proc = child;
+      if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;
+      const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
+      if (proc.connected) proc.disconnect();
+      else proc.kill('SIGTERM');
+      const timer = setTimeout(() => proc.kill('SIGKILL'), 6_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+const KEY = Symbol.for('sonata-portal.sync-process');
+const holder = globalThis as unknown as { [KEY]?: SyncProcess };
+
+/** The sync process of this server, started once. */
+export function startSharedSyncProcess(): SyncProcess {
+  holder[KEY] ??= startSyncProcess();
+  return holder[KEY];
+}

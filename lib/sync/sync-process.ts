@@ -1,0 +1,60 @@
+/**
+ * The sync process: fetches and applies Seller notifications (the inbox worker), keeps hubs registered and the cache
+ * reconciled, and refreshes incidents, on its own database connection and event loop, so that none of it delays
+ * the server's answers (listener acknowledgements first of all). lib/server/sync-process.ts starts it with the
+ * server and restarts it if it dies:
+ *
+ *   node --conditions=react-server --import tsx lib/sync/sync-process.ts
+ *
+ * Messages: the server sends { type: 'inbox' } when it committed notifications (look for work now); this process
+ * sends { type: 'feed' } when it appended to the change feed (the server wakes its live streams) and
+ * { type: 'ready' } once started. It stops when the server goes away (the IPC channel closes).
+ */
+import { getDb } from '@/db';
+import { env } from '@/lib/env';
+import { onFeedAdvanced } from './change-feed';
+import { startSellerNotifications, startSharedInboxWorker } from './inbox-worker';
+import { startSharedIncidentRefresh } from './incident-refresh';
+
+export interface SyncMessage {
+  type: 'inbox' | 'feed' | 'ready';
+}
+
+const PREFIX = '[sync]';
+for (const level of ['log', 'info', 'warn', 'error'] as const) {
+  const original = console[level].bind(console);
+  console[level] = (...args: unknown[]) => original(PREFIX, ...args);
+}
+
+env();
+getDb();
+const stopNotifications = await startSellerNotifications();
+const stopIncidents = startSharedIncidentRefresh();
+const worker = startSharedInboxWorker();
+
+const stopFeedSignal = onFeedAdvanced(() => {
+  if (process.connected) process.send?.({ type: 'feed' } satisfies SyncMessage);
+});
+
+process.on('message', (message: SyncMessage) => {
+  if (message?.type === 'inbox') worker.kick();
+});
+
+let stopping = false;
+async function shutdown(reason: string): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  console.info(`stopping (${reason})`);
+  stopFeedSignal();
+  const timeout = setTimeout(() => process.exit(0), 5_000);
+  timeout.unref();
+  await Promise.allSettled([stopNotifications(), stopIncidents()]);
+  process.exit(0);
+}
+
+process.on('disconnect', () => void shutdown('the server went away'));
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+process.on('SIGINT', () => void shutdown('SIGINT'));
+
+console.info(`started (pid ${process.pid})`);
+process.send?.({ type: 'ready' } satisfies SyncMessage);
