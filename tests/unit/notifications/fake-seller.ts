@@ -22,7 +22,12 @@ export async function startDocumentSeller(slug = 'acme') {
     failNext: 0,
     failStatus: 500,
     delayMs: 0,
+    /** Single-resource GETs being answered now, and the most seen at once (overall and per resource path). */
+    inFlight: 0,
+    maxInFlight: 0,
+    maxInFlightPerPath: 0,
   };
+  const inFlightPaths = new Map<string, number>();
   const json = (res: ServerResponse, status: number, body: unknown) => {
     res.writeHead(status, { 'content-type': 'application/json;charset=utf-8' });
     res.end(JSON.stringify(body));
@@ -57,6 +62,17 @@ export async function startDocumentSeller(slug = 'acme') {
         if (!m || req.method !== 'GET') return json(res, 404, { code: 'notFound', reason: 'no route' });
         const collection = m[1] as Collection;
         gets.push(url.pathname);
+        const single = Boolean(m[2]);
+        if (single) {
+          state.inFlight += 1;
+          state.maxInFlight = Math.max(state.maxInFlight, state.inFlight);
+          inFlightPaths.set(url.pathname, (inFlightPaths.get(url.pathname) ?? 0) + 1);
+          state.maxInFlightPerPath = Math.max(state.maxInFlightPerPath, inFlightPaths.get(url.pathname)!);
+          res.once('finish', () => {
+            state.inFlight -= 1;
+            inFlightPaths.set(url.pathname, inFlightPaths.get(url.pathname)! - 1);
+          });
+        }
         if (state.delayMs > 0) await new Promise((r) => setTimeout(r, state.delayMs));
         if (state.failNext > 0) {
           state.failNext -= 1;
