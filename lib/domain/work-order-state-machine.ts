@@ -17,10 +17,10 @@ export const WORK_ORDER_TRANSITIONS: readonly WorkOrderTransition[] = [
   { from: 'planned', to: 'cancelled', trigger: 'Work order cancelled' },
   { from: 'inProgress', to: 'completed', trigger: 'All tasks done' },
   { from: 'inProgress', to: 'unableToComplete', trigger: 'Tasks cannot be completed' },
-  // Not drawn in the MEF diagram, but required by the appointment rules: a cancelled, missed or failed
-  // appointment sends the work order back to open with appointmentRequired=true.
+  // Not drawn in the MEF diagram, but required by the appointment rules: a cancelled appointment sends the work
+  // order back to open with appointmentRequired=true. A missed or failed visit ends it unableToComplete instead
+  // (MEF 113 Table 43 has no way back from inProgress); the Seller opens a new work order for the next visit.
   { from: 'planned', to: 'open', trigger: 'Appointment cancelled; a new appointment is required' },
-  { from: 'inProgress', to: 'open', trigger: 'Appointment missed or failed; a new appointment is required' },
 ];
 
 export const WORK_ORDER_TERMINAL: readonly WorkOrderState[] = ['completed', 'unableToComplete', 'cancelled'];

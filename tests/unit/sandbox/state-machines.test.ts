@@ -64,6 +64,7 @@ describe('work order and incident state machines', () => {
     expect(canWorkOrderMove('open', 'planned')).toBe(true);
     expect(canWorkOrderMove('planned', 'open')).toBe(true);
     expect(canWorkOrderMove('inProgress', 'cancelled')).toBe(false);
+    expect(canWorkOrderMove('inProgress', 'open')).toBe(false);
     for (const from of WORK_ORDER_TERMINAL) expect(canWorkOrderMove(from, 'open')).toBe(false);
     expect(appointmentBookingBlocker('open')).toBeUndefined();
     expect(appointmentBookingBlocker('planned')).toContain('planned');
