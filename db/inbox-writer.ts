@@ -57,7 +57,7 @@ function fail(writer: Writer, err: Error): void {
 }
 
 function start(file: string): Writer {
-  const worker = new Worker(path.join(process.cwd(), 'db', THREAD_FILE), { workerData: { file } });
+  const worker = new Worker(path.join(/*turbopackIgnore: true*/ process.cwd(), 'db', THREAD_FILE), { workerData: { file } });
   const writer: Writer = { file, worker, pending: new Map(), nextId: 1 };
   worker.unref();
   worker.on('message', (reply: Reply) => {

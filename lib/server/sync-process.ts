@@ -30,7 +30,7 @@ const ENTRY = ['lib', 'sync', 'sync-process.ts'];
 const LIVED_LONG_MS = 60_000;
 
 export function startSyncProcess(options: SyncProcessOptions = {}): SyncProcess {
-  const entry = options.entry ?? path.join(process.cwd(), ...ENTRY);
+  const entry = options.entry ?? path.join(/*turbopackIgnore: true*/ process.cwd(), ...ENTRY);
   const baseDelay = options.restartDelayMs ?? 1_000;
   const maxDelay = options.maxRestartDelayMs ?? 30_000;
   let child: ChildProcess | undefined;
