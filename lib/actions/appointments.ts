@@ -8,12 +8,18 @@ import { getAppointment } from '@/lib/data/appointments';
 import { audit } from '@/lib/data/audit';
 import { getSellerBySlug, sellerConnection } from '@/lib/sellers/registry';
 import { getWorkOrder } from '@/lib/data/work-orders';
+import {
+  APPOINTMENT_PLACE_CONTACT,
+  BUYER_APPOINTMENT_CONTACT,
+  buildAppointmentDetailsPatch,
+  type AppointmentDetailsChange,
+} from '@/lib/domain/appointment-patch';
 import { appointmentOperationPermission } from '@/lib/domain/appointment-state-machine';
 import { checkRequestedWindows, windowsOverlap, type TimeWindow } from '@/lib/domain/time-windows';
 import { appointmentBookingBlocker } from '@/lib/domain/work-order-state-machine';
 import { env } from '@/lib/env';
 import { appointmentClient, SonataError, SonataHttpError, SonataTimeoutError } from '@/lib/sonata/client';
-import type { Appointment, AppointmentUpdate } from '@/lib/sonata/schemas';
+import type { Appointment } from '@/lib/sonata/schemas';
 import {
   refreshAllWorkforce,
   refreshAppointment,
@@ -306,31 +312,47 @@ export const rescheduleAppointment = authorizedAction('appointments.write', resc
   return { ok: true, message: 'Appointment moved.' };
 });
 
-/** MEF 113 UC 10: change the Buyer's contacts, add a note or attachments, while the appointment is confirmed. */
+/**
+ * MEF 113 UC 10: change the Buyer's contacts, add a note or attachments, while the appointment is confirmed. The body
+ * is built from a fresh GET at the Seller: merge-patch replaces whole lists, so a note, attachment or contact the Seller
+ * added since our cache last heard of it must travel back unchanged (R101/R102, WF-G R29).
+ */
 export const updateAppointmentDetails = authorizedAction('appointments.write', detailsInput, async (input, user): Promise<ActionState> => {
   const found = await confirmedAppointment(input.seller, input.id, 'patch');
   if ('failure' in found) return found.failure;
   const { seller, appt } = found;
   const fileErrors = attachmentProblems(input.attachments);
   if (Object.keys(fileErrors).length) return { ok: false, status: 400, message: FORM_MESSAGE, errors: fileErrors };
-  const doc = appt.document;
-  const patch: AppointmentUpdate = {};
-  if (input.buyerContact || input.placeContact) {
-    // Merge-patch replaces the list: keep every contact we do not change, the Seller's untouched.
-    const replaced = new Set([input.buyerContact ? 'buyerAppointmentContact' : '', input.placeContact ? 'appointmentPlaceContact' : '']);
-    patch.relatedContactInformation = [
-      ...doc.relatedContactInformation.filter((c) => !replaced.has(c.role)),
-      ...(input.buyerContact ? [contact(input.buyerContact, 'buyerAppointmentContact')] : []),
-      ...(input.placeContact ? [contact(input.placeContact, 'appointmentPlaceContact')] : []),
-    ];
+  const change: AppointmentDetailsChange = {
+    contacts: [
+      ...(input.buyerContact ? [contact(input.buyerContact, BUYER_APPOINTMENT_CONTACT)] : []),
+      ...(input.placeContact ? [contact(input.placeContact, APPOINTMENT_PLACE_CONTACT)] : []),
+    ],
+    notes: input.note ? [buyerNote(user, input.note)] : [],
+    attachments: buyerAttachments(user, input.attachments),
+  };
+  if (!change.contacts!.length && !change.notes!.length && !change.attachments!.length) {
+    return { ok: false, status: 400, message: 'Nothing to change: edit a contact, write a note or add an attachment.' };
   }
-  if (input.note) patch.note = [...(doc.note ?? []), buyerNote(user, input.note)];
-  if (input.attachments.length) patch.attachment = [...(doc.attachment ?? []), ...buyerAttachments(user, input.attachments)];
-  if (Object.keys(patch).length === 0) return { ok: false, status: 400, message: 'Nothing to change: edit a contact, write a note or add an attachment.' };
+  const client = appointmentClient(sellerConnection(seller));
+  const fetchedAt = new Date().toISOString();
+  let current: Appointment;
+  try {
+    current = await client.retrieveAppointment(appt.id);
+  } catch (err) {
+    return sellerFailure(err, { action: 'send the appointment as it stands now', sellerName: seller.name });
+  }
+  await storeAppointment(seller, current, fetchedAt, 'refresh');
+  const permission = appointmentOperationPermission('patch', current.status);
+  if (!permission.allowed) {
+    refreshPages(seller.slug, appt.workOrderId ?? undefined, appt.id);
+    return { ok: false, status: 422, message: `${seller.name} reports a change meanwhile. ${permission.reason}` };
+  }
+  const patch = buildAppointmentDetailsPatch(current, change);
   const requestedAt = new Date().toISOString();
   let updated: Appointment;
   try {
-    updated = await appointmentClient(sellerConnection(seller)).patchAppointment(appt.id, patch);
+    updated = await client.patchAppointment(appt.id, patch);
   } catch (err) {
     if (err instanceof SonataHttpError) await refreshAfterRefusal(seller, appt.id);
     return sellerFailure(err, { action: 'update the appointment', sellerName: seller.name });
