@@ -1,4 +1,4 @@
-import { eq, inArray } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import { inbox, products, type AppointmentRow, type IncidentRow, type Ticket, type WorkOrderRow } from '@/db/schema';
 import { transaction, type Tx } from '@/db/transaction';
 import type { LivePayload, LiveTopic } from '@/lib/domain/live-changes';
@@ -34,6 +34,14 @@ export interface StoreRequest {
   cause: string;
   /** Inbox events this document settles. */
   settles?: number[];
+  /** The worker whose lease must still cover those events: otherwise nothing is written (another worker took over). */
+  leaseOwner?: string;
+}
+
+export class LeaseLostError extends Error {
+  constructor() {
+    super('The inbox lease was taken over by another worker');
+  }
 }
 
 export interface Stored {
@@ -98,7 +106,17 @@ export function appendWaitingChangesTx(tx: Tx, seller: SellerRef, waiting: Waiti
   }
 }
 
+function holdsLeaseTx(tx: Tx, ids: number[], owner: string): boolean {
+  const held = tx
+    .select({ id: inbox.id })
+    .from(inbox)
+    .where(and(inArray(inbox.id, ids), eq(inbox.state, 'pending'), eq(inbox.leaseOwner, owner)))
+    .all();
+  return held.length === ids.length;
+}
+
 export function storeSellerDocumentTx(tx: Tx, req: StoreRequest): Stored {
+  if (req.leaseOwner && req.settles?.length && !holdsLeaseTx(tx, req.settles, req.leaseOwner)) throw new LeaseLostError();
   const { stored, payload } = writeRowTx(tx, req);
   if (changed(stored.outcome) || stored.waiting.length > 0) {
     const opened = stored.waiting.find((w) => w.change === 'opened');
@@ -106,7 +124,10 @@ export function storeSellerDocumentTx(tx: Tx, req: StoreRequest): Stored {
   }
   appendWaitingChangesTx(tx, req.seller, stored.waiting);
   if (req.settles && req.settles.length > 0) {
-    tx.update(inbox).set({ state: 'done', processedAt: new Date().toISOString(), lastError: null }).where(inArray(inbox.id, req.settles)).run();
+    tx.update(inbox)
+      .set({ state: 'done', processedAt: new Date().toISOString(), lastError: null, leaseOwner: null, leaseUntil: null })
+      .where(inArray(inbox.id, req.settles))
+      .run();
   }
   return stored;
 }

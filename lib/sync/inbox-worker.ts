@@ -7,7 +7,7 @@ import { env } from '@/lib/env';
 import { sellers, type InboxItem, type Seller } from '@/db/schema';
 import { sellerConnection } from '@/lib/sellers/registry';
 import { SonataHttpError, SonataProtocolError, isRetryable, type SonataClientOptions } from '@/lib/sonata/client';
-import { storeSellerDocument, type Stored } from './cache-writer';
+import { LeaseLostError, storeSellerDocument, type Stored } from './cache-writer';
 import {
   claimResource,
   dueInboxItems,
@@ -79,13 +79,14 @@ function isPermanent(err: unknown): boolean {
 }
 
 /** Stores one fetched document and settles the events it covers, through the one cache writer. */
-export async function applyFetched(seller: Seller, fetched: FetchedResource, coveredIds: number[], eventType: string): Promise<Stored> {
+export async function applyFetched(seller: Seller, fetched: FetchedResource, coveredIds: number[], eventType: string, leaseOwner?: string): Promise<Stored> {
   return storeSellerDocument({
     seller: { id: seller.id, slug: seller.slug, name: seller.name },
     document: fetched.document,
     requestedAt: fetched.requestedAt,
     cause: eventType,
     settles: coveredIds,
+    ...(leaseOwner ? { leaseOwner } : {}),
   });
 }
 
@@ -150,8 +151,9 @@ export function startInboxWorker(options: InboxWorkerOptions = {}): InboxWorker 
     if (!(await renewLease(ids, owner, leaseMs))) return;
     const last = covered.at(-1) as InboxItem;
     try {
-      await applyFetched(seller, fetched, ids, last.eventType);
+      await applyFetched(seller, fetched, ids, last.eventType, owner);
     } catch (err) {
+      if (err instanceof LeaseLostError) return;
       // A document our cache cannot hold (e.g. missing a required attribute) must not be re-fetched in a tight loop.
       console.error(`[inbox] ${seller.slug} ${job.entity} ${job.resourceId}: could not apply`, err);
       if (attempts + 1 >= maxPermanent) await failInboxItems(ids, `could not apply: ${describe(err)}`);

@@ -5,10 +5,11 @@ vi.mock('next-auth', async (importOriginal) => ({ ...(await importOriginal<objec
 
 import { GET as liveGet } from '@/app/api/live/route';
 import { getDb } from '@/db';
-import { changeFeed, outbox, tickets } from '@/db/schema';
+import { changeFeed, inbox, outbox, tickets } from '@/db/schema';
 import { transaction } from '@/db/transaction';
 import { enqueueTx, recomputeSyncStateTx } from '@/lib/sync/outbox';
 import { changesAfter, feedPosition, pruneFeed, recordChange } from '@/lib/sync/change-feed';
+import { LeaseLostError, storeSellerDocument } from '@/lib/sync/cache-writer';
 import { ticketDoc, workOrderDoc } from '../notifications/fake-seller';
 import { insertSeller } from '../notifications/support';
 import { createUser, usePortalTestEnv } from '../../support/portal-env';
@@ -102,6 +103,22 @@ describe('change feed', () => {
     const moves = (await changesAfter(before)).filter((c) => c.topic === 'ticket').map((c) => c.payload.syncState);
     expect(item.state).toBe('pending');
     expect(moves).toEqual(['queued', 'synced']);
+  });
+
+  it('writes nothing, not even to the feed, when the inbox lease behind the document was taken over', async () => {
+    const now = new Date().toISOString();
+    const [entry] = await getDb()
+      .insert(inbox)
+      .values({ sellerId: acmeId, api: 'troubleTicket', eventId: 'e-1', eventType: 'troubleTicketStatusChangeEvent', eventTime: now, resourceId: 'TT-5', body: {}, state: 'pending', attempts: 0, nextAttemptAt: now, receivedAt: now, leaseOwner: 'other-worker', leaseUntil: now })
+      .returning();
+    const before = await feedPosition();
+    const seller = { id: acmeId, slug: 'acme', name: 'Acme' };
+    const doc = ticketDoc('TT-5', 'inProgress', '2026-11-27T10:00:00.000Z') as never;
+    await expect(storeSellerDocument({ seller, document: { entity: 'ticket', doc }, requestedAt: now, cause: 'x', settles: [entry!.id], leaseOwner: 'me' })).rejects.toBeInstanceOf(LeaseLostError);
+    expect(await getDb().select().from(tickets).all()).toHaveLength(0);
+    expect(await feedPosition()).toBe(before);
+    await storeSellerDocument({ seller, document: { entity: 'ticket', doc }, requestedAt: now, cause: 'x', settles: [entry!.id], leaseOwner: 'other-worker' });
+    expect((await getDb().select().from(inbox).all())[0]).toMatchObject({ state: 'done', leaseOwner: null });
   });
 
   it('keeps the newest entry when pruning, so positions never go back', async () => {
