@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { DIST_DIR, ROOT } from '../tests/e2e/harness';
 import { ensureBuild } from './build';
 import { renderMarkdown, renderText } from './lib/report';
+import { loadNow } from './lib/load';
 import { RssSampler } from './lib/rss';
 import { runEndToEnd } from './phases/end-to-end';
 import { runIngest, startBareBaselines, type BareBaselines } from './phases/ingest';
@@ -25,7 +26,7 @@ function machine(): Machine {
     cpuModel: /^model name\s*:\s*(.+)$/m.exec(cpuinfo)?.[1]?.trim() ?? os.cpus()[0]?.model ?? 'unknown',
     node: process.version,
     memoryGiB: os.totalmem() / 1024 ** 3,
-    loadAverageAtStart: os.loadavg(),
+    loadAverageAtStart: loadNow(),
   };
 }
 
@@ -56,13 +57,18 @@ export async function main(args: string[]): Promise<void> {
     machine: machine(),
     build: { distDir: DIST_DIR, built: false, buildS: null },
     steps: [],
-    endToEnd: null,
+    endToEnd: [],
     pages: null,
     memory: null,
     targets: [],
   };
   log(`${results.machine.nproc} cores, ${results.machine.cpuModel}, Node ${results.machine.node}; scales ${settings.scales.join(', ')}`);
   results.build = { distDir: DIST_DIR, ...(await ensureBuild(settings.rebuild, log)) };
+
+  // The sandbox delivers like a busy Seller: several notifications open at once per hub (sandbox/README.md).
+  // startSandbox passes our environment on to the sandbox process.
+  process.env.SANDBOX_DELIVERY_CONCURRENCY = String(settings.endToEnd.deliveryConcurrency);
+  results.sandboxDeliveryConcurrency = settings.endToEnd.deliveryConcurrency;
 
   const [first, ...rest] = settings.scales;
   let stage: Stage | undefined;
@@ -83,6 +89,7 @@ export async function main(args: string[]): Promise<void> {
         log(`cache grown to ${scale} tickets in ${step.cacheGrowthS.toFixed(1)} s`);
       }
       previous = scale;
+      const scaleLoadStart = loadNow();
       try {
         step.scale = await measureScale(stage.portal.dbPath);
         log(`queue and dashboard measured at ${scale}`);
@@ -90,6 +97,7 @@ export async function main(args: string[]): Promise<void> {
         step.scaleError = describe(err);
         log(`queue and dashboard at ${scale} failed: ${step.scaleError}`);
       }
+      step.scaleLoad = { start: scaleLoadStart, end: loadNow() };
       try {
         step.ingest = await runIngest(stage, settings.ingest, bare, rss);
       } catch (err) {
@@ -99,6 +107,7 @@ export async function main(args: string[]): Promise<void> {
       results.steps.push(step);
     }
     // Pages before end to end: the Seller's delivery backlog that end to end may leave must not slow the page loads.
+    const pagesLoadStart = loadNow();
     try {
       results.pages = await runPages(stage);
       log('pages measured');
@@ -106,12 +115,33 @@ export async function main(args: string[]): Promise<void> {
       results.pagesError = describe(err);
       log(`pages failed: ${results.pagesError}`);
     }
-    try {
-      results.endToEnd = await runEndToEnd(stage, settings.endToEnd, rss);
-      log(`end to end: ${results.endToEnd.changes} changes`);
-    } catch (err) {
-      results.endToEndError = describe(err);
-      log(`end to end failed: ${results.endToEndError}`);
+    results.pagesLoad = { start: pagesLoadStart, end: loadNow() };
+    const e2e = settings.endToEnd;
+    for (const [i, rate] of e2e.rates.entries()) {
+      // Later rates are shortened (not below 20 s) when their full length would take the run past its budget.
+      let durationMs = e2e.durationMs;
+      if (i > 0) {
+        const left = settings.budgetMs - (Date.now() - started) - e2e.settleMs - 10_000;
+        if (left < durationMs) durationMs = Math.max(20_000, Math.floor(left / 1000) * 1000);
+      }
+      const options = {
+        rate,
+        durationMs,
+        ...(durationMs !== e2e.durationMs ? { requestedDurationMs: e2e.durationMs } : {}),
+        settleMs: e2e.settleMs,
+        pollMs: e2e.pollMs,
+      };
+      if (options.requestedDurationMs) log(`end to end at ${rate}/s shortened to ${durationMs / 1000} s to stay within the ${settings.budgetMs / 1000} s budget`);
+      try {
+        const result = await runEndToEnd(stage, options, rss, e2e.deliveryConcurrency);
+        results.endToEnd.push(result);
+        log(
+          `end to end at ${rate}/s: ${result.changes} changes, cache p99 ${result.cache.delayMs.p99.toFixed(0)} ms, live p99 ${result.live?.delayMs.p99.toFixed(0) ?? '–'} ms`,
+        );
+      } catch (err) {
+        (results.endToEndErrors ??= []).push({ rate, error: describe(err) });
+        log(`end to end at ${rate}/s failed: ${describe(err)}`);
+      }
     }
   } finally {
     rss?.stop();
@@ -119,7 +149,7 @@ export async function main(args: string[]): Promise<void> {
     await stage?.stop();
   }
   if (rss) {
-    const during = rss.peak((label) => label.startsWith('ingest') || label === 'end to end');
+    const during = rss.peak((label) => label.startsWith('ingest') || label.startsWith('end to end'));
     const whole = rss.peak();
     results.memory = {
       peakTotalMB: whole.totalBytes / MB,
@@ -129,6 +159,7 @@ export async function main(args: string[]): Promise<void> {
     };
   }
   results.durationS = (Date.now() - started) / 1000;
+  results.machine.loadAverageAtEnd = loadNow();
   results.targets = judgeTargets(results);
 
   const out = path.resolve(ROOT, settings.out);

@@ -2,6 +2,7 @@
 import type { EndToEndResult } from './phases/end-to-end';
 import type { IngestResult } from './phases/ingest';
 import type { PagesResult } from './phases/pages';
+import type { LoadWindow } from './lib/load';
 import type { TargetVerdict } from './lib/report';
 import type { Summary } from './lib/stats';
 
@@ -11,6 +12,8 @@ export interface Machine {
   node: string;
   memoryGiB: number;
   loadAverageAtStart: number[];
+  /** os.loadavg() when the run ended (1, 5, 15 min). */
+  loadAverageAtEnd?: number[];
 }
 
 export interface MeasuredQuery {
@@ -36,6 +39,8 @@ export interface StepResult {
   cacheGrowthS: number | null;
   scale: ScaleResult | null;
   scaleError?: string;
+  /** Load average around the queue and dashboard measurement. */
+  scaleLoad?: LoadWindow;
   ingest: IngestResult | null;
   ingestError?: string;
 }
@@ -54,10 +59,15 @@ export interface BenchResults {
   machine: Machine;
   build: { distDir: string; built: boolean; buildS: number | null };
   steps: StepResult[];
-  endToEnd: EndToEndResult | null;
-  endToEndError?: string;
+  /** One run per offered rate (BENCH_E2E_RATES), in order. */
+  endToEnd: EndToEndResult[];
+  /** Rates whose run failed, with the reason. */
+  endToEndErrors?: Array<{ rate: number; error: string }>;
+  /** SANDBOX_DELIVERY_CONCURRENCY the sandbox ran with. */
+  sandboxDeliveryConcurrency?: number;
   pages: PagesResult | null;
   pagesError?: string;
+  pagesLoad?: LoadWindow;
   memory: MemoryResult | null;
   targets: TargetVerdict[];
 }

@@ -1,4 +1,7 @@
-/** Every knob of the benchmark, from the environment, with the defaults that keep `npm run bench` under 10 minutes. */
+/**
+ * Every knob of the benchmark, from the environment, with the defaults that keep `npm run bench` within ~15 minutes on
+ * a 2-core machine (about 3 of them for `next build` when the sources changed).
+ */
 
 const num = (name: string, fallback: number): number => {
   const raw = process.env[name];
@@ -21,7 +24,21 @@ export interface Settings {
   /** Cached tickets at each step; items 1 (ingest) and 3 (queue, dashboard) run at each. */
   scales: number[];
   ingest: { levels: number[]; levelMs: number; rate: number; rateMs: number; drainTimeoutMs: number };
-  endToEnd: { rate: number; durationMs: number; tickets: number; settleMs: number; pollMs: number };
+  endToEnd: {
+    /** Offered Seller changes per second, one run each, in this order (BENCH_E2E_RATES, default 50,200). */
+    rates: number[];
+    durationMs: number;
+    tickets: number;
+    settleMs: number;
+    pollMs: number;
+    /** SANDBOX_DELIVERY_CONCURRENCY the sandbox is started with: notifications open at once towards one hub. */
+    deliveryConcurrency: number;
+  };
+  /**
+   * The whole run (build included) should end within this: an end-to-end run after the first is shortened (never
+   * below 20 s) when its full duration would pass it. The first rate always runs for its full duration.
+   */
+  budgetMs: number;
   out: string;
   rebuild: boolean;
 }
@@ -39,12 +56,15 @@ export function readSettings(args: string[]): Settings {
       drainTimeoutMs: num('BENCH_DRAIN_S', 30) * 1000,
     },
     endToEnd: {
-      rate: num('BENCH_E2E_RATE', 50),
-      durationMs: num('BENCH_E2E_S', 25) * 1000,
-      tickets: num('BENCH_E2E_TICKETS', 200),
+      rates: process.env.BENCH_E2E_RATES ? list('BENCH_E2E_RATES', []) : process.env.BENCH_E2E_RATE ? [num('BENCH_E2E_RATE', 50)] : [50, 200],
+      durationMs: num('BENCH_E2E_S', 60) * 1000,
+      // One change in flight per ticket: 600 tickets let 200 changes/s wait up to 3 s each before a change is not sent.
+      tickets: num('BENCH_E2E_TICKETS', 600),
       settleMs: num('BENCH_E2E_SETTLE_S', 15) * 1000,
       pollMs: num('BENCH_E2E_POLL_MS', 20),
+      deliveryConcurrency: num('BENCH_SANDBOX_CONCURRENCY', 8),
     },
+    budgetMs: num('BENCH_BUDGET_S', large ? 1800 : 720) * 1000,
     out: process.env.BENCH_OUT ?? 'bench/results.json',
     rebuild: args.includes('--rebuild') || process.env.BENCH_REBUILD === '1',
   };

@@ -1,4 +1,5 @@
 /** Targets (met / missed and by how much) and plain-text / Markdown tables for the benchmark report. */
+import { loadCell, type LoadWindow } from './load';
 
 export type Comparator = 'atLeast' | 'below' | 'atMost';
 
@@ -12,6 +13,8 @@ export interface TargetSpec {
   threshold: number;
   /** Why there is no figure, when value is null. */
   note?: string;
+  /** Load average around the phase that measured the figure. */
+  load?: LoadWindow;
 }
 
 export interface TargetVerdict extends TargetSpec {
@@ -37,7 +40,7 @@ export function formatNumber(value: number | null | undefined, digits?: number):
 function withUnit(value: number, unit: string): string {
   const n = formatNumber(value);
   if (!unit) return n;
-  return unit === '×' ? `${n}×` : `${n} ${unit}`;
+  return unit === '×' || unit === '%' ? `${n}${unit}` : `${n} ${unit}`;
 }
 
 export function describeThreshold(spec: Pick<TargetSpec, 'comparator' | 'threshold' | 'unit'>): string {
@@ -106,7 +109,7 @@ export function renderMarkdown(table: Table): string {
 export function verdictTable(verdicts: TargetVerdict[]): Table {
   return {
     title: 'Targets',
-    header: ['target', 'measured', 'limit', 'verdict', 'by how much'],
+    header: ['target', 'measured', 'limit', 'verdict', 'by how much', 'load avg 1 min (start → end)'],
     leftColumns: [0, 3, 4],
     rows: verdicts.map((v) => [
       v.label,
@@ -114,6 +117,7 @@ export function verdictTable(verdicts: TargetVerdict[]): Table {
       describeThreshold(v),
       v.status,
       v.by,
+      loadCell(v.load),
     ]),
   };
 }

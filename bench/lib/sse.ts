@@ -16,7 +16,14 @@ export interface SseConnection {
   close(): void;
 }
 
-export function openEventStream(url: string, headers: Record<string, string>, onEvent: (e: SseEvent) => void): SseConnection {
+export function openEventStream(
+  url: string,
+  headers: Record<string, string>,
+  onEvent: (e: SseEvent) => void,
+  /** Called once when an opened stream ends or fails (not when close() ended it). */
+  onEnd?: () => void,
+): SseConnection {
+  let closing = false;
   let req: http.ClientRequest | undefined;
   const opened = new Promise<void>((resolve, reject) => {
     req = http.get(url, { headers: { accept: 'text/event-stream', ...headers } }, (res) => {
@@ -26,6 +33,15 @@ export function openEventStream(url: string, headers: Record<string, string>, on
         return;
       }
       resolve();
+      let endedOnce = false;
+      const ended = () => {
+        if (endedOnce || closing) return;
+        endedOnce = true;
+        onEnd?.();
+      };
+      res.once('end', ended);
+      res.once('close', ended);
+      res.once('error', ended);
       res.setEncoding('utf8');
       let buffer = '';
       let current: { event: string; data: string[]; id?: string } = { event: 'message', data: [] };
@@ -55,6 +71,67 @@ export function openEventStream(url: string, headers: Record<string, string>, on
   opened.catch(() => undefined);
   return {
     opened,
-    close: () => req?.destroy(),
+    close: () => {
+      closing = true;
+      req?.destroy();
+    },
   };
 }
+
+export interface FollowedStream {
+  /** Resolves once the first connection answered 200. */
+  opened: Promise<void>;
+  close(): void;
+  /** Reconnections after the stream ended or failed, `event: reload` seen, and the last event id received. */
+  stats(): { reconnects: number; reloads: number; lastId?: string };
+}
+
+/**
+ * Follows a live stream like a browser's EventSource: starts at `?since=<position>` when given, and when the stream
+ * ends or fails it reconnects (after `retryMs`) with `Last-Event-ID` set to the last id received, so the server
+ * replays what was missed. `event: reload` (the server could not replay) is counted and passed on.
+ */
+export function followEventStream(
+  url: string,
+  headers: Record<string, string>,
+  onEvent: (e: SseEvent) => void,
+  options: { since?: number; retryMs?: number } = {},
+): FollowedStream {
+  let closed = false;
+  let lastId: string | undefined;
+  let reconnects = 0;
+  let reloads = 0;
+  let current: SseConnection | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  const first = options.since === undefined ? url : `${url}${url.includes('?') ? '&' : '?'}since=${options.since}`;
+
+  const connect = (target: string, extra: Record<string, string>): SseConnection => {
+    let ended = false;
+    const again = () => {
+      if (ended || closed) return;
+      ended = true;
+      reconnects++;
+      timer = setTimeout(() => {
+        if (!closed) current = connect(url, lastId === undefined ? {} : { 'last-event-id': lastId });
+      }, options.retryMs ?? 250);
+    };
+    const connection = openEventStream(target, { ...headers, ...extra }, (e) => {
+      if (e.id !== undefined) lastId = e.id;
+      if (e.event === 'reload') reloads++;
+      onEvent(e);
+    }, again);
+    connection.opened.catch(again);
+    return connection;
+  };
+  current = connect(first, {});
+  return {
+    opened: current.opened,
+    close() {
+      closed = true;
+      clearTimeout(timer);
+      current?.close();
+    },
+    stats: () => ({ reconnects, reloads, ...(lastId === undefined ? {} : { lastId }) }),
+  };
+}
+

@@ -1,7 +1,17 @@
 /**
  * End to end: the sandbox Seller changes tickets' status at a steady rate through its control API; we time how long
  * until our cache holds the new status (polling the SQLite file read-only) and until the live channel (/api/live,
- * signed-in session) announces it. The clock starts when the control call is sent.
+ * signed-in session) announces it. The clock starts when the control call is sent. One change at a time per ticket.
+ *
+ * The live channel is followed like a browser does: from the feed position read just before connecting
+ * (`?since=<seq>`), reconnecting with Last-Event-ID (SSE ids are feed positions) if the stream drops; `event: reload`
+ * (the server could not replay) is counted.
+ *
+ * Whether the delay stays bounded: the changes are split by send time into thirds of the sending window; the last
+ * third's p95 is compared with the first third's, and a least-squares line of delay against send time gives the
+ * growth in ms per second of run. Bounded: last-third p95 ≤ 2 × first-third p95 + 100 ms, and at most 5% of the
+ * changes due were not sent because every free ticket still waited for its previous change (a pipeline that falls
+ * behind would otherwise hide its growing delay by being offered less).
  */
 import { Agent } from 'node:http';
 import http from 'node:http';
@@ -11,13 +21,17 @@ import { tickets } from '../../db/schema';
 import { DEMO_LOGINS } from '../../tests/e2e/harness';
 import { sessionCookie } from '../lib/portal-session';
 import type { RssSampler } from '../lib/rss';
-import { openEventStream } from '../lib/sse';
+import { followEventStream } from '../lib/sse';
+import { sql } from 'drizzle-orm';
+import { openLoad, type LoadWindow } from '../lib/load';
 import { summarize, type Summary } from '../lib/stats';
 import { INGEST_SELLER, type Stage } from './stage';
 
 export interface EndToEndOptions {
   rate: number;
   durationMs: number;
+  /** The duration asked for, when the run was shortened to stay within the run's time budget. */
+  requestedDurationMs?: number;
   /** After the last change, how long to wait for the stragglers. */
   settleMs: number;
   pollMs: number;
@@ -36,6 +50,71 @@ export interface EndToEndResult {
   cache: { seen: number; missing: number; delayMs: Summary };
   live: { seen: number; missing: number; delayMs: Summary } | null;
   liveError?: string;
+  /** How the live stream was followed: start position, reconnections, `event: reload` received. */
+  liveStream?: { since: number | null; reconnects: number; reloads: number };
+  /** First vs last third of the sending window, per channel. */
+  drift: { cache: Drift; live: Drift | null };
+  /** SANDBOX_DELIVERY_CONCURRENCY of the sandbox during the run. */
+  deliveryConcurrency: number;
+  load: LoadWindow;
+}
+
+export interface Drift {
+  first: { count: number; p50: number; p95: number; notSent: number };
+  last: { count: number; p50: number; p95: number; notSent: number };
+  /** Changes due but not sent over the whole run, as a share of those due. */
+  notSentShare: number;
+  /** last.p95 / first.p95. */
+  p95Ratio: number | null;
+  /** Least-squares slope of delay against send time, ms of delay per second of run. */
+  slopeMsPerS: number | null;
+  /** The bound last.p95 is held to: 2 × first.p95 + 100 ms. */
+  limitMs: number;
+  /** last.p95 ≤ limitMs and notSentShare ≤ MAX_NOT_SENT_SHARE. */
+  bounded: boolean;
+}
+
+export const DRIFT_FACTOR = 2;
+export const DRIFT_ALLOWANCE_MS = 100;
+export const MAX_NOT_SENT_SHARE = 0.05;
+
+/**
+ * `points`: [send time relative to the start (ms), delay (ms)]; `notSentAt`: when each change that was due but not
+ * sent was due (relative to the start, ms).
+ */
+export function drift(points: Array<[number, number]>, windowMs: number, notSentAt: number[] = []): Drift {
+  const third = windowMs / 3;
+  const part = (keep: (at: number) => boolean) => {
+    const s = summarize(points.filter(([at]) => keep(at)).map(([, d]) => d));
+    return { count: s.count, p50: s.p50, p95: s.p95, notSent: notSentAt.filter(keep).length };
+  };
+  const first = part((at) => at < third);
+  const last = part((at) => at >= 2 * third);
+  let slope: number | null = null;
+  if (points.length >= 2) {
+    const n = points.length;
+    const mx = points.reduce((a, [x]) => a + x, 0) / n;
+    const my = points.reduce((a, [, y]) => a + y, 0) / n;
+    let sxy = 0;
+    let sxx = 0;
+    for (const [x, y] of points) {
+      sxy += (x - mx) * (y - my);
+      sxx += (x - mx) ** 2;
+    }
+    slope = sxx > 0 ? (sxy / sxx) * 1000 : null;
+  }
+  const limitMs = DRIFT_FACTOR * first.p95 + DRIFT_ALLOWANCE_MS;
+  const due = points.length + notSentAt.length;
+  const notSentShare = due > 0 ? notSentAt.length / due : 0;
+  return {
+    first,
+    last,
+    notSentShare,
+    p95Ratio: first.p95 > 0 ? last.p95 / first.p95 : null,
+    slopeMsPerS: slope,
+    limitMs,
+    bounded: Number.isFinite(last.p95) && Number.isFinite(first.p95) && last.p95 <= limitMs && notSentShare <= MAX_NOT_SENT_SHARE,
+  };
 }
 
 const NEXT_STATUS: Record<string, string> = { acknowledged: 'inProgress', inProgress: 'pending', pending: 'inProgress' };
@@ -60,14 +139,43 @@ function post(agent: Agent, url: string, body: string): Promise<number> {
   });
 }
 
-export async function runEndToEnd(stage: Stage, options: EndToEndOptions, rss: RssSampler): Promise<EndToEndResult> {
+/** Each ticket's status at the Seller (the source of truth: a backlog of an earlier run may not be in our cache yet). */
+async function sellerStatuses(stage: Stage): Promise<Map<string, string>> {
+  const wanted = new Set(stage.sellerTicketIds);
   const status = new Map<string, string>();
+  try {
+    const res = await fetch(`${stage.sandbox.url}/_sandbox/${INGEST_SELLER}/tickets`);
+    if (res.ok) {
+      for (const doc of (await res.json()) as Array<{ id?: string; status?: string }>) {
+        if (doc.id && doc.status && wanted.has(doc.id) && NEXT_STATUS[doc.status]) status.set(doc.id, doc.status);
+      }
+      if (status.size > 0) return status;
+    }
+  } catch {
+    /* fall back to our cache */
+  }
   const current = stage.reader
     .select({ id: tickets.sellerTicketId, status: tickets.status })
     .from(tickets)
     .where(and(eq(tickets.sellerId, stage.sellerId), inArray(tickets.sellerTicketId, stage.sellerTicketIds)))
     .all();
   for (const row of current) if (row.id && row.status && NEXT_STATUS[row.status]) status.set(row.id, row.status);
+  return status;
+}
+
+/** The change feed's current position, or null when this database has no change feed. */
+function feedPosition(stage: Stage): number | null {
+  try {
+    const row = stage.reader.get<{ seq: number | null }>(sql`select max(seq) as seq from change_feed`);
+    return row?.seq ?? 0;
+  } catch {
+    return null;
+  }
+}
+
+export async function runEndToEnd(stage: Stage, options: EndToEndOptions, rss: RssSampler, deliveryConcurrency: number): Promise<EndToEndResult> {
+  const loadWindow = openLoad();
+  const status = await sellerStatuses(stage);
   const ids = [...status.keys()];
   const open = new Map<string, Change>();
   const done: Change[] = [];
@@ -81,10 +189,11 @@ export async function runEndToEnd(stage: Stage, options: EndToEndOptions, rss: R
 
   let liveOk = false;
   let liveError: string | undefined;
-  let live: ReturnType<typeof openEventStream> | undefined;
+  let live: ReturnType<typeof followEventStream> | undefined;
+  const since = feedPosition(stage);
   try {
     const cookie = await sessionCookie(stage.portal.baseUrl, DEMO_LOGINS.noc);
-    live = openEventStream(`${stage.portal.baseUrl}/api/live`, { cookie }, (event) => {
+    const onEvent = (event: { event: string; data: string; receivedAt: number }) => {
       if (event.event !== 'ticket') return;
       try {
         const payload = JSON.parse(event.data) as { seller?: string; id?: string; status?: string };
@@ -98,10 +207,13 @@ export async function runEndToEnd(stage: Stage, options: EndToEndOptions, rss: R
       } catch {
         /* not ours */
       }
-    });
+    };
+    live = followEventStream(`${stage.portal.baseUrl}/api/live`, { cookie }, onEvent, since === null ? {} : { since });
     await live.opened;
     liveOk = true;
   } catch (err) {
+    live?.close();
+    live = undefined;
     liveError = err instanceof Error ? err.message : String(err);
     stage.log(`live channel unavailable: ${liveError}`);
   }
@@ -128,6 +240,7 @@ export async function runEndToEnd(stage: Stage, options: EndToEndOptions, rss: R
   const controlMs: number[] = [];
   let controlErrors = 0;
   let skipped = 0;
+  const skippedAt: number[] = [];
   let sent = 0;
   let cursor = 0;
   const busy = () => new Set([...open.values()].map((c) => c.id));
@@ -136,7 +249,7 @@ export async function runEndToEnd(stage: Stage, options: EndToEndOptions, rss: R
   const calls: Promise<void>[] = [];
   const started = performance.now();
 
-  await rss.during('end to end', async () => {
+  await rss.during(`end to end ${options.rate}/s`, async () => {
     for (let n = 0; n < total; n++) {
       const due = started + n * interval;
       const wait = due - performance.now();
@@ -152,6 +265,7 @@ export async function runEndToEnd(stage: Stage, options: EndToEndOptions, rss: R
       }
       if (!id) {
         skipped++;
+        skippedAt.push(due - started);
         continue;
       }
       const next = NEXT_STATUS[status.get(id)!]!;
@@ -184,6 +298,7 @@ export async function runEndToEnd(stage: Stage, options: EndToEndOptions, rss: R
   const finished = performance.now();
   const elapsed = finished - started;
   clearInterval(poll);
+  const liveStats = live?.stats();
   live?.close();
   agent.destroy();
 
@@ -193,6 +308,13 @@ export async function runEndToEnd(stage: Stage, options: EndToEndOptions, rss: R
   const liveDelays = delays((c) => c.liveAt);
   const cacheSeen = all.filter((c) => c.cacheAt !== undefined).length;
   const liveSeen = all.filter((c) => c.liveAt !== undefined).length;
+  const windowMs = Math.min(elapsed, options.durationMs);
+  const driftOf = (at: (c: Change) => number | undefined) =>
+    drift(
+      all.map((c): [number, number] => [c.sentAt - started, (at(c) ?? finished) - c.sentAt]),
+      windowMs,
+      skippedAt,
+    );
   return {
     options,
     tickets: ids.length,
@@ -204,5 +326,9 @@ export async function runEndToEnd(stage: Stage, options: EndToEndOptions, rss: R
     cache: { seen: cacheSeen, missing: all.length - cacheSeen, delayMs: summarize(cacheDelays) },
     live: liveOk ? { seen: liveSeen, missing: all.length - liveSeen, delayMs: summarize(liveDelays) } : null,
     ...(liveError ? { liveError } : {}),
+    ...(liveStats ? { liveStream: { since, reconnects: liveStats.reconnects, reloads: liveStats.reloads } } : {}),
+    drift: { cache: driftOf((c) => c.cacheAt), live: liveOk ? driftOf((c) => c.liveAt) : null },
+    deliveryConcurrency,
+    load: loadWindow.close(),
   };
 }

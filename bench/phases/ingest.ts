@@ -14,6 +14,7 @@ import { inbox } from '../../db/schema';
 import { ROOT, spawnManaged, type ManagedProcess } from '../../tests/e2e/harness';
 import { signBareToken } from '../baselines/bearer';
 import { closedLoop, openLoop, type LoadResult, type LoadTarget } from '../lib/http-load';
+import { openLoad, type LoadWindow } from '../lib/load';
 import type { RssSampler } from '../lib/rss';
 import { ratio } from '../lib/stats';
 import { INGEST_EVENT, INGEST_SCOPE, INGEST_SELLER, ingestToken, type Stage } from './stage';
@@ -58,6 +59,8 @@ export interface IngestResult {
   lost: Record<TargetName, number>;
   /** Inbox entries the worker gave up on (should be none: every event names a ticket the Seller has). */
   failedInInbox: number;
+  /** Load average around the closed-loop sweep and around the fixed-rate runs. */
+  load: { sweep: LoadWindow; fixedRate: LoadWindow };
 }
 
 interface Bare {
@@ -178,6 +181,7 @@ export async function runIngest(stage: Stage, options: IngestOptions, bare: Bare
   for (const name of TARGETS) await closedLoop(targets[name], 8, 1000);
   await drain();
 
+  const sweepLoad = openLoad();
   const sweep: SweepLevel[] = [];
   for (const concurrency of options.levels) {
     const results: SweepLevel['results'] = {};
@@ -200,6 +204,8 @@ export async function runIngest(stage: Stage, options: IngestOptions, bare: Bare
     );
   }
 
+  const sweepWindow = sweepLoad.close();
+  const fixedLoad = openLoad();
   const fixedRate: IngestResult['fixedRate'] = {};
   for (const name of TARGETS) {
     fixedRate[name] = await rss.during(`ingest ${stage.cachedTickets}`, () => openLoop(targets[name], options.rate, options.rateMs));
@@ -207,6 +213,7 @@ export async function runIngest(stage: Stage, options: IngestOptions, bare: Bare
     stage.log(`ingest at ${options.rate}/s: ${name} p99 ${fixedRate[name]!.latencyMs.p99.toFixed(1)} ms`);
   }
   await drain();
+  const fixedWindow = fixedLoad.close();
 
   const lost = {} as Record<TargetName, number>;
   const dbOf: Partial<Record<TargetName, string>> = { portal: stage.portal.dbPath, bareRow: bareRow.dbPath, bareGroup: bareGroup.dbPath };
@@ -247,5 +254,6 @@ export async function runIngest(stage: Stage, options: IngestOptions, bare: Bare
     acknowledged: { portal: acked.portal.length, noop: acked.noop.length, bareRow: acked.bareRow.length, bareGroup: acked.bareGroup.length },
     lost,
     failedInInbox,
+    load: { sweep: sweepWindow, fixedRate: fixedWindow },
   };
 }
