@@ -113,6 +113,11 @@ export const createTicketSchema = z.object({
 });
 export type CreateTicketInput = z.input<typeof createTicketSchema>;
 
+export const REPORTER_NOT_REPLACEABLE =
+  'The Reporter Contact cannot be changed after the ticket is opened; only the Buyer Technical Contacts can be replaced (MEF 113 R41, R52)';
+
+const notReplaceable = z.never({ error: REPORTER_NOT_REPLACEABLE }).optional();
+
 export const patchTicketSchema = z
   .object({
     ticketId: z.coerce.number().int().positive(),
@@ -125,6 +130,10 @@ export const patchTicketSchema = z
     relatedIssues: z.array(relatedIssueInputSchema).max(20, 'At most 20 related objects').optional(),
     /** When present, the Buyer Technical Contacts are replaced by these contact-book entries (MEF 113 R52). */
     technicalContactIds: ids.optional(),
+    /** The Reporter Contact is set when the ticket is opened; a patch can never replace it (MEF 113 R41, O14, R52). */
+    reporter: notReplaceable,
+    reporterContact: notReplaceable,
+    relatedContactInformation: notReplaceable,
   });
 export type PatchTicketInput = z.input<typeof patchTicketSchema>;
 

@@ -104,6 +104,48 @@ export function buildPatchBody(current: Current, intent: PatchIntent): TroubleTi
   return body;
 }
 
+const INTENT_KEYS: ReadonlySet<string> = new Set(['notes', 'attachments', 'severity', 'priority', 'issueStartDate', 'relatedIssues', 'buyerTechnicalContacts']);
+
+/**
+ * Why a queued patch intent must not go out: it names something the Buyer may not replace (the Reporter Contact, a
+ * Seller contact, any attribute beyond MEF 113 O14), or its contact list carries a role other than Buyer Technical
+ * Contact (R41, O14, R52). Empty when the intent is sendable.
+ */
+export function patchIntentProblems(intent: unknown): string[] {
+  if (!intent || typeof intent !== 'object' || Array.isArray(intent)) return ['The change is not a patch'];
+  const problems: string[] = [];
+  for (const key of Object.keys(intent)) {
+    if (!INTENT_KEYS.has(key)) problems.push(`${key} cannot be replaced by the Buyer (MEF 113 O14)`);
+  }
+  const contacts = (intent as PatchIntent).buyerTechnicalContacts;
+  if (contacts !== undefined) {
+    if (!Array.isArray(contacts)) problems.push('buyerTechnicalContacts must be a list');
+    else if (contacts.some((c) => c?.role !== undefined && c.role !== BUYER_TECHNICAL_CONTACT)) {
+      problems.push(`Only Buyer Technical Contacts can be replaced; the ${REPORTER_CONTACT} and the Seller's contacts stay as they are (MEF 113 R52)`);
+    }
+  }
+  return problems;
+}
+
+/**
+ * Contacts the body would drop, change or add outside the Buyer Technical Contacts, compared with the Seller's
+ * current document. Empty when the body replaces only what the Buyer may replace.
+ */
+export function protectedContactChanges(current: Pick<TroubleTicketDoc, 'relatedContactInformation'>, body: TroubleTicketUpdateBody): string[] {
+  if (body.relatedContactInformation === undefined) return [];
+  const key = (c: TicketContact) =>
+    JSON.stringify([c.role, c.name, c.number, c.numberExtension ?? null, c.emailAddress, c.organization ?? null, c.postalAddress ?? null]);
+  const protectedBefore = (current.relatedContactInformation ?? []).filter((c) => c.role !== BUYER_TECHNICAL_CONTACT).map(key).sort();
+  const protectedAfter = body.relatedContactInformation.filter((c) => c.role !== BUYER_TECHNICAL_CONTACT).map(key).sort();
+  if (protectedBefore.join('\n') === protectedAfter.join('\n')) return [];
+  const roles = new Set(
+    [...protectedBefore.filter((k) => !protectedAfter.includes(k)), ...protectedAfter.filter((k) => !protectedBefore.includes(k))].map(
+      (k) => (JSON.parse(k) as string[])[0],
+    ),
+  );
+  return [...roles].map((role) => `The ${role} cannot be replaced by the Buyer (MEF 113 R41, R52)`);
+}
+
 /** Applies a patch body locally the way the Seller will (merge-patch), for showing a queued change. */
 export function mergePatch<T extends object>(doc: T, body: TroubleTicketUpdateBody): T {
   const out = { ...doc } as Record<string, unknown>;

@@ -9,7 +9,7 @@ import { and, asc, eq, inArray, lte, sql } from 'drizzle-orm';
 import { getDb } from '@/db';
 import { outbox, sellers, tickets, type OutboxItem, type OutboxOperation, type Seller, type Ticket } from '@/db/schema';
 import { transaction, type Tx } from '@/db/transaction';
-import { buildPatchBody, isPatchApplied, type PatchIntent } from '@/lib/domain/ticket-patch';
+import { buildPatchBody, isPatchApplied, patchIntentProblems, protectedContactChanges, type PatchIntent } from '@/lib/domain/ticket-patch';
 import { ticketOperationPermission, type TicketStatus } from '@/lib/domain/ticket-state-machine';
 import { sellerConnection } from '@/lib/sellers/registry';
 import { troubleTicketClient } from '@/lib/sonata/trouble-ticket-client';
@@ -307,7 +307,7 @@ async function deliverItem(item: OutboxItem): Promise<DeliveryReport> {
     await transaction((tx) => finishTx(tx, item));
     return { outcome: 'done', item: { ...item, state: 'done' } };
   } catch (err) {
-    if (err instanceof LocalRefusal) return rejectItem(item, err.message, { status: 422, code: 'state', formErrors: [err.message], fieldErrors: {} });
+    if (err instanceof LocalRefusal) return rejectItem(item, err.message, { status: 422, code: err.code, formErrors: err.fieldErrors ? [] : [err.message], fieldErrors: err.fieldErrors ?? {} });
     if (isFinalRefusal(err)) return rejectItem(item, errorMessage(err), errorDetail(err));
     return scheduleRetry(item, err, true);
   }
@@ -334,8 +334,18 @@ async function scheduleRetry(item: OutboxItem, err: unknown, attempted: boolean)
   return { outcome: 'retry', item, error: err };
 }
 
-/** The operation is not allowed in the ticket's current state at the Seller: decided locally, nothing sent. */
-class LocalRefusal extends Error {}
+/** The operation is not allowed (the ticket's state at the Seller, or what it would change): decided locally, nothing sent. */
+class LocalRefusal extends Error {
+  constructor(
+    message: string,
+    readonly code: 'state' | 'notBuyerReplaceable' | 'missingReason' = 'state',
+    readonly fieldErrors?: Record<string, string[]>,
+  ) {
+    super(message);
+  }
+}
+
+const REOPEN_WITHOUT_REASON = 'A reopen needs a Closure Rejection Reason (MEF 113 R61); nothing was sent.';
 
 function checkAllowed(operation: 'patch' | 'cancel' | 'close' | 'reopen', doc: TroubleTicket): void {
   const permission = ticketOperationPermission(operation, doc.status as TicketStatus);
@@ -367,12 +377,16 @@ async function send(item: OutboxItem, ticket: Ticket, seller: Seller, client: Re
   const id = ticket.sellerTicketId!;
   if (item.operation === 'patch') {
     const intent = payload.patch as PatchIntent;
+    const notReplaceable = patchIntentProblems(intent);
+    if (notReplaceable.length) throw new LocalRefusal(notReplaceable.join(' '), 'notBuyerReplaceable');
     const requestedAt = new Date().toISOString();
     const current = await client.retrieveTroubleTicket(id);
     await applyDoc(seller, current, requestedAt);
     if (isPatchApplied(current, intent)) return;
     checkAllowed('patch', current);
     const body = buildPatchBody(current, intent);
+    const contactChanges = protectedContactChanges(current, body);
+    if (contactChanges.length) throw new LocalRefusal(contactChanges.join(' '), 'notBuyerReplaceable');
     const sentAt = new Date().toISOString();
     const doc = await client.patchTroubleTicket(id, body);
     await applyDoc(seller, doc, sentAt);
@@ -380,6 +394,8 @@ async function send(item: OutboxItem, ticket: Ticket, seller: Seller, client: Re
   }
 
   const operation = item.operation;
+  const reason = operation === 'reopen' ? String((payload.reopen as { reason?: unknown } | undefined)?.reason ?? '').trim() : '';
+  if (operation === 'reopen' && !reason) throw new LocalRefusal(REOPEN_WITHOUT_REASON, 'missingReason', { reason: [REOPEN_WITHOUT_REASON] });
   if (retried) {
     const current = await refetch(client, seller, id);
     if (!current) throw new Error('Could not read the ticket at the Seller before resending');
@@ -387,7 +403,7 @@ async function send(item: OutboxItem, ticket: Ticket, seller: Seller, client: Re
   }
   if (operation === 'cancel') await client.cancelTroubleTicket(id);
   else if (operation === 'close') await client.closeTroubleTicket(id);
-  else await client.reopenTroubleTicket(id, { reason: String((payload.reopen as { reason?: string } | undefined)?.reason ?? '') });
+  else await client.reopenTroubleTicket(id, { reason });
   await refetch(client, seller, id);
 }
 
