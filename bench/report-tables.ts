@@ -147,6 +147,31 @@ export function endToEndTable(e: EndToEndResult): Table {
   };
 }
 
+export function backlogTable(results: BenchResults): Table | null {
+  const runs = results.endToEnd.filter((e) => e.backlog);
+  if (runs.length === 0) return null;
+  return {
+    title: `End to end: where the backlog sat (sampled every second) and our listener's answer time as the sandbox Seller timed its POSTs (delivery concurrency ${runs[0]!.deliveryConcurrency} per hub); ${runs
+      .map((e) => `at ${e.options.rate}/s ${describeLoad(e.load)}`)
+      .join('; ')}`,
+    header: ['rate', 'sandbox pending max', 'at end of sending', 'our inbox pending max', 'at end of sending', 'listener POSTs', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'not 2xx'],
+    leftColumns: [0],
+    rows: runs.map((e) => {
+      const b = e.backlog!;
+      return [
+        `${e.options.rate}/s`,
+        formatNumber(b.sandboxPendingMax),
+        formatNumber(b.atEndOfSending?.sandboxPending),
+        formatNumber(b.inboxPendingMax),
+        formatNumber(b.atEndOfSending?.inboxPending),
+        formatNumber(b.listenerPostMs.count),
+        ...summaryCells(b.listenerPostMs),
+        formatNumber(b.listenerPostsFailed),
+      ];
+    }),
+  };
+}
+
 export function driftTable(results: BenchResults): Table | null {
   if (results.endToEnd.length === 0) return null;
   const row = (e: EndToEndResult, channel: string, d: Drift | null): string[] =>
@@ -353,7 +378,7 @@ export function allTables(results: BenchResults): Table[] {
   const tables: Table[] = [];
   for (const step of results.steps) tables.push(...ingestTables(step));
   for (const e of results.endToEnd) tables.push(endToEndTable(e));
-  for (const t of [driftTable(results), scaleTable(results), pagesTable(results), memoryTable(results)]) if (t) tables.push(t);
+  for (const t of [driftTable(results), backlogTable(results), scaleTable(results), pagesTable(results), memoryTable(results)]) if (t) tables.push(t);
   tables.push(verdictTable(results.targets));
   return tables;
 }

@@ -16,6 +16,7 @@
 import { Agent } from 'node:http';
 import http from 'node:http';
 import { performance } from 'node:perf_hooks';
+import Database from 'better-sqlite3';
 import { and, eq, inArray } from 'drizzle-orm';
 import { tickets } from '../../db/schema';
 import { DEMO_LOGINS } from '../../tests/e2e/harness';
@@ -56,7 +57,21 @@ export interface EndToEndResult {
   drift: { cache: Drift; live: Drift | null };
   /** SANDBOX_DELIVERY_CONCURRENCY of the sandbox during the run. */
   deliveryConcurrency: number;
+  /** Where the backlog sat: notifications the sandbox still has to deliver, and inbox entries we still have to apply. */
+  backlog: Backlog | null;
   load: LoadWindow;
+}
+
+export interface Backlog {
+  /** Sampled every second: [s since the start, sandbox deliveries pending, our inbox entries pending]. */
+  samples: Array<[number, number, number]>;
+  sandboxPendingMax: number;
+  inboxPendingMax: number;
+  /** When the last change was sent. */
+  atEndOfSending: { sandboxPending: number; inboxPending: number } | null;
+  /** The sandbox's POSTs to our listener during the run, as the Seller timed them (notify_attempt). */
+  listenerPostMs: Summary;
+  listenerPostsFailed: number;
 }
 
 export interface Drift {
@@ -218,6 +233,39 @@ export async function runEndToEnd(stage: Stage, options: EndToEndOptions, rss: R
     stage.log(`live channel unavailable: ${liveError}`);
   }
 
+  // The sandbox's own database, read-only: its delivery queue and its timing of each POST to our listener.
+  let sandboxDb: Database.Database | undefined;
+  try {
+    sandboxDb = new Database(stage.sandbox.dbPath, { readonly: true, fileMustExist: true });
+  } catch {
+    sandboxDb = undefined;
+  }
+  const sandboxCount = (query: string, ...args: unknown[]): number => {
+    try {
+      return (sandboxDb?.prepare(query).get(...args) as { n: number | null } | undefined)?.n ?? 0;
+    } catch {
+      return Number.NaN;
+    }
+  };
+  const firstAttempt = sandboxCount('select max(id) as n from notify_attempt');
+  const inboxPending = (): number => {
+    try {
+      return stage.reader.get<{ n: number }>(sql`select count(*) as n from inbox where seller_id = ${stage.sellerId} and state = 'pending'`)?.n ?? 0;
+    } catch {
+      return Number.NaN;
+    }
+  };
+  const backlogNow = () => ({
+    sandboxPending: sandboxCount("select count(*) as n from notify_delivery where seller = ? and state = 'pending'", INGEST_SELLER),
+    inboxPending: inboxPending(),
+  });
+  const samples: Array<[number, number, number]> = [];
+  let atEndOfSending: { sandboxPending: number; inboxPending: number } | null = null;
+  const sampler = setInterval(() => {
+    const b = backlogNow();
+    samples.push([Math.round((performance.now() - started) / 100) / 10, b.sandboxPending, b.inboxPending]);
+  }, 1000);
+
   const poll = setInterval(() => {
     const waiting = [...open.values()].filter((c) => c.cacheAt === undefined && !c.failed);
     if (waiting.length === 0) return;
@@ -291,6 +339,7 @@ export async function runEndToEnd(stage: Stage, options: EndToEndOptions, rss: R
         ),
       );
     }
+    atEndOfSending = backlogNow();
     await Promise.all(calls);
     const deadline = performance.now() + options.settleMs;
     while (open.size > 0 && performance.now() < deadline) await new Promise((r) => setTimeout(r, 50));
@@ -298,6 +347,27 @@ export async function runEndToEnd(stage: Stage, options: EndToEndOptions, rss: R
   const finished = performance.now();
   const elapsed = finished - started;
   clearInterval(poll);
+  clearInterval(sampler);
+  let backlog: Backlog | null = null;
+  if (sandboxDb) {
+    let posts: Array<{ d: number; status: number | null }> = [];
+    try {
+      posts = sandboxDb
+        .prepare('select duration_ms as d, http_status as status from notify_attempt where id > ? and seller = ?')
+        .all(Number.isFinite(firstAttempt) ? firstAttempt : 0, INGEST_SELLER) as Array<{ d: number; status: number | null }>;
+    } catch {
+      posts = [];
+    }
+    backlog = {
+      samples,
+      sandboxPendingMax: Math.max(0, ...samples.map((x) => x[1]).filter(Number.isFinite)),
+      inboxPendingMax: Math.max(0, ...samples.map((x) => x[2]).filter(Number.isFinite)),
+      atEndOfSending,
+      listenerPostMs: summarize(posts.map((p) => p.d)),
+      listenerPostsFailed: posts.filter((p) => p.status === null || p.status < 200 || p.status > 299).length,
+    };
+    sandboxDb.close();
+  }
   const liveStats = live?.stats();
   live?.close();
   agent.destroy();
@@ -329,6 +399,7 @@ export async function runEndToEnd(stage: Stage, options: EndToEndOptions, rss: R
     ...(liveStats ? { liveStream: { since, reconnects: liveStats.reconnects, reloads: liveStats.reloads } } : {}),
     drift: { cache: driftOf((c) => c.cacheAt), live: liveOk ? driftOf((c) => c.liveAt) : null },
     deliveryConcurrency,
+    backlog,
     load: loadWindow.close(),
   };
 }
