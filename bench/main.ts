@@ -32,7 +32,7 @@ function machine(): Machine {
 
 const started = Date.now();
 function log(line: string): void {
-  console.log(`[bench ${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${line}`);
+  console.log(`[bench ${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s, load ${os.loadavg()[0]!.toFixed(2)}] ${line}`);
 }
 
 async function measureScale(dbPath: string): Promise<ScaleResult> {
