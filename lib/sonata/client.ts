@@ -19,6 +19,7 @@ export {
 } from './paging';
 export { TokenCache, sharedTokenCache, scopeFor, tokenCacheKey, tokenRequestFor, type TokenKey, type TokenRequest } from './token-cache';
 export * from './errors';
+export * from './deviations';
 export type * from './schemas';
 export type { SellerConnection, SonataApi } from './seller-connection';
 

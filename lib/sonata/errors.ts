@@ -169,6 +169,33 @@ export class SonataProtocolError extends SonataError {
   }
 }
 
+/** One place where a Seller's answer breaks the operation's schema: a JSON Pointer into the body and what is wrong. */
+export interface SellerViolation {
+  path: string;
+  message: string;
+  keyword: string;
+}
+
+/**
+ * A 2xx answer whose body breaks the operation's schema beyond what the Seller is allowed (its tolerated deviations).
+ * The document must not be used; the violations say where and why.
+ */
+export class SonataSchemaError extends SonataProtocolError {
+  readonly api?: string;
+  readonly resourceId?: string;
+  readonly violations: SellerViolation[];
+
+  constructor(
+    init: { status: number; violations: SellerViolation[]; api?: string; resourceId?: string },
+    context: SonataErrorContext = {},
+  ) {
+    super({ status: init.status, issues: init.violations.slice(0, 5).map((v) => `${v.path || '(body)'} ${v.message}`) }, context);
+    this.violations = init.violations;
+    this.api = init.api;
+    this.resourceId = init.resourceId;
+  }
+}
+
 export function isSonataError(err: unknown): err is SonataError {
   return err instanceof SonataError;
 }

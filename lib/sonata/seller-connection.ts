@@ -1,3 +1,5 @@
+import type { ToleratedDeviations } from './deviations';
+
 /**
  * Everything the wire needs to talk to one Seller. Built from the Seller registry (database or sellers.json);
  * secrets arrive here already decrypted and never leave the server.
@@ -25,6 +27,8 @@ export interface SellerConnection {
   buyerId?: string;
   sellerId?: string;
   timeoutMs: number;
+  /** What this Seller's answers may deviate from the schema by (deviations.ts); the known defects when absent. */
+  toleratedDeviations?: ToleratedDeviations;
 }
 
 export type SonataApi = keyof SellerConnection['baseUrls'];

@@ -1,6 +1,8 @@
 import createClient, { type Client } from 'openapi-fetch';
+import { checkResponse, DEFAULT_TOLERATED_DEVIATIONS } from './deviations';
 import {
   SonataHttpError,
+  SonataSchemaError,
   SonataNetworkError,
   SonataProtocolError,
   SonataTimeoutError,
@@ -80,7 +82,7 @@ export class SonataTransport<Paths extends {}> {
     expect: ExpectedBody,
     send: (init: CallInit) => Promise<RawResult>,
     options: { hasBody?: boolean } = {},
-  ): Promise<{ body: unknown; response: Response }> {
+  ): Promise<{ body: unknown; response: Response; wholeList: boolean }> {
     const tokenRequest = tokenRequestFor(this.conn, operationId);
     for (let attempt = 0; ; attempt++) {
       const token = await this.tokens.getToken(tokenRequest);
@@ -118,7 +120,7 @@ export class SonataTransport<Paths extends {}> {
           context,
         );
       }
-      return { body: this.checkBody(operationId, expect, response.status, result.data, context), response };
+      return { ...this.checkBody(operationId, expect, response, result.data, context), response };
     }
   }
 
@@ -128,19 +130,21 @@ export class SonataTransport<Paths extends {}> {
     send: (init: CallInit) => Promise<RawResult>,
     expect: 'list' | 'list-or-entity' = 'list',
   ): Promise<ListPage<T>> {
-    const { body, response } = await this.execute(operationId, expect, send);
+    const { body, response, wholeList } = await this.execute(operationId, expect, send);
     const items = (Array.isArray(body) ? body : [body]) as T[];
-    return { items, ...parseListHeaders(response.headers) };
+    // A tolerated bare list is the Seller's whole list: say so, so that paging stops after it.
+    return { items, ...parseListHeaders(response.headers), ...(wholeList ? { totalCount: items.length } : {}) };
   }
 
   private checkBody(
     operationId: string,
     expect: ExpectedBody,
-    status: number,
+    response: Response,
     raw: unknown,
     context: SonataErrorContext,
-  ): unknown {
-    if (expect === 'none') return undefined;
+  ): { body: unknown; wholeList: boolean } {
+    const status = response.status;
+    if (expect === 'none') return { body: undefined, wholeList: false };
     const text = typeof raw === 'string' ? raw : '';
     if (text.trim() === '') {
       throw new SonataProtocolError({ status, issues: ['empty body where the API defines one'] }, context);
@@ -156,7 +160,21 @@ export class SonataTransport<Paths extends {}> {
       issues.push(...this.options.validateResponse({ api: this.api, operationId, status, body }));
     }
     if (issues.length > 0) throw new SonataProtocolError({ status, issues }, context);
-    return body;
+    const conformance = checkResponse(
+      {
+        api: this.api,
+        operationId,
+        status,
+        body,
+        contentType: response.headers.get('Content-Type'),
+        hasPagingHeaders: ['X-Total-Count', 'X-Result-Count', 'X-Pagination-Throttled'].some((h) => response.headers.has(h)),
+      },
+      this.conn.toleratedDeviations ?? DEFAULT_TOLERATED_DEVIATIONS,
+    );
+    if (conformance.violations.length > 0) {
+      throw new SonataSchemaError({ status, violations: conformance.violations, api: this.api, resourceId: operationId.startsWith('list') ? undefined : resourceIdOf(body, response.url) }, context);
+    }
+    return { body, wholeList: conformance.wholeList };
   }
 
   private context(operationId: string, url?: string): SonataErrorContext {
@@ -188,6 +206,18 @@ function shapeIssues(expect: ExpectedBody, body: unknown): string[] {
     case 'list':
       if (!Array.isArray(body)) return ['body is not an array'];
       return body.flatMap((item, i) => entityIssues(item, `item ${i}`)).slice(0, 5);
+  }
+}
+
+/** The document's id, or for a call on one resource the last segment of its URL; undefined for a list. */
+function resourceIdOf(body: unknown, url: string): string | undefined {
+  if (Array.isArray(body)) return undefined;
+  if (isObject(body) && typeof body.id === 'string' && body.id !== '') return body.id;
+  try {
+    const last = new URL(url).pathname.split('/').filter(Boolean).pop();
+    return last ? decodeURIComponent(last) : undefined;
+  } catch {
+    return undefined;
   }
 }
 

@@ -32,8 +32,22 @@ const ticket = (id: string, status = 'acknowledged') => ({
   sellerSeverity: 'extensive',
   ticketType: 'assistance',
   relatedEntity: [{ '@referredType': 'Product', id: 'p-1', role: 'affected' }],
-  relatedContactInformation: [],
+  relatedContactInformation: [{ name: 'Ann', number: '+1 555', emailAddress: 'ann@example.com', role: 'reporterContact' }],
 });
+
+const incident = {
+  id: 'in-1',
+  status: 'created',
+  creationDate: '2026-01-01T10:00:00Z',
+  description: 'Fibre cut',
+  priority: 'high',
+  severity: 'extensive',
+  impact: 'down',
+  incidentType: 'repair',
+  situationStartDate: '2026-01-01T09:00:00Z',
+  relatedEntity: [{ '@referredType': 'Product', id: 'p-1', role: 'affected' }],
+  relatedContactInformation: [{ name: 'Desk', number: '+1 555', emailAddress: 'desk@example.com', role: 'incidentContact' }],
+};
 
 const createBody: TroubleTicketCreate = {
   description: 'Link down',
@@ -219,7 +233,7 @@ describe('trouble ticket calls', () => {
       if (req.path === `${TT}/hub` && req.method === 'POST') return json(res, 201, { id: 'hub-1', ...JSON.parse(req.body) });
       if (req.path === `${TT}/hub/hub-1` && req.method === 'GET') return json(res, 200, { id: 'hub-1', callback: 'http://cb' });
       if (req.path === `${TT}/hub/hub-1` && req.method === 'DELETE') return noContent(res);
-      if (req.path === `${TT}/incident/in-1`) return json(res, 200, { id: 'in-1', status: 'created' });
+      if (req.path === `${TT}/incident/in-1`) return json(res, 200, incident);
       json(res, 404, { code: 'notFound', reason: 'nothing here' });
     });
     const tt = troubleTicketClient(seller.connection(), { tokenCache });
@@ -239,7 +253,14 @@ describe('trouble ticket calls', () => {
 
 describe('appointment calls', () => {
   it('searches time slots, creates, lists, patches and cancels appointments on the YAML paths', async () => {
-    const appointment = { id: 'ap-1', status: 'confirmed', workOrder: { id: 'wo-1' } };
+    const appointment = {
+      id: 'ap-1',
+      status: 'confirmed',
+      workOrder: { id: 'wo-1' },
+      validFor: { startDateTime: '2026-03-02T08:00:00Z', endDateTime: '2026-03-02T12:00:00Z' },
+      relatedPlace: { '@type': 'GeographicSiteRef', role: 'appointmentPlace', id: 'site-1' },
+      relatedContactInformation: [{ name: 'Tech', number: '+1 555', emailAddress: 'tech@example.com', role: 'sellerAppointmentContact' }],
+    };
     seller.setHandler((req, res) => {
       const route = `${req.method} ${req.path.slice(AP.length)}`;
       if (route === 'POST /searchTimeSlot') return json(res, 201, { ...JSON.parse(req.body), availableTimeSlot: [] });
@@ -274,7 +295,16 @@ describe('appointment calls', () => {
 });
 
 describe('work order calls', () => {
-  const wo = (id: string) => ({ id, state: 'open', appointmentRequired: true, place: [], relatedEntity: [] });
+  const wo = (id: string) => ({
+    id,
+    state: 'open',
+    appointmentRequired: true,
+    duration: { timeDurationValue: 2, timeDurationUnits: 'HOUR' },
+    task: ['Replace the NTU'],
+    place: [{ '@type': 'GeographicSiteRef', role: 'workPlace', id: 'site-1' }],
+    relatedEntity: [{ '@referredType': 'TroubleTicket', id: 'tt-1', role: 'troubleTicket' }],
+    relatedContactInformation: [{ name: 'Tech', number: '+1 555', emailAddress: 'tech@example.com', role: 'technicalContact' }],
+  });
 
   it('returns an array whether the Seller lists an array or a single object', async () => {
     seller.setHandler((_req, res) => json(res, 200, [wo('wo-1'), wo('wo-2')]));
