@@ -1,4 +1,6 @@
 import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { Browser, BrowserContext, Locator, Page, Request, Route } from 'playwright-core';
@@ -22,6 +24,65 @@ const ROUNDS = 20;
 /** How long a change may take to show on an open page. */
 const BOUND_MS = 15_000;
 
+/**
+ * Stands between the portal and initech's MEF APIs: when `holdAnswers` is on, the Buyer's close and reopen requests
+ * wait until the test releases them, as a Seller slower than the portal's patience would.
+ */
+async function startSlowSellerProxy(target: string) {
+  const state = { holdAnswers: false, waiting: 0, release: () => undefined as void };
+  let origin = '';
+  let released = Promise.resolve();
+  const arm = () => {
+    released = new Promise<void>((resolve) => (state.release = resolve));
+  };
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      void (async () => {
+        const url = req.url ?? '/';
+        if (state.holdAnswers && req.method === 'POST' && /\/troubleTicket\/[^/]+\/(close|reopen)(\?|$)/.test(url)) {
+          state.waiting += 1;
+          await released;
+        }
+        const headers: Record<string, string> = {};
+        for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string' && !['host', 'connection', 'content-length', 'transfer-encoding', 'keep-alive'].includes(k)) headers[k] = v;
+        const upstream = await fetch(`${target}${url}`, { method: req.method, headers, ...(chunks.length ? { body: Buffer.concat(chunks) } : {}) });
+        const out: Record<string, string> = {};
+        upstream.headers.forEach((v, k) => {
+          if (!['content-length', 'content-encoding', 'transfer-encoding', 'connection'].includes(k)) out[k] = v;
+        });
+        let body = Buffer.from(await upstream.arrayBuffer());
+        // Discovery names the sandbox's own address: point initech at this proxy, so the portal recognises the sandbox.
+        if (url === '/_sandbox/sellers') {
+          const discovery = JSON.parse(body.toString('utf8')) as { sellers: Array<{ slug: string }> };
+          for (const s of discovery.sellers) if (s.slug === 'initech') Object.assign(s, JSON.parse(JSON.stringify(s).split(target).join(origin)));
+          body = Buffer.from(JSON.stringify(discovery));
+        }
+        res.writeHead(upstream.status, out);
+        res.end(body);
+      })().catch((err: unknown) => res.writeHead(502).end(String(err)));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    origin,
+    state,
+    hold: () => {
+      state.waiting = 0;
+      arm();
+      state.holdAnswers = true;
+    },
+    letGo: () => {
+      state.holdAnswers = false;
+      state.release();
+    },
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+let slowProxy: Awaited<ReturnType<typeof startSlowSellerProxy>>;
 let sandbox: SandboxHandle;
 let portal: PortalHandle;
 let browser: Browser;
@@ -227,7 +288,20 @@ beforeAll(async () => {
   sellers = await discoverSandboxSellers(sandbox.url);
   const dir = tempDir('live-updates-e2e-');
   const sellersFile = path.join(dir, 'sellers.json');
-  fs.writeFileSync(sellersFile, JSON.stringify(sellersFileEntries(sellers)));
+  slowProxy = await startSlowSellerProxy(sandbox.url);
+  // initech's MEF APIs through the proxy (its token endpoint and notifications go direct).
+  const entries = sellersFileEntries(sellers).map((e) =>
+    e.slug === 'initech'
+      ? {
+          ...e,
+          troubleTicketBaseUrl: e.troubleTicketBaseUrl.replace(sandbox.url, slowProxy.origin),
+          appointmentBaseUrl: e.appointmentBaseUrl?.replace(sandbox.url, slowProxy.origin),
+          workOrderBaseUrl: e.workOrderBaseUrl?.replace(sandbox.url, slowProxy.origin),
+          timeoutMs: 60_000,
+        }
+      : e,
+  );
+  fs.writeFileSync(sellersFile, JSON.stringify(entries));
   portal = await startPortal({ dbPath: path.join(dir, 'portal.db'), env: { ...process.env, SELLERS_FILE: sellersFile, RECONCILE_INTERVAL_MS: '3600000' } });
   for (const slug of ['acme', 'globex', 'initech']) {
     await until(`the ${slug} sandbox to hold our listener credentials`, () => control('GET', `/${slug}/buyer-auth`), (auth) => JSON.stringify(auth).includes(portal.baseUrl), 60_000);
@@ -250,6 +324,7 @@ afterAll(async () => {
   await browser?.close();
   await portal?.stop();
   await sandbox?.stop();
+  await slowProxy?.close();
 });
 
 /** The Seller moves the ticket between "In progress" and "Waiting for you" (an information request). */
@@ -268,7 +343,7 @@ async function toggleTicket(id: string, round: number): Promise<string> {
 const queueRow = (page: Page, externalId: string): Locator => page.getByTestId('ticket-row').filter({ hasText: externalId });
 
 describe('a Seller change made while a page loads shows on it without a reload', () => {
-  it(`the ticket queue (${ROUNDS} rounds)`, async () => {
+  it(`the ticket queue (${ROUNDS} rounds)`, { timeout: 300_000 }, async () => {
     const ticket = await sellerTicket('acme', 'Queue: packet loss on the Paris EVPL');
     const page = await noc.newPage();
     await repeatChangeDuringLoad('queue', page, async (i) => {
@@ -285,7 +360,7 @@ describe('a Seller change made while a page loads shows on it without a reload',
     await page.close();
   });
 
-  it('the ticket queue reached by a client-side navigation (10 rounds)', async () => {
+  it('the ticket queue reached by a client-side navigation (10 rounds)', { timeout: 300_000 }, async () => {
     const ticket = await sellerTicket('acme', 'Queue by link: CRC errors on the Lyon port');
     const page = await noc.newPage();
     const streams = countStreams(page);
@@ -334,7 +409,7 @@ describe('a Seller change made while a page loads shows on it without a reload',
     await page.close();
   });
 
-  it(`a ticket page (${ROUNDS} rounds)`, async () => {
+  it(`a ticket page (${ROUNDS} rounds)`, { timeout: 300_000 }, async () => {
     const ticket = await sellerTicket('acme', 'Ticket page: flapping link at the Marseille site');
     const page = await noc.newPage();
     await repeatChangeDuringLoad('ticket page', page, async (i) => {
@@ -352,7 +427,7 @@ describe('a Seller change made while a page loads shows on it without a reload',
     await page.close();
   });
 
-  it(`Work orders: a new work order needing an appointment (${ROUNDS} rounds)`, async () => {
+  it(`Work orders: a new work order needing an appointment (${ROUNDS} rounds)`, { timeout: 300_000 }, async () => {
     const ticket = await sellerTicket('globex', 'Work orders: access circuit down at the New York office');
     const page = await coordinator.newPage();
     await repeatChangeDuringLoad('work orders', page, async () => {
@@ -370,7 +445,7 @@ describe('a Seller change made while a page loads shows on it without a reload',
     await page.close();
   });
 
-  it(`Appointments: the calendar follows the technician's visit (${ROUNDS} rounds)`, async () => {
+  it(`Appointments: the calendar follows the technician's visit (${ROUNDS} rounds)`, { timeout: 300_000 }, async () => {
     // Ten booked visits; each round the Seller starts one (→ in progress) or completes the one it started.
     const ticket = await sellerTicket('globex', 'Appointments: no sync on the Chicago access');
     const appointments: string[] = [];
@@ -471,13 +546,38 @@ describe('a resolution answered at the slow Seller (initech)', () => {
     throw new Error(`the open ticket page still reads "${seen}" (queued items listed: ${await page.getByRole('list', { name: 'Requests not yet accepted by the Seller' }).count()}) while the Seller has ${atSeller}`);
   }
 
-  for (const round of [1, 2, 3]) {
-    it(`a reject moves from queued to done on the open page, and the actions follow (${round}/3)`, async () => {
+  /**
+   * With `sellerSlow`, the Seller answers only once the page says the request is queued (slower than the action waits),
+   * so the move from "queued — will be sent" to done happens on the open page; otherwise initech answers at its own pace.
+   */
+  async function answered(page: Page, sellerSlow: boolean, send: () => Promise<void>): Promise<void> {
+    if (sellerSlow) slowProxy.hold();
+    try {
+      await send();
+      if (sellerSlow) {
+        await until('the request held at the Seller', () => slowProxy.state.waiting, (n) => n > 0);
+        await page.getByText('queued — will be sent').first().waitFor({ timeout: 30_000 });
+      }
+    } finally {
+      slowProxy.letGo();
+    }
+  }
+
+  const ROUNDS_AT_INITECH: Array<[number, boolean]> = [
+    [1, false],
+    [2, true],
+    [3, true],
+  ];
+
+  for (const [round, sellerSlow] of ROUNDS_AT_INITECH) {
+    it(`a reject moves from queued to done on the open page, and the actions follow (${round}/3${sellerSlow ? ', Seller slower than the action waits' : ''})`, async () => {
       const { ticket, page, accept, reject } = await resolvedTicketPage(`Reject ${round}: bit errors on the Osaka circuit`);
-      await reject.click();
-      const dialog = page.getByRole('dialog', { name: 'Reject the resolution' });
-      await dialog.getByLabel('Closure Rejection Reason').fill('Errors are still counted on the NTU');
-      await dialog.getByRole('button', { name: 'Reopen ticket' }).click();
+      await answered(page, sellerSlow, async () => {
+        await reject.click();
+        const dialog = page.getByRole('dialog', { name: 'Reject the resolution' });
+        await dialog.getByLabel('Closure Rejection Reason').fill('Errors are still counted on the NTU');
+        await dialog.getByRole('button', { name: 'Reopen ticket' }).click();
+      });
       const status = await settles(page, ticket.id, ['reopened', 'inProgress']);
       expect(['reopened', 'inProgress']).toContain(status);
       expect(await accept.isDisabled()).toBe(true);
@@ -488,11 +588,13 @@ describe('a resolution answered at the slow Seller (initech)', () => {
     });
   }
 
-  for (const round of [1, 2, 3]) {
-    it(`an accept moves from queued to done on the open page, and the actions follow (${round}/3)`, async () => {
+  for (const [round, sellerSlow] of ROUNDS_AT_INITECH) {
+    it(`an accept moves from queued to done on the open page, and the actions follow (${round}/3${sellerSlow ? ', Seller slower than the action waits' : ''})`, async () => {
       const { ticket, page, accept, reject } = await resolvedTicketPage(`Accept ${round}: LOS alarm on the Kobe access`);
-      await accept.click();
-      await page.getByRole('button', { name: 'Accept and close' }).click();
+      await answered(page, sellerSlow, async () => {
+        await accept.click();
+        await page.getByRole('button', { name: 'Accept and close' }).click();
+      });
       expect(await settles(page, ticket.id, ['closed'])).toBe('closed');
       expect(await accept.isDisabled()).toBe(true);
       expect(await reject.isDisabled()).toBe(true);
