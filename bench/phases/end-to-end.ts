@@ -17,14 +17,13 @@ import { Agent } from 'node:http';
 import http from 'node:http';
 import { performance } from 'node:perf_hooks';
 import Database from 'better-sqlite3';
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import { tickets } from '../../db/schema';
 import { DEMO_LOGINS } from '../../tests/e2e/harness';
+import { openLoad, type LoadWindow } from '../lib/load';
 import { sessionCookie } from '../lib/portal-session';
 import type { RssSampler } from '../lib/rss';
 import { followEventStream } from '../lib/sse';
-import { sql } from 'drizzle-orm';
-import { openLoad, type LoadWindow } from '../lib/load';
 import { summarize, type Summary } from '../lib/stats';
 import { INGEST_SELLER, type Stage } from './stage';
 
