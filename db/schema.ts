@@ -49,10 +49,49 @@ export const sellers = sqliteTable(
     timeoutMs: integer('timeout_ms').notNull().default(10_000),
     /** 'file' when loaded from the sellers file at start; such entries are refreshed from it on every start. */
     origin: text('origin', { enum: ['ui', 'file'] }).notNull().default('ui'),
+    /** What this Seller's answers may deviate from the schema by (lib/sonata/deviations.ts): known defects by name,
+     * plus allowances an administrator made. */
+    toleratedDeviations: text('tolerated_deviations', { mode: 'json' })
+      .$type<StoredToleratedDeviations>()
+      .notNull()
+      .default({ known: ['listItemsMissingRequired', 'mediaTypeWithoutCharset', 'unknownMembers', 'bareWorkOrderList'], allowed: [] }),
     ...timestamps,
   },
   (t) => [uniqueIndex('sellers_slug_uq').on(t.slug)],
 );
+
+export interface StoredToleratedDeviations {
+  known: string[];
+  allowed: Array<{ operationId?: string; path: string; keyword?: string }>;
+}
+
+/**
+ * Seller documents refused because they break the schema beyond the Seller's tolerated deviations: never cached,
+ * kept here (one row per Seller, API, operation and resource) for Settings → Notifications and the dashboard.
+ */
+export const sellerDocumentRejections = sqliteTable(
+  'seller_document_rejections',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    sellerId: integer('seller_id')
+      .notNull()
+      .references(() => sellers.id, { onDelete: 'cascade' }),
+    api: text('api').notNull(),
+    operationId: text('operation_id').notNull(),
+    /** '' for a list answer. */
+    resourceId: text('resource_id').notNull().default(''),
+    violations: text('violations', { mode: 'json' }).$type<Array<{ path: string; message: string; keyword: string }>>().notNull(),
+    firstSeenAt: text('first_seen_at').notNull(),
+    lastSeenAt: text('last_seen_at').notNull(),
+    count: integer('count').notNull().default(1),
+  },
+  (t) => [
+    uniqueIndex('seller_document_rejections_uq').on(t.sellerId, t.api, t.operationId, t.resourceId),
+    index('seller_document_rejections_last_seen_idx').on(t.lastSeenAt),
+  ],
+);
+
+export type SellerDocumentRejection = typeof sellerDocumentRejections.$inferSelect;
 
 export const products = sqliteTable(
   'products',

@@ -39,6 +39,8 @@ export function DashboardView({ view, filters, problems }: DashboardViewProps) {
   const waitingTotal = view.now.openBySellerStatus.filter((r) => r.status === 'pending' || r.status === 'resolved').reduce((s, r) => s + r.count, 0);
   const overdueTotal = view.now.overdueBySeller.reduce((s, r) => s + r.count, 0);
   const incidentsTotal = view.now.openIncidentsBySeller.reduce((s, r) => s + r.count, 0);
+  const refused = view.now.refusedDocumentsBySeller ?? [];
+  const refusedTotal = refused.reduce((s, r) => s + r.count, 0);
 
   const statusSeries: ChartSeries[] = OPEN_STATUSES.map((s) => ({ key: s, label: TICKET_STATUS[s].label, color: STATUS_COLORS[s] ?? '#888' }));
   const sellerSeries: ChartSeries[] = shown.map((s, i) => ({ key: s.slug, label: s.name, color: SELLER_COLORS[i % SELLER_COLORS.length]! }));
@@ -85,6 +87,20 @@ export function DashboardView({ view, filters, problems }: DashboardViewProps) {
           <Kpi label="Open incidents on our products" value={incidentsTotal} href={slug ? `/incidents?seller=${slug}` : '/incidents'} />
           <Kpi label="Appointments in the next 48 h" value={view.now.upcomingAppointments.length} href={slug ? `/appointments?seller=${slug}` : '/appointments'} />
         </ul>
+        {refusedTotal > 0 ? (
+          <Alert tone="warning">
+            <span>
+              Seller documents refused (they break the MEF schema beyond what the Seller is allowed, so they are not shown):{' '}
+              {refused
+                .map((r) => `${view.sellers.find((s) => s.id === r.sellerId)?.name ?? r.sellerId}: ${r.count}`)
+                .join(', ')}
+              .{' '}
+              <Link href="/settings/notifications" className="text-accent hover:underline">
+                See the violations
+              </Link>
+            </span>
+          </Alert>
+        ) : null}
         <div className="grid gap-4 xl:grid-cols-2">
           {panel('open-by-seller', 'Open tickets by Seller and state', 'Click a bar segment for those tickets.', (t) => (
             <BarChartOfTable table={t} series={statusSeries} stacked horizontal />

@@ -123,6 +123,40 @@ export function SellerNotificationsCard({ view, canManage }: { view: SellerNotif
           {view.lastReconcileError ? <span className="block text-danger-fg">{view.lastReconcileError}</span> : null}
         </Row>
         <Row label="Waiting on you">{view.openWaitingItems} open item(s)</Row>
+        <Row label="Tolerated deviations">
+          {view.toleratedDeviations.known.length === 0 && view.toleratedDeviations.allowed.length === 0
+            ? 'none: every answer must match the schema'
+            : [
+                ...view.toleratedDeviations.known,
+                ...view.toleratedDeviations.allowed.map((a) => `${a.operationId ? `${a.operationId} ` : ''}${a.path || '(body)'}${a.keyword ? ` ${a.keyword}` : ''}`),
+              ].join(', ')}
+        </Row>
+        <Row label="Documents refused">
+          {view.rejectedDocuments.length === 0 ? (
+            'none: every document received matched the schema or a tolerated deviation'
+          ) : (
+            <ul className="flex flex-col gap-2" aria-label={`Documents refused from ${view.name}`}>
+              {view.rejectedDocuments.map((r) => (
+                <li key={`${r.api}/${r.operationId}/${r.resourceId}`}>
+                  <span className="font-medium">
+                    {r.operationId}
+                    {r.resourceId ? <code className="ml-1 text-xs">{r.resourceId}</code> : null}
+                  </span>{' '}
+                  <span className="text-xs text-fg-muted">
+                    {r.count}×, first {when(r.firstSeenAt)}, last {when(r.lastSeenAt)}
+                  </span>
+                  <ul className="mt-1 list-disc pl-5 text-xs">
+                    {r.violations.map((v, i) => (
+                      <li key={i}>
+                        <code>{v.path || '(body)'}</code> {v.message}
+                      </li>
+                    ))}
+                  </ul>
+                </li>
+              ))}
+            </ul>
+          )}
+        </Row>
       </dl>
       {canManage ? (
         <div className="mt-4 flex flex-wrap gap-2">

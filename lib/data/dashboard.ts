@@ -1,8 +1,8 @@
 import 'server-only';
-import { asc, sql, type SQL } from 'drizzle-orm';
+import { asc, eq, sql, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/sqlite-core';
 import { getDb, type Db } from '@/db';
-import { appointments as AP, incidents as I, products as P, sellers, tickets as T, ticketStatusHistory as H } from '@/db/schema';
+import { appointments as AP, incidents as I, products as P, sellerDocumentRejections, sellers, tickets as T, ticketStatusHistory as H } from '@/db/schema';
 import { jsonText } from '@/db/sql-json';
 import { earlierOf, epochMs, isoBefore, isoUtc, isoWithin, laterOf, utcDay } from '@/db/sql-dates';
 import {
@@ -333,6 +333,8 @@ export interface DashboardData {
     openIncidents: IncidentRowView[];
     openIncidentsBySeller: Array<{ sellerId: number; count: number }>;
     upcomingAppointments: AppointmentRowView[];
+    /** Seller health: documents refused because they break the schema beyond the Seller's tolerated deviations. */
+    refusedDocumentsBySeller?: Array<{ sellerId: number; count: number; lastSeenAt: string }>;
   };
   trend: {
     perDay: Array<{ day: string; created: number; resolved: number }>;
@@ -428,6 +430,18 @@ export async function fetchDashboard(scope: DashboardScope, db: Db = getDb()): P
     }),
   );
   const upcomingAppointments = await run<AppointmentRowView>(q.upcomingAppointments);
+  const refusedDocumentsBySeller = (
+    await db
+      .select({
+        sellerId: sellerDocumentRejections.sellerId,
+        count: sql<number>`count(*)`,
+        lastSeenAt: sql<string>`max(${sellerDocumentRejections.lastSeenAt})`,
+      })
+      .from(sellerDocumentRejections)
+      .where(scope.sellerId === null ? undefined : eq(sellerDocumentRejections.sellerId, scope.sellerId))
+      .groupBy(sellerDocumentRejections.sellerId)
+      .all()
+  ).map((r) => ({ ...r, count: num(r.count) }));
 
   return {
     now: {
@@ -440,6 +454,7 @@ export async function fetchDashboard(scope: DashboardScope, db: Db = getDb()): P
       openIncidents,
       openIncidentsBySeller,
       upcomingAppointments,
+      refusedDocumentsBySeller,
     },
     trend: { perDay, resolution, rates: [...perSellerRates, allRates], aging, incidents: incidentStats },
   };

@@ -5,6 +5,7 @@ import {
   listenerCredentials,
   notificationHubs,
   outbox,
+  sellerDocumentRejections,
   sellers,
   sellerSyncState,
   waitingItems,
@@ -125,6 +126,40 @@ export interface SellerNotificationsView {
   credentialsPushedAt: string | null;
   credentialsPushError: string | null;
   openWaitingItems: number;
+  /** Documents refused because they break the schema beyond what the Seller is allowed, latest first. */
+  rejectedDocuments: RejectedDocumentView[];
+  /** Known deviations and allowances this Seller's answers are allowed. */
+  toleratedDeviations: { known: string[]; allowed: Array<{ operationId?: string; path: string; keyword?: string }> };
+}
+
+export interface RejectedDocumentView {
+  api: string;
+  operationId: string;
+  resourceId: string;
+  violations: Array<{ path: string; message: string; keyword: string }>;
+  firstSeenAt: string;
+  lastSeenAt: string;
+  count: number;
+}
+
+/** The latest refused Seller documents of one Seller (Settings → Notifications). */
+export async function listRejectedDocuments(sellerId: number, limit = 20): Promise<RejectedDocumentView[]> {
+  const rows = await getDb()
+    .select()
+    .from(sellerDocumentRejections)
+    .where(eq(sellerDocumentRejections.sellerId, sellerId))
+    .orderBy(desc(sellerDocumentRejections.lastSeenAt), desc(sellerDocumentRejections.id))
+    .limit(limit)
+    .all();
+  return rows.map(({ api, operationId, resourceId, violations, firstSeenAt, lastSeenAt, count }) => ({
+    api,
+    operationId,
+    resourceId,
+    violations,
+    firstSeenAt,
+    lastSeenAt,
+    count,
+  }));
 }
 
 /** Settings → Notifications: the state of the notification channel of every Seller. */
@@ -133,7 +168,7 @@ export async function listSellerNotificationViews(now = Date.now()): Promise<Sel
   const all = await db.select().from(sellers).orderBy(asc(sellers.name)).all();
   const views: SellerNotificationsView[] = [];
   for (const seller of all) {
-    const [credentials, hubs, state, counts, waiting] = await Promise.all([
+    const [credentials, hubs, state, counts, waiting, rejectedDocuments] = await Promise.all([
       db.select().from(listenerCredentials).where(eq(listenerCredentials.sellerId, seller.id)).orderBy(desc(listenerCredentials.id)).limit(5).all(),
       db.select().from(notificationHubs).where(eq(notificationHubs.sellerId, seller.id)).all(),
       db.select().from(sellerSyncState).where(eq(sellerSyncState.sellerId, seller.id)).get(),
@@ -143,6 +178,7 @@ export async function listSellerNotificationViews(now = Date.now()): Promise<Sel
         .from(waitingItems)
         .where(and(eq(waitingItems.sellerId, seller.id), isNull(waitingItems.clearedAt)))
         .all(),
+      listRejectedDocuments(seller.id),
     ]);
     const refused = listenerRefusals(seller.slug);
     views.push({
@@ -170,6 +206,8 @@ export async function listSellerNotificationViews(now = Date.now()): Promise<Sel
       credentialsPushedAt: state?.credentialsPushedAt ?? null,
       credentialsPushError: state?.credentialsPushError ?? null,
       openWaitingItems: waiting.length,
+      rejectedDocuments,
+      toleratedDeviations: seller.toleratedDeviations,
     });
   }
   return views;

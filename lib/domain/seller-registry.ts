@@ -170,6 +170,21 @@ export const sellerFileEntrySchema = z
     clientSecret: secretText.min(1, 'Must not be empty').optional(),
     clientSecretEnv: envVarName.optional(),
     products: z.array(z.strictObject(productFields)).default([]),
+    /** Deviations from the schema this Seller's answers may show: known defects by name, and allowances. */
+    toleratedDeviations: z
+      .strictObject({
+        known: z.array(z.string()).default([]),
+        allowed: z
+          .array(
+            z.strictObject({
+              operationId: z.string().trim().min(1).optional(),
+              path: z.string().trim().regex(/^(\/.*)?$/, 'A JSON Pointer such as /relatedEntity/*/role'),
+              keyword: z.string().trim().min(1).optional(),
+            }),
+          )
+          .default([]),
+      })
+      .optional(),
   })
   .superRefine((v, ctx) => {
     checkScope(v, ctx);

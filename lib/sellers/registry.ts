@@ -5,6 +5,7 @@ import { sellers, type Seller } from '@/db/schema';
 import { openSecret, sealSecret } from '@/lib/crypto/secret-box';
 import { decodeKey, env } from '@/lib/env';
 import type { SellerConnection } from '@/lib/sonata/seller-connection';
+import { parseToleratedDeviations } from '@/lib/sonata/deviations';
 
 /**
  * The Seller registry: who our Sellers are, how the wire reaches each of them (with the client secret opened only
@@ -55,6 +56,7 @@ export function sellerConnection(seller: Seller): SellerConnection {
     ...(seller.buyerId ? { buyerId: seller.buyerId } : {}),
     ...(seller.sellerId ? { sellerId: seller.sellerId } : {}),
     timeoutMs: seller.timeoutMs,
+    toleratedDeviations: parseToleratedDeviations(seller.toleratedDeviations),
   };
 }
 

@@ -22,6 +22,7 @@ import {
 } from './inbox';
 import { entityOf, type EntityKind } from './listener-catalog';
 import { fetchResource, type FetchedResource } from './resource-fetch';
+import { recordDocumentRejection } from './document-rejections';
 
 /**
  * Applies the inbox: for each resource named by pending events, one GET at a time (so events about one resource are
@@ -140,6 +141,7 @@ export function startInboxWorker(options: InboxWorkerOptions = {}): InboxWorker 
         throw new SonataProtocolError({ status: 200, issues: [`asked for ${job.resourceId}, got ${fetched.document.doc.id}`] });
       }
     } catch (err) {
+      recordDocumentRejection(seller, err, job.resourceId);
       if (stopped) return;
       if (isPermanent(err) && attempts + 1 >= maxPermanent) await failInboxItems(ids, describe(err));
       else await rescheduleInboxItems(ids, new Date(Date.now() + backoffDelay(attempts)).toISOString(), describe(err));

@@ -13,6 +13,7 @@ import type { Incident, IncidentFind, IncidentListQuery } from '@/lib/sonata/sch
 import { storeSellerDocument } from './cache-writer';
 import { recordChange } from './change-feed';
 import { env } from '@/lib/env';
+import { recordDocumentRejection } from './document-rejections';
 
 export type IncidentListFilter = Omit<IncidentListQuery, 'offset' | 'limit'>;
 
@@ -130,6 +131,7 @@ export async function refreshSellerIncidents(seller: Seller, options: IncidentRe
     listedItems = list.items;
     complete = list.complete;
   } catch (err) {
+    recordDocumentRejection(seller, err);
     if (isNotOffered(err)) {
       await recordNotOffered(seller, startedAt);
       return { ...result, offered: false };
@@ -157,6 +159,7 @@ export async function refreshSellerIncidents(seller: Seller, options: IncidentRe
       await fetchAndStore(seller, id, 'incidentRefresh', options.sonata);
       result.fetched += 1;
     } catch (err) {
+      recordDocumentRejection(seller, err, id);
       failures.push(`${id}: ${describe(err)}`);
     }
   });
@@ -187,6 +190,7 @@ export async function refreshOneIncident(seller: Seller, id: string, sonata?: So
   try {
     return { ok: true, incident: await fetchAndStore(seller, id, 'incidentRefresh', sonata) };
   } catch (err) {
+    recordDocumentRejection(seller, err, id);
     if (isNotOffered(err)) {
       await recordNotOffered(seller, new Date().toISOString());
       return { ok: false, notOffered: true, notFound: false, message: `${seller.name} does not offer incidents.` };

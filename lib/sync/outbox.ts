@@ -17,6 +17,7 @@ import { SonataError, SonataHttpError } from '@/lib/sonata/errors';
 import type { TroubleTicket, TroubleTicketCreate } from '@/lib/sonata/schemas';
 import { SellerCircuitOpenError, withSellerBreaker } from './circuit-breaker';
 import { storeSellerDocument } from './cache-writer';
+import { recordDocumentRejection } from './document-rejections';
 import { appendChangeTx, sellerSlugTx } from './change-feed';
 
 export type OutboxPayload =
@@ -307,6 +308,7 @@ async function deliverItem(item: OutboxItem): Promise<DeliveryReport> {
     await transaction((tx) => finishTx(tx, item));
     return { outcome: 'done', item: { ...item, state: 'done' } };
   } catch (err) {
+    recordDocumentRejection(ctx.seller, err, ctx.ticket.sellerTicketId ?? undefined);
     if (err instanceof LocalRefusal) return rejectItem(item, err.message, { status: 422, code: err.code, formErrors: err.fieldErrors ? [] : [err.message], fieldErrors: err.fieldErrors ?? {} });
     if (isFinalRefusal(err)) return rejectItem(item, errorMessage(err), errorDetail(err));
     return scheduleRetry(item, err, true);

@@ -8,6 +8,7 @@ import { sonataClients, type SonataClientOptions } from '@/lib/sonata/client';
 import type { TroubleTicketFind } from '@/lib/sonata/schemas';
 import { syncAllSellerNotifications } from './hub-registration';
 import { enqueueInbox } from './inbox';
+import { recordDocumentRejection } from './document-rejections';
 
 /**
  * Catches what notifications missed: lists the Seller's open tickets (by status) and those created since the last
@@ -73,6 +74,7 @@ export async function reconcileSeller(seller: Seller, options: { sonata?: Sonata
     result.queued += toFetch.size;
 
   } catch (err) {
+    recordDocumentRejection(seller, err);
     result.error = err instanceof Error ? err.message : String(err);
   }
   const summary = `${result.checked} tickets checked, ${result.queued} fetched again`;

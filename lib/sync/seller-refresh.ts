@@ -15,23 +15,24 @@ import { sellerConnection } from '@/lib/sellers/registry';
 import { appointmentClient, troubleTicketClient, workOrderClient } from '@/lib/sonata/client';
 import type { Appointment, WorkOrder } from '@/lib/sonata/schemas';
 import { storeSellerDocument, type Stored } from './cache-writer';
+import { recordDocumentRejection, recordingRejections } from './document-rejections';
 
 export async function refreshTicket(seller: Seller, sellerTicketId: string, cause = 'refresh'): Promise<Stored> {
   const requestedAt = new Date().toISOString();
-  const doc = await troubleTicketClient(sellerConnection(seller)).retrieveTroubleTicket(sellerTicketId);
+  const doc = await recordingRejections(seller, () => troubleTicketClient(sellerConnection(seller)).retrieveTroubleTicket(sellerTicketId), sellerTicketId);
   return storeSellerDocument({ seller, document: { entity: 'ticket', doc }, requestedAt, cause });
 }
 
 export async function refreshWorkOrder(seller: Seller, id: string, cause = 'refresh'): Promise<WorkOrder> {
   const requestedAt = new Date().toISOString();
-  const doc = await workOrderClient(sellerConnection(seller)).retrieveWorkOrder(id);
+  const doc = await recordingRejections(seller, () => workOrderClient(sellerConnection(seller)).retrieveWorkOrder(id), id);
   await storeSellerDocument({ seller, document: { entity: 'workOrder', doc }, requestedAt, cause });
   return doc;
 }
 
 export async function refreshAppointment(seller: Seller, id: string, cause = 'refresh'): Promise<Appointment> {
   const requestedAt = new Date().toISOString();
-  const doc = await appointmentClient(sellerConnection(seller)).retrieveAppointment(id);
+  const doc = await recordingRejections(seller, () => appointmentClient(sellerConnection(seller)).retrieveAppointment(id), id);
   await storeSellerDocument({ seller, document: { entity: 'appointment', doc }, requestedAt, cause });
   return doc;
 }
@@ -87,12 +88,14 @@ export async function refreshSellerWorkforce(seller: Seller): Promise<SellerRefr
       }
     }
   } catch (err) {
+    recordDocumentRejection(seller, err);
     result.errors.push(`work orders: ${(err as Error).message}`);
   }
   try {
     const list = await apClient.listAllAppointment();
     for (const item of list.items) appointmentIds.add(item.id);
   } catch (err) {
+    recordDocumentRejection(seller, err);
     result.errors.push(`appointments: ${(err as Error).message}`);
   }
   for (const id of appointmentIds) {

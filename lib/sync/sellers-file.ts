@@ -7,13 +7,16 @@ import { transaction } from '@/db/transaction';
 import { openSecret, sealSecret } from '@/lib/crypto/secret-box';
 import { decodeKey, env } from '@/lib/env';
 import { listenerAccessChanged } from '@/lib/sellers/access-changes';
+import { DEFAULT_TOLERATED_DEVIATIONS, KNOWN_DEVIATION_NAMES, parseToleratedDeviations } from '@/lib/sonata/deviations';
 import { describeSellersFileIssues, sellersFileSchema, type SellerFileEntry } from '@/lib/domain/seller-registry';
 
 /*
  * SELLERS_FILE is a JSON array; each entry has the fields of the Seller form (slug, name, troubleTicketBaseUrl,
  * appointmentBaseUrl, workOrderBaseUrl, tokenUrl, clientId, scopeMode, fixedScope?, buyerId?, sellerId?, timeoutMs?,
  * enabled?), the secret as `clientSecret` or as `clientSecretEnv` naming an environment variable, and optional
- * `products: [{ productId, label, siteId?, siteName?, siteAddress?, siteTimeZone }]`. Unknown fields are refused.
+ * `products: [{ productId, label, siteId?, siteName?, siteAddress?, siteTimeZone }]`, and optional
+ * `toleratedDeviations: { known: [names from lib/sonata/deviations.ts], allowed: [{ operationId?, path, keyword? }] }`
+ * (absent: the known defects). Unknown fields are refused.
  */
 
 export class SellersFileError extends Error {
@@ -80,6 +83,13 @@ export function readSellersFile(
     }
     return { entry, clientSecret };
   });
+  parsed.data.forEach((entry, i) => {
+    for (const name of entry.toleratedDeviations?.known ?? []) {
+      if (!(KNOWN_DEVIATION_NAMES as string[]).includes(name)) {
+        problems.push(`entry ${i + 1} ("${entry.slug}"), field toleratedDeviations.known: unknown deviation ${name} (known: ${KNOWN_DEVIATION_NAMES.join(', ')})`);
+      }
+    }
+  });
   if (problems.length) throw new SellersFileError(file, problems);
   return entries;
 }
@@ -100,6 +110,7 @@ function settingsOf(entry: SellerFileEntry): SettingsColumns {
     sellerId: entry.sellerId,
     timeoutMs: entry.timeoutMs,
     origin: 'file',
+    toleratedDeviations: entry.toleratedDeviations ? parseToleratedDeviations(entry.toleratedDeviations) : { ...DEFAULT_TOLERATED_DEVIATIONS },
   };
 }
 
@@ -149,7 +160,7 @@ export async function applySellersFile(file: string, options: ApplySellersFileOp
         result.created.push(entry.slug);
       } else {
         sellerRowId = current.id;
-        const changedFields = (Object.keys(settings) as Array<keyof SettingsColumns>).filter((k) => current[k] !== settings[k]);
+        const changedFields = (Object.keys(settings) as Array<keyof SettingsColumns>).filter((k) => JSON.stringify(current[k]) !== JSON.stringify(settings[k]));
         const secretChanged = !sameSecret(current.clientSecretEnc, clientSecret, key);
         if (changedFields.length || secretChanged) {
           tx.update(sellers)

@@ -69,6 +69,7 @@ describe('creating a Seller', () => {
       },
       buyerId: 'buyer-7',
       timeoutMs: 8000,
+      toleratedDeviations: { known: ['listItemsMissingRequired', 'mediaTypeWithoutCharset', 'unknownMembers', 'bareWorkOrderList'], allowed: [] },
     });
   });
 

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { getDb } from '@/db';
-import { outbox, tickets, type Ticket } from '@/db/schema';
+import { outbox, sellerDocumentRejections, tickets, type Ticket } from '@/db/schema';
 import { transaction } from '@/db/transaction';
 import { createContact } from '@/lib/actions/contacts';
 import { createTicket, patchTicket, refreshTicketFromSeller, reopenTicket } from '@/lib/actions/tickets';
@@ -141,5 +141,11 @@ describe('a reopen never goes out without a Closure Rejection Reason (MEF 113 R6
     const seller = await atSeller(t.sellerTicketId!);
     expect(seller.status).toBe('reopened');
     expect(seller.note?.find((n) => n.author === 'closureRejection')?.text).toBe('Still losing packets');
+  });
+});
+
+describe('the strict sandbox Sellers', () => {
+  it('sent no document that had to be refused', async () => {
+    expect(await getDb().select().from(sellerDocumentRejections).all()).toEqual([]);
   });
 });
