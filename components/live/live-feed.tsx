@@ -21,13 +21,15 @@ const Context = createContext<LiveFeedContext | null>(null);
 
 const REFRESH_AFTER_MS = 150;
 const RETRY_MS = [1000, 2000, 5000, 10_000];
+/** Longer than the server's heartbeat interval (10 s) with margin: a stream this silent is dead. */
+const SILENCE_MS = 25_000;
 
 /**
  * Follows the change feed over /api/live from the position the layout was rendered at, so nothing between the server
  * render and the connection is lost. Each change makes the matching react-query caches stale and re-renders the page
  * from the cache; a change that asks something of the operator shows a toast. The browser resumes after the last id
- * it received when the connection drops; a closed stream is reopened from that position (and at once when the
- * browser comes back online). While the stream is down the top bar says the screen may be out of date.
+ * it received when the connection drops; a closed, silent or lossy stream is reopened from that position (and at
+ * once when the browser comes back online). While the stream is down the top bar says the screen may be out of date.
  */
 export function LiveFeedProvider({ since, children }: { since: number; children: ReactNode }) {
   const queryClient = useContext(QueryClientContext);
@@ -51,11 +53,21 @@ export function LiveFeedProvider({ since, children }: { since: number; children:
     let source: EventSource | undefined;
     let retry: ReturnType<typeof setTimeout> | undefined;
     let failures = 0;
+    let opens = 0;
     let disposed = false;
+    let lastMessageAt = Date.now();
 
-    const onChange = (topic: LiveTopic) => (message: MessageEvent<string>) => {
+    const advance = (message: MessageEvent<string>) => {
+      lastMessageAt = Date.now();
       const seq = Number(message.lastEventId);
-      if (Number.isFinite(seq) && seq > lastSeen.current) lastSeen.current = seq;
+      if (message.lastEventId !== '' && Number.isFinite(seq) && seq > lastSeen.current) lastSeen.current = seq;
+    };
+    const refreshAll = () => {
+      void latest.current.queryClient?.invalidateQueries();
+      refreshSoon();
+    };
+    const onChange = (topic: LiveTopic) => (message: MessageEvent<string>) => {
+      advance(message);
       let payload: LivePayload;
       try {
         payload = JSON.parse(message.data) as LivePayload;
@@ -74,29 +86,49 @@ export function LiveFeedProvider({ since, children }: { since: number; children:
       if (note) t.show({ title: note.title, description: note.description, tone: 'warning', durationMs: 8000 });
     };
     const onReload = (message: MessageEvent<string>) => {
-      const seq = Number(message.lastEventId);
-      if (Number.isFinite(seq)) lastSeen.current = Math.max(lastSeen.current, seq);
-      void latest.current.queryClient?.invalidateQueries();
-      refreshSoon();
+      advance(message);
+      refreshAll();
+    };
+    const onHeartbeat = (message: MessageEvent<string>) => {
+      lastMessageAt = Date.now();
+      let position = 0;
+      try {
+        position = Number((JSON.parse(message.data) as { position?: number }).position ?? 0);
+      } catch {
+        return;
+      }
+      // The server sent changes this browser never received (a connection that broke without closing).
+      if (position > lastSeen.current) reopen();
     };
     const handlers = LIVE_TOPICS.map((topic) => [topic, onChange(topic)] as const);
 
     const open = () => {
       if (disposed) return;
       source?.close();
+      lastMessageAt = Date.now();
       const es = new EventSource(`/api/live?since=${lastSeen.current}`);
       source = es;
       for (const [topic, handler] of handlers) es.addEventListener(topic, handler as EventListener);
       es.addEventListener('reload', onReload as EventListener);
+      es.addEventListener('heartbeat', onHeartbeat as EventListener);
       es.onopen = () => {
         failures = 0;
+        lastMessageAt = Date.now();
         setStatus('live');
+        // Changes are replayed from our position; a refresh that failed while we were cut off is made up here.
+        if (opens++ > 0) refreshAll();
       };
       es.onerror = () => {
         setStatus('reconnecting');
         // The browser retries a dropped connection by itself; one it has given up on is reopened here.
         if (es.readyState === EventSource.CLOSED) scheduleReopen();
       };
+    };
+    const reopen = () => {
+      clearTimeout(retry);
+      retry = undefined;
+      setStatus('reconnecting');
+      open();
     };
     const scheduleReopen = () => {
       if (retry || disposed) return;
@@ -107,13 +139,13 @@ export function LiveFeedProvider({ since, children }: { since: number; children:
         open();
       }, wait);
     };
-    const onOnline = () => {
-      if (source?.readyState === EventSource.OPEN) return;
-      clearTimeout(retry);
-      retry = undefined;
-      open();
-    };
+    // A connection can look open after the network went away: the browser's online event, or a silence longer
+    // than the server's heartbeat, reopens it from the last position received.
+    const onOnline = () => reopen();
     const onOffline = () => setStatus('reconnecting');
+    const watchdog = setInterval(() => {
+      if (source?.readyState === EventSource.OPEN && Date.now() - lastMessageAt > SILENCE_MS) reopen();
+    }, 5000);
 
     open();
     window.addEventListener('online', onOnline);
@@ -121,6 +153,7 @@ export function LiveFeedProvider({ since, children }: { since: number; children:
     return () => {
       disposed = true;
       clearTimeout(retry);
+      clearInterval(watchdog);
       if (refreshTimer.current) clearTimeout(refreshTimer.current);
       window.removeEventListener('online', onOnline);
       window.removeEventListener('offline', onOffline);

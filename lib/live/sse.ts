@@ -3,7 +3,7 @@ import type { LiveEvent } from '@/lib/domain/live-changes';
 import { changesAfter, feedPosition, oldestRetained } from '@/lib/sync/change-feed';
 import { feedTail } from './feed-tail';
 
-export const LIVE_HEARTBEAT_MS = 15_000;
+export const LIVE_HEARTBEAT_MS = 10_000;
 /** A stream further behind than this is told to reload: replaying would cost more than a fresh page. */
 export const MAX_REPLAY = 5000;
 const REPLAY_BATCH = 500;
@@ -28,8 +28,9 @@ function frame(event: LiveEvent): string {
 /**
  * A text/event-stream of the change feed: `id: <seq>`, `event: <topic>`, `data: <payload JSON>`. It first replays
  * every change after the requested position, then follows the feed. A stream whose position has been pruned, or is
- * too far behind, gets `event: reload` and continues from the present. Comment heartbeats keep proxies open and let
- * the browser notice a dead connection. Ends when `signal` aborts.
+ * too far behind, gets `event: reload` and continues from the present. `event: heartbeat` frames carry the stream's
+ * position; they keep proxies open and let the browser notice a dead connection or lost changes. Ends when `signal`
+ * aborts.
  */
 export function liveEventStream(request: Request, heartbeatMs = LIVE_HEARTBEAT_MS): Response {
   const encoder = new TextEncoder();
@@ -79,7 +80,9 @@ export function liveEventStream(request: Request, heartbeatMs = LIVE_HEARTBEAT_M
         }
       };
       const unsubscribe = feedTail().subscribe(() => void pump());
-      const heartbeat = setInterval(() => send(`: heartbeat ${new Date().toISOString()}\n\n`), heartbeatMs);
+      // A named event, so the browser can tell a silent connection from a quiet feed, and a position, so it can
+      // tell that changes sent to it were lost on the way (then it reopens the stream from what it did receive).
+      const heartbeat = setInterval(() => send(`event: heartbeat\ndata: {"position":${cursor}}\n\n`), heartbeatMs);
       cleanup = () => {
         if (!open) return;
         open = false;

@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 vi.mock('next-auth', async (importOriginal) => ({ ...(await importOriginal<object>()), getServerSession: vi.fn() }));
 
 import { GET as liveGet } from '@/app/api/live/route';
+import { liveEventStream } from '@/lib/live/sse';
 import { getDb } from '@/db';
 import { changeFeed, inbox, outbox, tickets } from '@/db/schema';
 import { transaction } from '@/db/transaction';
@@ -169,6 +170,15 @@ describe('/api/live over the change feed', () => {
       expect(Number(frames[0]?.id)).toBe(await feedPosition());
       expect(frames.filter((f) => f.event === 'ticket')).toHaveLength(0);
     }
+  });
+
+  it('sends heartbeats that carry the stream position, so a browser can tell it lost changes on the way', async () => {
+    const since = await feedPosition();
+    await recordChange('ticket', { seller: 'acme', id: 'TT-1' });
+    const res = liveEventStream(new Request(`http://127.0.0.1:3000/api/live?since=${since}`), 100);
+    const frames = await readFrames(res, (f) => f.some((x) => x.event === 'heartbeat'));
+    const beat = frames.find((f) => f.event === 'heartbeat');
+    expect(JSON.parse(beat!.data!)).toEqual({ position: since + 1 });
   });
 
   it('ignores a position that is not a number', async () => {
