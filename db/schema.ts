@@ -27,6 +27,8 @@ export const users = sqliteTable(
 );
 
 export const SCOPE_MODES = ['operation', 'fixed', 'none'] as const;
+/** MEF LSO reference points MEF 113 is used on: Sonata (Buyer ↔ Seller) and Cantata (Customer ↔ Service Provider). */
+export const REFERENCE_POINTS = ['sonata', 'cantata'] as const;
 
 export const sellers = sqliteTable(
   'sellers',
@@ -47,6 +49,8 @@ export const sellers = sqliteTable(
     buyerId: text('buyer_id'),
     sellerId: text('seller_id'),
     timeoutMs: integer('timeout_ms').notNull().default(10_000),
+    /** Where this Seller's APIs live (/mefApi/<referencePoint>/…) and where it calls our listeners. */
+    referencePoint: text('reference_point', { enum: REFERENCE_POINTS }).notNull().default('sonata'),
     /** 'file' when loaded from the sellers file at start; such entries are refreshed from it on every start. */
     origin: text('origin', { enum: ['ui', 'file'] }).notNull().default('ui'),
     /** What this Seller's answers may deviate from the schema by (lib/sonata/deviations.ts): known defects by name,
@@ -356,6 +360,8 @@ export const notificationHubs = sqliteTable(
     /** The Seller's EventSubscription id; null while registration has not succeeded. */
     hubId: text('hub_id'),
     callback: text('callback').notNull(),
+    /** The reference point the hub was registered on: the Seller appends /mefApi/<referencePoint>/… to the callback. */
+    referencePoint: text('reference_point', { enum: REFERENCE_POINTS }).notNull().default('sonata'),
     state: text('state', { enum: HUB_STATES }).notNull(),
     lastError: text('last_error'),
     registeredAt: text('registered_at'),

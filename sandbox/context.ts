@@ -1,7 +1,7 @@
 import type { SellerClock } from './clock';
 import { deliveryQuirks } from './imperfections';
 import type { Notifier, SandboxEvent } from './notifier';
-import type { SellerConfig } from './sellers';
+import { referencePointOf, type SellerConfig } from './sellers';
 import type { SellerActions } from './seller-actions';
 import type { SandboxStore } from './store';
 
@@ -41,10 +41,12 @@ export class SandboxContext {
 
   urls(slug: string): SellerUrls {
     const root = `${this.baseUrl}/${slug}`;
+    const seller = this.seller(slug);
+    const mefApi = `${root}/mefApi/${seller ? referencePointOf(seller) : 'sonata'}`;
     return {
-      troubleTicket: `${root}/mefApi/sonata/troubleTicket/v4`,
-      appointment: `${root}/mefApi/sonata/appointment/v2`,
-      workOrder: `${root}/mefApi/sonata/workOrderManagement/v2`,
+      troubleTicket: `${mefApi}/troubleTicket/v4`,
+      appointment: `${mefApi}/appointment/v2`,
+      workOrder: `${mefApi}/workOrderManagement/v2`,
       tokenUrl: `${root}/oauth2/token`,
     };
   }

@@ -5,6 +5,7 @@ import type { SandboxContext } from './context';
 import { decodeSegment, fail, parseJson, problem, readBody, sendEmpty, sendJson, type Problem422 } from './http';
 import { OPERATION_SCOPES } from './auth';
 import type { Incident, TroubleTicket, WorkOrder, Appointment } from './mef-types';
+import { referencePointOf } from './sellers';
 
 const priority = z.enum(['low', 'medium', 'high', 'critical']);
 const severity = z.enum(['minor', 'moderate', 'significant', 'extensive']);
@@ -186,6 +187,7 @@ export function discovery(ctx: SandboxContext) {
       return {
         slug: seller.slug,
         name: seller.name,
+        referencePoint: referencePointOf(seller),
         personality: seller.personality,
         baseUrls: { troubleTicket: urls.troubleTicket, appointment: urls.appointment, workOrder: urls.workOrder },
         tokenUrl: urls.tokenUrl,

@@ -65,10 +65,11 @@ interface MefRoute {
   run(call: MefCall): { status: number; body?: unknown; headers?: Record<string, string> };
 }
 
+/** Each API's base path after /mefApi/<reference point> (the Seller's: sonata or cantata). */
 export const API_BASES: Record<NotifiedApi, { path: string; spec: OpenApiDocument }> = {
-  troubleTicket: { path: '/mefApi/sonata/troubleTicket/v4', spec: troubleTicketSpec },
-  appointment: { path: '/mefApi/sonata/appointment/v2', spec: appointmentSpec },
-  workOrder: { path: '/mefApi/sonata/workOrderManagement/v2', spec: workOrderSpec },
+  troubleTicket: { path: '/troubleTicket/v4', spec: troubleTicketSpec },
+  appointment: { path: '/appointment/v2', spec: appointmentSpec },
+  workOrder: { path: '/workOrderManagement/v2', spec: workOrderSpec },
 };
 
 const DEFAULT_PAGE = 100;

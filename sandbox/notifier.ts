@@ -17,6 +17,8 @@ export interface NotifierDeps {
   db: Database.Database;
   listHubs(seller: string, api: NotifiedApi): Array<{ id: string; callback: string; query?: string }>;
   buyerAuth(seller: string): { tokenUrl: string; clientId: string; clientSecret: string } | undefined;
+  /** The reference point a Seller notifies on ({callback}/mefApi/<it>/…); sonata when absent. */
+  referencePoint?(seller: string): 'sonata' | 'cantata';
   /** The Seller clock, so eventTime agrees with the changeDate of the change it reports. */
   now?: () => number;
   /** Requests open at once per hub, each about a different resource (SANDBOX_DELIVERY_CONCURRENCY). */

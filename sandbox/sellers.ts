@@ -50,8 +50,13 @@ export interface SellerContact {
   organization: string;
 }
 
+/** MEF LSO reference point of a Seller: Sonata (Buyer ↔ Seller) or Cantata (Customer ↔ Service Provider). */
+export type ReferencePoint = 'sonata' | 'cantata';
+
 export interface SellerConfig {
   slug: string;
+  /** Where its APIs live and where it notifies the Buyer: /mefApi/<referencePoint>/…; default sonata. */
+  referencePoint?: ReferencePoint;
   /** Ships the known defects of the MEF sources on purpose (see imperfections.ts); the strict Sellers have none. */
   imperfect?: boolean;
   name: string;
@@ -284,12 +289,61 @@ export const IMPERFECT_SELLER: SellerConfig = {
   ],
 };
 
+/**
+ * A Service Provider on the Cantata reference point, only when asked for (SANDBOX_CANTATA=1 or SANDBOX_SELLERS): the
+ * same MEF 113 APIs and strict rules as the others, served under /<slug>/mefApi/cantata/…, and notifications sent to
+ * the Customer's listeners under {callback}/mefApi/cantata/….
+ */
+export const CANTATA_PROVIDER: SellerConfig = {
+  slug: 'umbrella',
+  referencePoint: 'cantata',
+  name: 'Umbrella Managed Services',
+  personality: 'A Service Provider on Cantata: the trouble ticket, appointment and work order APIs under /mefApi/cantata, notifications to the Customer’s Cantata listeners.',
+  offersIncidents: true,
+  delays: { cancellationAssessmentMs: 3_000, resumeAfterReopenMs: 2_000 },
+  workOrdersNeedAppointment: false,
+  appointmentSlotMinutes: 120,
+  searchHorizonDays: 60,
+  ticketContact: { name: 'Umbrella Service Centre', number: '+49 30 5555 0200', emailAddress: 'service@umbrella.example', organization: 'Umbrella Managed Services' },
+  technicalContact: { name: 'Umbrella Field Crew', number: '+49 30 5555 0210', emailAddress: 'field@umbrella.example', organization: 'Umbrella Managed Services' },
+  sites: [
+    {
+      id: 'umbrella-site-berlin',
+      name: 'Berlin office',
+      address: { streetNr: '10', streetName: 'Friedrichstraße', city: 'Berlin', postcode: '10117', country: 'DE' },
+      timeZone: 'Europe/Berlin',
+      region: 'berlin',
+    },
+  ],
+  products: [
+    { id: 'umbrella-prod-sdwan-401', name: 'Managed SD-WAN Berlin', siteId: 'umbrella-site-berlin' },
+    { id: 'umbrella-prod-lan-402', name: 'Managed LAN Berlin office', siteId: 'umbrella-site-berlin' },
+  ],
+  technicians: [
+    {
+      id: 'umbrella-tech-jana',
+      name: 'Jana Weber',
+      phone: '+49 170 5555 0401',
+      email: 'jana.weber@umbrella.example',
+      regions: ['berlin'],
+      workingHours: { weekdays, start: '08:00', end: '17:00' },
+      bookings: [],
+    },
+  ],
+};
+
 /** Every Seller the sandbox can play; which ones it does is sandboxSellers(). */
-export const ALL_SELLERS: readonly SellerConfig[] = [...SELLERS, IMPERFECT_SELLER];
+export const ALL_SELLERS: readonly SellerConfig[] = [...SELLERS, IMPERFECT_SELLER, CANTATA_PROVIDER];
+
+export function referencePointOf(seller: SellerConfig): ReferencePoint {
+  return seller.referencePoint ?? 'sonata';
+}
+
+const on = (value: string | undefined) => value === '1' || value === 'true';
 
 /**
- * The Sellers to play: SANDBOX_SELLERS (comma-separated slugs) when set, else the three strict Sellers plus the
- * imperfect one when SANDBOX_IMPERFECT=1. Throws on an unknown slug.
+ * The Sellers to play: SANDBOX_SELLERS (comma-separated slugs) when set, else the three strict Sellers, plus the
+ * imperfect one when SANDBOX_IMPERFECT=1 and the Cantata provider when SANDBOX_CANTATA=1. Throws on an unknown slug.
  */
 export function sandboxSellers(env: Record<string, string | undefined> = process.env): readonly SellerConfig[] {
   const list = env['SANDBOX_SELLERS']?.split(',').map((s) => s.trim()).filter(Boolean);
@@ -300,8 +354,7 @@ export function sandboxSellers(env: Record<string, string | undefined> = process
       return seller;
     });
   }
-  const imperfect = env['SANDBOX_IMPERFECT'];
-  return imperfect === '1' || imperfect === 'true' ? ALL_SELLERS : SELLERS;
+  return [...SELLERS, ...(on(env['SANDBOX_IMPERFECT']) ? [IMPERFECT_SELLER] : []), ...(on(env['SANDBOX_CANTATA']) ? [CANTATA_PROVIDER] : [])];
 }
 
 export function findSeller(slug: string): SellerConfig | undefined {

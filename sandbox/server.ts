@@ -10,7 +10,7 @@ import { DEFAULT_DELIVERY_CONCURRENCY } from './notify/index';
 import { loadNotifier, silentNotifier, type Notifier, type NotifierDeps } from './notifier';
 import { SellerActions } from './seller-actions';
 import { startScenario, type RunningScenario } from './scenario/index';
-import { sandboxSellers, type SellerConfig } from './sellers';
+import { referencePointOf, sandboxSellers, type SellerConfig } from './sellers';
 import { handleTokenRequest } from './auth';
 import { SandboxStore, type NotifiedApi } from './store';
 
@@ -74,6 +74,10 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
     db: store.db,
     listHubs: (seller: string, api: NotifiedApi) => listHubs(ctx, seller, api),
     buyerAuth: (seller: string) => store.buyerAuth(seller),
+    referencePoint: (seller: string) => {
+      const config = ctx.seller(seller);
+      return config ? referencePointOf(config) : 'sonata';
+    },
     now: () => ctx.clock.now().getTime(),
     concurrencyPerHub: options.deliveryConcurrency ?? deliveryConcurrencyFromEnv() ?? DEFAULT_DELIVERY_CONCURRENCY,
   };
@@ -100,9 +104,12 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
       await sleep(min + Math.random() * (max - min));
     }
     if (rest === '/oauth2/token') return handleTokenRequest(store, seller.slug, req, res);
+    // A Seller serves its APIs on its own reference point only; the other one is not there (404).
+    const mefApi = `/mefApi/${referencePointOf(seller)}`;
     for (const [api, base] of Object.entries(API_BASES) as Array<[NotifiedApi, (typeof API_BASES)[NotifiedApi]]>) {
-      if (rest === base.path || rest.startsWith(base.path + '/')) {
-        return serveMef(ctx, seller, api, rest.slice(base.path.length), req, res, url);
+      const path = mefApi + base.path;
+      if (rest === path || rest.startsWith(path + '/')) {
+        return serveMef(ctx, seller, api, rest.slice(path.length), req, res, url);
       }
     }
     throw fail.notFound(`No such resource: ${pathname}`);

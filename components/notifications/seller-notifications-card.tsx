@@ -84,6 +84,13 @@ export function SellerNotificationsCard({ view, canManage }: { view: SellerNotif
       ) : null}
       <dl className="divide-y divide-border">
         <Row label="Callback">{view.callback}</Row>
+        <Row label={`Listeners (${view.referencePoint === 'cantata' ? 'Cantata' : 'Sonata'})`}>
+          {Object.values(view.listenerBases).map((base) => (
+            <span key={base} className="block">
+              {base}/&lt;eventType&gt;
+            </span>
+          ))}
+        </Row>
         <Row label="Our token endpoint">{view.tokenUrl}</Row>
         <Row label="Listener credentials">
           {active.length === 0

@@ -10,12 +10,16 @@ import { Select } from '@/components/ui/select';
 import { createSeller, updateSeller } from '@/lib/actions/sellers';
 import type { SellerView } from '@/lib/data/sellers';
 import {
+  DEFAULT_REFERENCE_POINT,
+  mefBasePaths,
+  REFERENCE_POINT_LABELS,
+  REFERENCE_POINT_VALUES,
   SCOPE_MODE_LABELS,
   SCOPE_MODE_VALUES,
-  SONATA_BASE_PATHS,
   TIMEOUT_DEFAULT_MS,
   TIMEOUT_MAX_MS,
   TIMEOUT_MIN_MS,
+  type ReferencePoint,
   type ScopeMode,
 } from '@/lib/domain/seller-registry';
 import { FormStatus } from './form-status';
@@ -27,9 +31,9 @@ export interface SellerFormProps {
 }
 
 const URL_FIELDS = [
-  { name: 'troubleTicketBaseUrl', label: 'Trouble Ticket and Incident v4 base URL', suffix: SONATA_BASE_PATHS.troubleTicket },
-  { name: 'appointmentBaseUrl', label: 'Appointment v2 base URL', suffix: SONATA_BASE_PATHS.appointment },
-  { name: 'workOrderBaseUrl', label: 'Work Order v2 base URL', suffix: SONATA_BASE_PATHS.workOrder },
+  { name: 'troubleTicketBaseUrl', label: 'Trouble Ticket and Incident v4 base URL', api: 'troubleTicket' },
+  { name: 'appointmentBaseUrl', label: 'Appointment v2 base URL', api: 'appointment' },
+  { name: 'workOrderBaseUrl', label: 'Work Order v2 base URL', api: 'workOrder' },
 ] as const;
 
 export function SellerForm({ seller }: SellerFormProps) {
@@ -37,6 +41,8 @@ export function SellerForm({ seller }: SellerFormProps) {
   const router = useRouter();
   const { state, pending, onSubmit, errorOf } = useSettingsForm(editing ? updateSeller : createSeller);
   const [scopeMode, setScopeMode] = useState<ScopeMode>(seller?.scopeMode ?? 'operation');
+  const [referencePoint, setReferencePoint] = useState<ReferencePoint>(seller?.referencePoint ?? DEFAULT_REFERENCE_POINT);
+  const basePaths = mefBasePaths(referencePoint);
 
   const secretRef = useRef<HTMLInputElement>(null);
 
@@ -81,6 +87,25 @@ export function SellerForm({ seller }: SellerFormProps) {
 
       <Card title="Seller APIs" description="Base URLs up to and including the API version, without a trailing slash.">
         <div className="flex flex-col gap-4">
+          <Field
+            label="Reference point"
+            required
+            error={errorOf('referencePoint')}
+            hint={
+              <>
+                Its APIs and the listeners it calls on the portal are under{' '}
+                <code className="font-mono">/mefApi/{referencePoint}/</code>.
+              </>
+            }
+            className="max-w-md"
+          >
+            <Select
+              name="referencePoint"
+              value={referencePoint}
+              onChange={(e) => setReferencePoint(e.target.value as ReferencePoint)}
+              options={REFERENCE_POINT_VALUES.map((v) => ({ value: v, label: REFERENCE_POINT_LABELS[v] }))}
+            />
+          </Field>
           {URL_FIELDS.map((f) => (
             <Field
               key={f.name}
@@ -89,7 +114,7 @@ export function SellerForm({ seller }: SellerFormProps) {
               error={errorOf(f.name)}
               hint={
                 <>
-                  Usually ends with <code className="font-mono">{f.suffix}</code>
+                  Usually ends with <code className="font-mono">{basePaths[f.api]}</code>
                 </>
               }
             >
@@ -97,7 +122,7 @@ export function SellerForm({ seller }: SellerFormProps) {
                 name={f.name}
                 type="url"
                 defaultValue={seller?.[f.name]}
-                placeholder={`https://seller.example${f.suffix}`}
+                placeholder={`https://seller.example${basePaths[f.api]}`}
                 className="font-mono"
               />
             </Field>

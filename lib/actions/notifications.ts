@@ -41,7 +41,7 @@ export const issueListenerCredentials = authorizedAction(
     return {
       ok: true,
       message: 'Copy the secret now: it is not shown again.',
-      data: { clientId: issued.clientId, clientSecret: issued.clientSecret, tokenUrl: `${publicBaseUrl()}${LISTENER_TOKEN_PATH}`, callback: callbackFor(seller.slug) },
+      data: { clientId: issued.clientId, clientSecret: issued.clientSecret, tokenUrl: `${publicBaseUrl()}${LISTENER_TOKEN_PATH}`, callback: callbackFor(seller) },
     };
   },
 );

@@ -24,6 +24,7 @@ const SETTINGS_FIELDS = [
   'buyerId',
   'sellerId',
   'timeoutMs',
+  'referencePoint',
 ] as const;
 
 function isUniqueViolation(err: unknown): boolean {

@@ -8,16 +8,19 @@ import {
   sellerDocumentRejections,
   sellers,
   sellerSyncState,
+  NOTIFICATION_APIS,
   waitingItems,
   type ListenerCredential,
   type NotificationHub,
+  type Seller,
   type WaitingItem,
   type WaitingKind,
 } from '@/db/schema';
 import { listenerRefusals } from '@/lib/listener/receive';
 import { publicBaseUrl } from '@/lib/sellers/listener-credentials';
-import { callbackFor, LISTENER_TOKEN_PATH } from '@/lib/sync/hub-registration';
+import { callbackFor, listenerBaseFor, LISTENER_TOKEN_PATH } from '@/lib/sync/hub-registration';
 import { inboxCounts, type InboxCounts } from '@/lib/sync/inbox';
+import type { NotificationApi } from '@/lib/sync/listener-catalog';
 
 /** What each open item asks of the operator, and which of our outgoing requests answers it. */
 const ANSWERED_BY: Partial<Record<WaitingKind, readonly string[]>> = {
@@ -114,6 +117,9 @@ export interface SellerNotificationsView {
   name: string;
   enabled: boolean;
   callback: string;
+  referencePoint: Seller['referencePoint'];
+  /** Where the Seller delivers, per API: the callback plus the listener path of its reference point. */
+  listenerBases: Record<NotificationApi, string>;
   tokenUrl: string;
   credentials: CredentialView[];
   hubs: Array<Pick<NotificationHub, 'api' | 'hubId' | 'state' | 'lastError' | 'registeredAt' | 'updatedAt'>>;
@@ -185,7 +191,9 @@ export async function listSellerNotificationViews(now = Date.now()): Promise<Sel
       slug: seller.slug,
       name: seller.name,
       enabled: seller.enabled,
-      callback: callbackFor(seller.slug),
+      callback: callbackFor(seller),
+      referencePoint: seller.referencePoint,
+      listenerBases: Object.fromEntries(NOTIFICATION_APIS.map((api) => [api, listenerBaseFor(seller, api)])) as Record<NotificationApi, string>,
       tokenUrl: `${publicBaseUrl()}${LISTENER_TOKEN_PATH}`,
       credentials: credentials.map((c) => ({
         id: c.id,

@@ -22,6 +22,7 @@ export interface SellerView {
   buyerId: string | null;
   sellerId: string | null;
   timeoutMs: number;
+  referencePoint: Seller['referencePoint'];
   origin: Seller['origin'];
   updatedAt: string;
   productCount: number;
@@ -52,6 +53,7 @@ function toView(seller: Seller, productCount: number): SellerView {
     buyerId: seller.buyerId,
     sellerId: seller.sellerId,
     timeoutMs: seller.timeoutMs,
+    referencePoint: seller.referencePoint,
     origin: seller.origin,
     updatedAt: seller.updatedAt,
     productCount,

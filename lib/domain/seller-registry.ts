@@ -1,11 +1,41 @@
 import { z } from 'zod';
 
-/** What each Seller base URL usually ends with; the form shows these as hints, the wire appends resource paths. */
-export const SONATA_BASE_PATHS = {
-  troubleTicket: '/mefApi/sonata/troubleTicket/v4',
-  appointment: '/mefApi/sonata/appointment/v2',
-  workOrder: '/mefApi/sonata/workOrderManagement/v2',
-} as const;
+/**
+ * MEF 113 is used on two LSO reference points: Sonata (Buyer ↔ Seller) and Cantata (Customer ↔ Service Provider).
+ * The APIs are the same; only the path segment after /mefApi/ differs, on the Seller's side and on our listeners.
+ */
+export const REFERENCE_POINT_VALUES = ['sonata', 'cantata'] as const;
+export type ReferencePoint = (typeof REFERENCE_POINT_VALUES)[number];
+export const DEFAULT_REFERENCE_POINT: ReferencePoint = 'sonata';
+
+export const REFERENCE_POINT_LABELS: Record<ReferencePoint, string> = {
+  sonata: 'Sonata (Buyer ↔ Seller)',
+  cantata: 'Cantata (Customer ↔ Service Provider)',
+};
+
+/** What each Seller base URL usually ends with on a reference point; the form shows these as hints, the wire appends
+ * resource paths. */
+export function mefBasePaths(referencePoint: ReferencePoint) {
+  return {
+    troubleTicket: `/mefApi/${referencePoint}/troubleTicket/v4`,
+    appointment: `/mefApi/${referencePoint}/appointment/v2`,
+    workOrder: `/mefApi/${referencePoint}/workOrderManagement/v2`,
+  } as const;
+}
+
+const BASE_URL_FIELDS = ['troubleTicketBaseUrl', 'appointmentBaseUrl', 'workOrderBaseUrl'] as const;
+
+/** The reference point a base URL names after /mefApi/, or null when its path has no /mefApi/ segment. */
+export function referencePointInUrl(value: string): string | null {
+  let pathname: string;
+  try {
+    pathname = new URL(value).pathname;
+  } catch {
+    return null;
+  }
+  const match = /\/mefApi\/([^/]*)/.exec(pathname);
+  return match ? match[1]! : null;
+}
 
 export const SCOPE_MODE_VALUES = ['operation', 'fixed', 'none'] as const;
 export type ScopeMode = (typeof SCOPE_MODE_VALUES)[number];
@@ -80,7 +110,29 @@ const sellerFields = {
   buyerId: optionalText(200),
   sellerId: optionalText(200),
   timeoutMs,
+  referencePoint: z.preprocess(
+    (v) => (v === '' || v === undefined || v === null ? DEFAULT_REFERENCE_POINT : v),
+    z.enum(REFERENCE_POINT_VALUES, { error: 'Choose sonata or cantata' }),
+  ),
 };
+
+/**
+ * A base URL that says which reference point it is on (…/mefApi/cantata/…) must say the Seller's: a Sonata Seller
+ * with a Cantata URL would be called on one reference point and expected to notify on the other.
+ */
+function checkReferencePoint(v: Record<(typeof BASE_URL_FIELDS)[number], string> & { referencePoint: ReferencePoint }, ctx: z.RefinementCtx) {
+  for (const field of BASE_URL_FIELDS) {
+    const named = referencePointInUrl(v[field]);
+    if (named === null || named === v.referencePoint) continue;
+    ctx.addIssue({
+      code: 'custom',
+      path: [field],
+      message:
+        `This URL is on /mefApi/${named}/ but the Seller's reference point is ${v.referencePoint}: ` +
+        `use …/mefApi/${v.referencePoint}/… or choose ${named} as the reference point`,
+    });
+  }
+}
 
 function checkScope(v: { scopeMode: ScopeMode; fixedScope: string | null }, ctx: z.RefinementCtx) {
   if (v.scopeMode === 'fixed' && !v.fixedScope) {
@@ -103,6 +155,7 @@ export const sellerCreateSchema = z
     clientSecret: secretText.min(1, 'Enter the client secret'),
   })
   .superRefine(checkScope)
+  .superRefine(checkReferencePoint)
   .transform(normaliseScope);
 
 /** An edit of an existing Seller (identified by slug, which never changes): a blank secret keeps the stored one. */
@@ -113,6 +166,7 @@ export const sellerUpdateSchema = z
     clientSecret: secretText.optional().transform((v) => (v ? v : undefined)),
   })
   .superRefine(checkScope)
+  .superRefine(checkReferencePoint)
   .transform(normaliseScope);
 
 export type SellerCreateInput = z.infer<typeof sellerCreateSchema>;
@@ -188,6 +242,7 @@ export const sellerFileEntrySchema = z
   })
   .superRefine((v, ctx) => {
     checkScope(v, ctx);
+    checkReferencePoint(v, ctx);
     if (v.clientSecret === undefined && v.clientSecretEnv === undefined) {
       ctx.addIssue({ code: 'custom', path: ['clientSecret'], message: 'Give clientSecret or clientSecretEnv' });
     }

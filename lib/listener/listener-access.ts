@@ -1,6 +1,6 @@
 import 'server-only';
 import { getDb, type Db } from '@/db';
-import { listenerCredentials, sellers } from '@/db/schema';
+import { listenerCredentials, sellers, type REFERENCE_POINTS } from '@/db/schema';
 import { listenerAccessGeneration } from '@/lib/sellers/access-changes';
 
 /**
@@ -14,6 +14,8 @@ import { listenerAccessGeneration } from '@/lib/sellers/access-changes';
  * - a call names a credential or a Seller the view does not hold (one issued by another process a moment ago). Only
  *   a token we signed gets that far, and such reloads are spaced by at least MISS_RELOAD_MS.
  */
+type ReferencePoint = (typeof REFERENCE_POINTS)[number];
+
 export const LISTENER_ACCESS_REFRESH_MS = 2_000;
 const MISS_RELOAD_MS = 100;
 
@@ -23,8 +25,8 @@ interface AccessView {
   loadedAt: number;
   /** listener_credentials.id → its Seller and whether it was revoked. */
   credentials: Map<number, { sellerId: number; revoked: boolean }>;
-  /** Seller slug → id and enabled flag. */
-  sellers: Map<string, { id: number; enabled: boolean }>;
+  /** Seller slug → id, enabled flag and the reference point it calls our listeners on. */
+  sellers: Map<string, { id: number; enabled: boolean; referencePoint: ReferencePoint }>;
 }
 
 const KEY = Symbol.for('sonata-portal.listener-access-view');
@@ -35,13 +37,16 @@ function load(db: Db): AccessView {
     .select({ id: listenerCredentials.id, sellerId: listenerCredentials.sellerId, revokedAt: listenerCredentials.revokedAt })
     .from(listenerCredentials)
     .all();
-  const sellerRows = db.select({ id: sellers.id, slug: sellers.slug, enabled: sellers.enabled }).from(sellers).all();
+  const sellerRows = db
+    .select({ id: sellers.id, slug: sellers.slug, enabled: sellers.enabled, referencePoint: sellers.referencePoint })
+    .from(sellers)
+    .all();
   return {
     db,
     generation: listenerAccessGeneration(),
     loadedAt: Date.now(),
     credentials: new Map(credentialRows.map((c) => [c.id, { sellerId: c.sellerId, revoked: c.revokedAt !== null }])),
-    sellers: new Map(sellerRows.map((s) => [s.slug, { id: s.id, enabled: s.enabled }])),
+    sellers: new Map(sellerRows.map((s) => [s.slug, { id: s.id, enabled: s.enabled, referencePoint: s.referencePoint }])),
   };
 }
 
@@ -72,8 +77,13 @@ export function listenerCredentialStatus(credentialId: number): CredentialStatus
 
 /** The id of the enabled Seller with this slug, or undefined (unknown or disabled). */
 export function enabledSellerId(slug: string): number | undefined {
+  return enabledSeller(slug)?.id;
+}
+
+/** The enabled Seller with this slug and its reference point, or undefined (unknown or disabled). */
+export function enabledSeller(slug: string): { id: number; referencePoint: ReferencePoint } | undefined {
   const seller = lookup((view) => view.sellers.get(slug));
-  return seller?.enabled ? seller.id : undefined;
+  return seller?.enabled ? { id: seller.id, referencePoint: seller.referencePoint } : undefined;
 }
 
 /** Drops the view; the next call loads it again. */

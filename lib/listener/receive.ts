@@ -2,7 +2,8 @@ import 'server-only';
 import { validateRequestBody } from '@/lib/sonata/openapi-validator';
 import { enqueueInbox } from '@/lib/sync/inbox';
 import { LISTENER_APIS, listenerOperation, type NotificationApi } from '@/lib/sync/listener-catalog';
-import { enabledSellerId } from './listener-access';
+import type { REFERENCE_POINTS } from '@/db/schema';
+import { enabledSeller } from './listener-access';
 import { authorizeListenerCall } from './listener-auth';
 import { readCappedBody } from './capped-body';
 
@@ -16,6 +17,8 @@ export const LISTENER_BODY_MAX_BYTES = 64 * 1024;
 const RESOURCE_ID_MAX = 256;
 const EVENT_ID_MAX = 256;
 const MEF_JSON = 'application/json;charset=utf-8';
+
+type ReferencePoint = (typeof REFERENCE_POINTS)[number];
 
 function mefError(status: number, code: string, reason: string, message?: string, headers?: Record<string, string>): Response {
   return new Response(JSON.stringify({ code, reason: reason.slice(0, 255), ...(message ? { message } : {}) }), {
@@ -61,6 +64,8 @@ export function listenerRefusals(slug: string): RefusalStats {
 
 export interface ListenerTarget {
   sellerSlug: string;
+  /** The path's reference point: /sellers/<slug>/mefApi/<referencePoint>/… */
+  referencePoint: ReferencePoint;
   api: NotificationApi;
   version: string;
   eventType: string;
@@ -89,11 +94,19 @@ export async function receiveNotification(request: Request, target: ListenerTarg
     countRefusal(target.sellerSlug, auth.status, auth.reason);
     return mefError(auth.status, auth.code, auth.reason, undefined, auth.status === 401 ? { 'www-authenticate': 'Bearer' } : undefined);
   }
-  const sellerId = enabledSellerId(target.sellerSlug);
-  if (sellerId === undefined) {
+  const seller = enabledSeller(target.sellerSlug);
+  if (seller === undefined) {
     countRefusal(target.sellerSlug, 403, 'Seller unknown or disabled');
     return mefError(403, 'accessDenied', 'This Seller is not enabled on our side');
   }
+  if (seller.referencePoint !== target.referencePoint) {
+    // We serve this Seller's listeners on its own reference point only, so for it the other tree does not exist: the
+    // same 404 as an unknown listener. Checked after the token, so that no one learns a Seller's reference point by
+    // probing without credentials.
+    countRefusal(target.sellerSlug, 404, `no listener on ${target.referencePoint} (the Seller uses ${seller.referencePoint})`);
+    return mefError(404, 'notFound', `There is no listener for this Seller under /mefApi/${target.referencePoint}; it is on /mefApi/${seller.referencePoint}`);
+  }
+  const sellerId = seller.id;
 
   const invalid = (reason: string, message?: string) => {
     countRefusal(target.sellerSlug, 400, reason);

@@ -6,16 +6,32 @@ import { publicBaseUrl, revokeListenerCredentials, rotateListenerCredential } fr
 import { sellerConnection } from '@/lib/sellers/registry';
 import { recordChange } from './change-feed';
 import { SonataHttpError, sonataClients, type SonataClientOptions } from '@/lib/sonata/client';
-import type { NotificationApi } from './listener-catalog';
+import { LISTENER_APIS, type NotificationApi } from './listener-catalog';
 
 /**
  * Our event subscriptions: one hub per notification API at each enabled Seller, callback /sellers/<slug> on our
  * public URL. A sandbox Seller also gets our listener credentials over its control API; a real Seller gets them at
  * onboarding (Settings → Notifications).
+ *
+ * The callback is a host or prefix (MEF 124/137 developer guides): the Seller appends its notification API's base
+ * path, /mefApi/<reference point>/<api>Notification/<version>/listener/<eventType>. So the prefix is the same on both
+ * reference points; what follows the Seller's reference point is the listener tree we serve for it (a Sonata Seller
+ * is heard only under /mefApi/sonata, a Cantata provider only under /mefApi/cantata), and a hub registered on the
+ * other reference point is registered again.
  */
 
-export function callbackFor(slug: string): string {
-  return `${publicBaseUrl()}/sellers/${encodeURIComponent(slug)}`;
+export function callbackFor(seller: Pick<Seller, 'slug'>): string {
+  return `${publicBaseUrl()}/sellers/${encodeURIComponent(seller.slug)}`;
+}
+
+/** Where the Seller delivers one API's events: the callback and the listener path of its reference point. */
+export function listenerBaseFor(seller: Pick<Seller, 'slug' | 'referencePoint'>, api: NotificationApi): string {
+  const listener = LISTENER_APIS[api];
+  return `${callbackFor(seller)}/mefApi/${seller.referencePoint}/${listener.segment}/${listener.versions[0]}/listener`;
+}
+
+function hubMatches(held: NotificationHub, seller: Pick<Seller, 'slug' | 'referencePoint'>): boolean {
+  return held.callback === callbackFor(seller) && held.referencePoint === seller.referencePoint;
 }
 
 export const LISTENER_TOKEN_PATH = '/oauth2/token';
@@ -72,13 +88,14 @@ export interface RegisterOptions {
 }
 
 export async function registerSellerHubs(seller: Seller, options: RegisterOptions = {}): Promise<HubOutcome[]> {
-  const callback = callbackFor(seller.slug);
+  const callback = callbackFor(seller);
+  const { referencePoint } = seller;
   const existing = new Map((await hubRows(seller.id)).map((h) => [h.api, h]));
   const clients = sonataClients(sellerConnection(seller), options.sonata);
   const outcomes: HubOutcome[] = [];
   for (const api of NOTIFICATION_APIS) {
     const held = existing.get(api);
-    const usable = held?.state === 'registered' && held.hubId && held.callback === callback;
+    const usable = held?.state === 'registered' && held.hubId && hubMatches(held, seller);
     if (usable && !options.force && (!options.verify || (await stillRegistered(seller, api, held.hubId!, options.sonata)))) {
       outcomes.push({ api, state: 'registered', hubId: held.hubId });
       continue;
@@ -88,10 +105,10 @@ export async function registerSellerHubs(seller: Seller, options: RegisterOption
     }
     try {
       const hub = await clients[api].registerListener({ callback });
-      await saveHub(seller.id, api, { hubId: hub.id, callback, state: 'registered', lastError: null, registeredAt: new Date().toISOString() });
+      await saveHub(seller.id, api, { hubId: hub.id, callback, referencePoint, state: 'registered', lastError: null, registeredAt: new Date().toISOString() });
       outcomes.push({ api, state: 'registered', hubId: hub.id });
     } catch (err) {
-      await saveHub(seller.id, api, { hubId: null, callback, state: 'failed', lastError: describe(err).slice(0, 500) });
+      await saveHub(seller.id, api, { hubId: null, callback, referencePoint, state: 'failed', lastError: describe(err).slice(0, 500) });
       outcomes.push({ api, state: 'failed', hubId: null, error: describe(err) });
     }
   }
@@ -199,7 +216,7 @@ export async function syncAllSellerNotifications(options: RegisterOptions & { pu
     const hubs = await hubRows(seller.id);
     const registered = hubs.filter((h) => h.state === 'registered').length;
     const needsWork = seller.enabled
-      ? options.force || options.verify || options.pushCredentials || registered < NOTIFICATION_APIS.length || hubs.some((h) => h.callback !== callbackFor(seller.slug))
+      ? options.force || options.verify || options.pushCredentials || registered < NOTIFICATION_APIS.length || hubs.some((h) => !hubMatches(h, seller))
       : registered > 0;
     if (!needsWork) continue;
     try {

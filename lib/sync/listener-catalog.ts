@@ -18,7 +18,7 @@ export interface ListenerOperation {
 
 interface ListenerApi {
   api: NotificationApi;
-  /** Path segment after /mefApi/sonata/, e.g. troubleTicketNotification. */
+  /** Path segment after /mefApi/<reference point>/, e.g. troubleTicketNotification. */
   segment: string;
   /** Versions we serve; v2 for trouble tickets is the stale version of the YAML examples. */
   versions: readonly string[];

@@ -4,6 +4,8 @@ import fs from 'node:fs';
 export interface DiscoveredSeller {
   slug: string;
   name: string;
+  /** Absent from sandboxes older than the Cantata provider: Sonata. */
+  referencePoint?: 'sonata' | 'cantata';
   baseUrls: { troubleTicket: string; appointment: string; workOrder: string };
   tokenUrl: string;
   clientId: string;
@@ -49,6 +51,7 @@ export function sellersFileEntries(
       clientSecret: s.clientSecret,
       scopeMode: 'operation' as const,
       timeoutMs: 10_000,
+      referencePoint: s.referencePoint ?? 'sonata',
       enabled: true,
       products: s.products.map((p) => ({
         productId: p.id,

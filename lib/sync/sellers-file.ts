@@ -13,7 +13,7 @@ import { describeSellersFileIssues, sellersFileSchema, type SellerFileEntry } fr
 /*
  * SELLERS_FILE is a JSON array; each entry has the fields of the Seller form (slug, name, troubleTicketBaseUrl,
  * appointmentBaseUrl, workOrderBaseUrl, tokenUrl, clientId, scopeMode, fixedScope?, buyerId?, sellerId?, timeoutMs?,
- * enabled?), the secret as `clientSecret` or as `clientSecretEnv` naming an environment variable, and optional
+ * referencePoint? ('sonata', the default, or 'cantata'), enabled?), the secret as `clientSecret` or as `clientSecretEnv` naming an environment variable, and optional
  * `products: [{ productId, label, siteId?, siteName?, siteAddress?, siteTimeZone }]`, and optional
  * `toleratedDeviations: { known: [names from lib/sonata/deviations.ts], allowed: [{ operationId?, path, keyword? }] }`
  * (absent: the known defects). Unknown fields are refused.
@@ -109,6 +109,7 @@ function settingsOf(entry: SellerFileEntry): SettingsColumns {
     buyerId: entry.buyerId,
     sellerId: entry.sellerId,
     timeoutMs: entry.timeoutMs,
+    referencePoint: entry.referencePoint,
     origin: 'file',
     toleratedDeviations: entry.toleratedDeviations ? parseToleratedDeviations(entry.toleratedDeviations) : { ...DEFAULT_TOLERATED_DEVIATIONS },
   };

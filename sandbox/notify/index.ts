@@ -4,7 +4,7 @@ import type { Database } from 'better-sqlite3';
 import { createBuyerTokenCache, describeFetchError, type BuyerAuth } from './buyer-token-cache';
 import { createDeliveryStore, type AttemptAuth, type AttemptOutcome, type QueuedDelivery } from './delivery-store';
 import { hubQueryAccepts } from './hub-query';
-import { isListenedEvent, listenerScope, listenerUrl, type NotificationApi, type NotificationEnvelope } from './listener-routes';
+import { isListenedEvent, listenerScope, listenerUrl, type NotificationApi, type NotificationEnvelope, type ReferencePoint } from './listener-routes';
 
 export type { DeliveryAttempt, AttemptAuth, AttemptOutcome } from './delivery-store';
 export type { NotificationApi, NotificationEnvelope, NotificationEventType } from './listener-routes';
@@ -30,6 +30,8 @@ export interface NotifierDeps {
   db: Database;
   listHubs(seller: string, api: NotificationApi): HubRegistration[];
   buyerAuth(seller: string): BuyerAuth | undefined;
+  /** The Seller's reference point: its events go to {callback}/mefApi/<it>/…Notification/…; sonata when absent. */
+  referencePoint?(seller: string): ReferencePoint;
   now?: () => number;
   retry?: RetryPolicy;
   /** Per HTTP request (token or listener). */
@@ -345,7 +347,7 @@ export function createNotifier(deps: NotifierDeps): Notifier {
             eventId: envelope.eventId,
             eventType: e.eventType,
             resourceId: e.resourceId,
-            url: listenerUrl(hub.callback, e.api, e.eventType),
+            url: listenerUrl(hub.callback, e.api, e.eventType, deps.referencePoint?.(e.seller) ?? 'sonata'),
             body: JSON.stringify(envelope),
             createdAt: at,
             nextAttemptAt: at + Math.max(0, quirks.delayMs ?? 0),

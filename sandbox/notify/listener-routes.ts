@@ -6,6 +6,7 @@ import { appointmentNotificationSpec } from '../../lib/sonata/generated/appointm
 import { workOrderNotificationSpec } from '../../lib/sonata/generated/work-order-notification.spec';
 
 export type NotificationApi = 'troubleTicket' | 'appointment' | 'workOrder';
+export type ReferencePoint = 'sonata' | 'cantata';
 
 export type NotificationEnvelope =
   | TroubleTicketNotification['schemas']['TroubleTicketEvent']
@@ -16,7 +17,7 @@ export type NotificationEnvelope =
 export type NotificationEventType = NotificationEnvelope['eventType'];
 
 interface ListenerRoutes {
-  /** e.g. /mefApi/sonata/troubleTicketNotification/v4 */
+  /** After /mefApi/<reference point>, e.g. /troubleTicketNotification/v4 */
   basePath: string;
   eventTypes: ReadonlySet<string>;
 }
@@ -31,7 +32,9 @@ const LISTENER_PREFIX = '/listener/';
 function routesOf(spec: NotificationSpec): ListenerRoutes {
   const serverUrl = spec.servers[0]?.url;
   if (!serverUrl) throw new Error('notification spec has no server URL');
-  const basePath = new URL(serverUrl.replace('{serverBase}', 'seller.invalid')).pathname.replace(/\/+$/, '');
+  const specPath = new URL(serverUrl.replace('{serverBase}', 'seller.invalid')).pathname.replace(/\/+$/, '');
+  // The YAML's server URL is on Sonata; a Cantata deployment swaps that segment, so keep what follows it.
+  const basePath = specPath.replace(/^\/mefApi\/[^/]+/, '');
   const eventTypes = new Set(
     Object.keys(spec.paths)
       .filter((p) => p.startsWith(LISTENER_PREFIX))
@@ -50,9 +53,12 @@ export function isListenedEvent(api: NotificationApi, eventType: string): eventT
   return ROUTES[api].eventTypes.has(eventType);
 }
 
-/** The Buyer's `callback` is a host or prefix: the notification API base path and the listener follow it. */
-export function listenerUrl(callback: string, api: NotificationApi, eventType: string): string {
-  return `${callback.replace(/\/+$/, '')}${ROUTES[api].basePath}${LISTENER_PREFIX}${eventType}`;
+/**
+ * The Buyer's `callback` is a host or prefix: the notification API base path on the Seller's reference point and the
+ * listener follow it.
+ */
+export function listenerUrl(callback: string, api: NotificationApi, eventType: string, referencePoint: ReferencePoint = 'sonata'): string {
+  return `${callback.replace(/\/+$/, '')}/mefApi/${referencePoint}${ROUTES[api].basePath}${LISTENER_PREFIX}${eventType}`;
 }
 
 /** OAuth2 scope of a Buyer listener: its operationId, `listenTo` + capitalised event name. */

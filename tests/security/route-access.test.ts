@@ -34,6 +34,9 @@ const UNGUARDED: Record<string, string> = {
   'sellers/[slug]/mefApi/sonata/troubleTicketNotification/[version]/listener/[eventType]': 'Seller bearer token per listener scope',
   'sellers/[slug]/mefApi/sonata/appointmentNotification/[version]/listener/[eventType]': 'Seller bearer token per listener scope',
   'sellers/[slug]/mefApi/sonata/workOrderNotification/[version]/listener/[eventType]': 'Seller bearer token per listener scope',
+  'sellers/[slug]/mefApi/cantata/troubleTicketNotification/[version]/listener/[eventType]': 'Seller bearer token per listener scope',
+  'sellers/[slug]/mefApi/cantata/appointmentNotification/[version]/listener/[eventType]': 'Seller bearer token per listener scope',
+  'sellers/[slug]/mefApi/cantata/workOrderNotification/[version]/listener/[eventType]': 'Seller bearer token per listener scope',
   'api/bench/noop': 'benchmark baseline, 404 unless BENCH_ROUTES=1',
 };
 

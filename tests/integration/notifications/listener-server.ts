@@ -5,14 +5,24 @@ import { POST as tokenPost } from '@/app/oauth2/token/route';
 import { POST as appointmentListener } from '@/app/sellers/[slug]/mefApi/sonata/appointmentNotification/[version]/listener/[eventType]/route';
 import { POST as ticketListener } from '@/app/sellers/[slug]/mefApi/sonata/troubleTicketNotification/[version]/listener/[eventType]/route';
 import { POST as workOrderListener } from '@/app/sellers/[slug]/mefApi/sonata/workOrderNotification/[version]/listener/[eventType]/route';
+import { POST as cantataAppointmentListener } from '@/app/sellers/[slug]/mefApi/cantata/appointmentNotification/[version]/listener/[eventType]/route';
+import { POST as cantataTicketListener } from '@/app/sellers/[slug]/mefApi/cantata/troubleTicketNotification/[version]/listener/[eventType]/route';
+import { POST as cantataWorkOrderListener } from '@/app/sellers/[slug]/mefApi/cantata/workOrderNotification/[version]/listener/[eventType]/route';
 
 type Params = { slug: string; version: string; eventType: string };
 type Listener = (request: Request, context: { params: Promise<Params> }) => Promise<Response>;
 
-const LISTENERS: Record<string, Listener> = {
-  troubleTicketNotification: ticketListener,
-  appointmentNotification: appointmentListener,
-  workOrderNotification: workOrderListener,
+const LISTENERS: Record<string, Record<string, Listener>> = {
+  sonata: {
+    troubleTicketNotification: ticketListener,
+    appointmentNotification: appointmentListener,
+    workOrderNotification: workOrderListener,
+  },
+  cantata: {
+    troubleTicketNotification: cantataTicketListener,
+    appointmentNotification: cantataAppointmentListener,
+    workOrderNotification: cantataWorkOrderListener,
+  },
 };
 
 /**
@@ -29,11 +39,12 @@ export async function startListenerServer() {
       const body = req.method === 'GET' || req.method === 'HEAD' ? undefined : (Readable.toWeb(req) as ReadableStream<Uint8Array>);
       const request = new Request(url, { method: req.method, headers, body, duplex: 'half' } as RequestInit);
       let response: Response;
-      const m = /^\/sellers\/([^/]+)\/mefApi\/sonata\/([^/]+)\/([^/]+)\/listener\/([^/]+)$/.exec(url.pathname);
+      const m = /^\/sellers\/([^/]+)\/mefApi\/(sonata|cantata)\/([^/]+)\/([^/]+)\/listener\/([^/]+)$/.exec(url.pathname);
+      const listener = m ? LISTENERS[m[2]!]![m[3]!] : undefined;
       if (url.pathname === '/oauth2/token' && req.method === 'POST') response = await tokenPost(request);
-      else if (m && LISTENERS[m[2]!] && req.method === 'POST') {
-        response = await LISTENERS[m[2]!]!(request, {
-          params: Promise.resolve({ slug: decodeURIComponent(m[1]!), version: m[3]!, eventType: decodeURIComponent(m[4]!) }),
+      else if (m && listener && req.method === 'POST') {
+        response = await listener(request, {
+          params: Promise.resolve({ slug: decodeURIComponent(m[1]!), version: m[4]!, eventType: decodeURIComponent(m[5]!) }),
         });
       } else response = new Response('not found', { status: 404 });
       calls.push({ path: url.pathname, status: response.status });

@@ -29,6 +29,12 @@ describe('listener addressing', () => {
     );
   });
 
+  it('puts a Cantata provider’s events under /mefApi/cantata after the callback prefix', () => {
+    expect(listenerUrl('http://127.0.0.1:3000/sellers/umbrella', 'troubleTicket', 'troubleTicketStatusChangeEvent', 'cantata')).toBe(
+      'http://127.0.0.1:3000/sellers/umbrella/mefApi/cantata/troubleTicketNotification/v4/listener/troubleTicketStatusChangeEvent',
+    );
+  });
+
   it('names the scope after the listener operation', () => {
     expect(listenerScope('incidentStatusChangeEvent')).toBe('listenToIncidentStatusChangeEvent');
   });

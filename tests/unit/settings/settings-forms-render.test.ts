@@ -24,6 +24,7 @@ const seller: SellerView = {
   buyerId: null,
   sellerId: null,
   timeoutMs: 8000,
+  referencePoint: 'sonata',
   origin: 'file',
   updatedAt: '2026-01-01T00:00:00.000Z',
   productCount: 3,
@@ -45,6 +46,17 @@ describe('Seller settings screens', () => {
     expect(html).toContain('/mefApi/sonata/workOrderManagement/v2');
     expect(html).toContain('value="8000"');
     expect(html).toContain('MEF 79');
+  });
+
+  it('edit form of a Cantata provider: the reference point is chosen and the URL hints follow it', () => {
+    const cantata = Object.fromEntries(
+      Object.entries(seller).map(([k, v]) => [k, typeof v === 'string' ? v.replace('/mefApi/sonata/', '/mefApi/cantata/') : v]),
+    ) as SellerView;
+    const html = renderToStaticMarkup(createElement(SellerForm, { seller: { ...cantata, referencePoint: 'cantata' } }));
+    expect(html).toMatch(/<select[^>]*name="referencePoint"/);
+    expect(html).toMatch(/<option value="cantata" selected="">/);
+    expect(html).toContain('/mefApi/cantata/workOrderManagement/v2');
+    expect(html).not.toContain('/mefApi/sonata/workOrderManagement/v2');
   });
 
   it('add form: the secret is required and the slug editable', () => {

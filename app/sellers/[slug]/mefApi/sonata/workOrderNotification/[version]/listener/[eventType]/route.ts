@@ -7,5 +7,5 @@ type Params = { slug: string; version: string; eventType: string };
 
 export async function POST(request: Request, context: { params: Promise<Params> }): Promise<Response> {
   const { slug, version, eventType } = await context.params;
-  return receiveNotification(request, { sellerSlug: slug, api: 'workOrder', version, eventType });
+  return receiveNotification(request, { sellerSlug: slug, referencePoint: 'sonata', api: 'workOrder', version, eventType });
 }

@@ -1,0 +1,2 @@
+ALTER TABLE `notification_hubs` ADD `reference_point` text DEFAULT 'sonata' NOT NULL;--> statement-breakpoint
+ALTER TABLE `sellers` ADD `reference_point` text DEFAULT 'sonata' NOT NULL;
