@@ -4,6 +4,7 @@ import { getDb } from '@/db';
 import { products, type Seller } from '@/db/schema';
 import { maskSecret } from '@/lib/crypto/secret-box';
 import { getSellerBySlug, listSellers, openClientSecret } from '@/lib/sellers/registry';
+import { parseToleratedDeviations, type ToleratedDeviations } from '@/lib/sonata/deviations';
 
 /** What the settings screens may see of a Seller: everything but the secret, which is masked. */
 export interface SellerView {
@@ -79,4 +80,10 @@ export async function getSellerView(slug: string): Promise<SellerView | undefine
   if (!seller) return undefined;
   const [row] = await getDb().select({ n: count() }).from(products).where(eq(products.sellerId, seller.id)).all();
   return toView(seller, row?.n ?? 0);
+}
+
+/** Settings → Sellers → one Seller: its tolerated deviations as stored, read the way the wire reads them. */
+export async function getSellerToleratedDeviations(slug: string): Promise<ToleratedDeviations | undefined> {
+  const seller = await getSellerBySlug(slug);
+  return seller ? parseToleratedDeviations(seller.toleratedDeviations) : undefined;
 }

@@ -56,6 +56,24 @@ const SPECS: Record<SonataApi, OpenApiDocument> = {
   workOrder: workOrderSpec as unknown as OpenApiDocument,
 };
 
+/** Every operation whose answers are checked, for allowances that name one. */
+export const RESPONSE_OPERATION_IDS: readonly string[] = [
+  ...new Set(
+    Object.values(SPECS).flatMap((spec) =>
+      Object.values(spec.paths).flatMap((item) =>
+        Object.values(item as Record<string, { operationId?: unknown }>)
+          .map((op) => (typeof op === 'object' && op !== null ? op.operationId : undefined))
+          .filter((id): id is string => typeof id === 'string'),
+      ),
+    ),
+  ),
+].sort();
+
+/** How an allowance is named where it is shown and counted: `[operationId ]path[ keyword]`, `(body)` for the root. */
+export function allowanceLabel(a: DeviationAllowance): string {
+  return [a.operationId, a.path || '(body)', a.keyword].filter(Boolean).join(' ');
+}
+
 const LIST_OPERATIONS: ReadonlySet<string> = new Set(['listTroubleTicket', 'listIncident', 'listAppointment', 'listWorkOrder']);
 
 function isAllowance(value: unknown): value is DeviationAllowance {
@@ -97,10 +115,43 @@ function pointerMatches(pattern: string, path: string): boolean {
   return a.length === b.length && a.every((segment, i) => segment === '*' || segment === b[i]);
 }
 
-function allowedBy(allowances: readonly DeviationAllowance[], operationId: string, v: SchemaViolation): boolean {
-  return allowances.some(
+function allowanceFor(allowances: readonly DeviationAllowance[], operationId: string, v: SchemaViolation): DeviationAllowance | undefined {
+  return allowances.find(
     (a) => (!a.operationId || a.operationId === operationId) && (!a.keyword || a.keyword === v.keyword) && pointerMatches(a.path, v.path),
   );
+}
+
+/** One tolerated deviation in one answer: a known switch by name, or an allowance by its label. */
+export interface ToleratedSighting {
+  deviation: string;
+  kind: 'known' | 'allowance';
+  /** Where in the body it was first seen ('' for the answer as a whole). */
+  samplePath: string;
+}
+
+/** One answer that was used although it deviated, as the transport reports it to whoever listens (lib/sync records it). */
+export interface ToleratedAnswer {
+  sellerSlug: string;
+  api: SonataApi;
+  operationId: string;
+  seen: ToleratedSighting[];
+}
+
+type ToleratedListener = (answer: ToleratedAnswer) => void;
+let toleratedListener: ToleratedListener | undefined;
+
+/** Who hears of answers used with tolerated deviations; one listener per process (the wire knows no database). */
+export function onToleratedDeviations(listener: ToleratedListener | undefined): void {
+  toleratedListener = listener;
+}
+
+export function reportToleratedDeviations(answer: ToleratedAnswer): void {
+  if (answer.seen.length === 0 || !toleratedListener) return;
+  try {
+    toleratedListener(answer);
+  } catch {
+    // Counting what was tolerated must never cost the answer.
+  }
 }
 
 export interface ResponseToCheck {
@@ -119,6 +170,8 @@ export interface ConformanceResult {
   violations: SchemaViolation[];
   /** Which known deviations the answer showed (and were tolerated). */
   tolerated: KnownDeviation[];
+  /** Every tolerated deviation the answer showed, switch or allowance, with the first path it was seen at. */
+  seen: ToleratedSighting[];
   /** The list answer is the Seller's whole list (a bare array read as such). */
   wholeList: boolean;
 }
@@ -148,10 +201,21 @@ export function checkResponse(check: ResponseToCheck, tolerance: ToleratedDeviat
   if (bare) found.push({ path: '', message: 'GET /workorder answered as a bare array without paging headers', keyword: 'bareList' });
   const violations: SchemaViolation[] = [];
   const tolerated = new Set<KnownDeviation>();
+  const seen = new Map<string, ToleratedSighting>();
   for (const v of found) {
     const known = v.keyword === 'bareList' ? 'bareWorkOrderList' : knownDeviationOf(check, v);
-    if (known && tolerance.known.includes(known)) tolerated.add(known);
-    else if (!allowedBy(tolerance.allowed, check.operationId, v)) violations.push(v);
+    if (known && tolerance.known.includes(known)) {
+      tolerated.add(known);
+      if (!seen.has(known)) seen.set(known, { deviation: known, kind: 'known', samplePath: v.path });
+      continue;
+    }
+    const allowance = allowanceFor(tolerance.allowed, check.operationId, v);
+    if (!allowance) {
+      violations.push(v);
+      continue;
+    }
+    const label = allowanceLabel(allowance);
+    if (!seen.has(label)) seen.set(label, { deviation: label, kind: 'allowance', samplePath: v.path });
   }
-  return { violations, tolerated: [...tolerated], wholeList: bare && violations.length === 0 };
+  return { violations, tolerated: [...tolerated], seen: [...seen.values()], wholeList: bare && violations.length === 0 };
 }

@@ -1,13 +1,15 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
+import { SellerDeviationsForm } from '@/components/settings/seller-deviations-form';
 import { SellerEnabledToggle } from '@/components/settings/seller-enabled-toggle';
 import { SellerForm } from '@/components/settings/seller-form';
 import { Alert } from '@/components/ui/alert';
 import { Badge } from '@/components/ui/badge';
 import { PageHeader } from '@/components/ui/page-header';
 import { requirePageUser } from '@/lib/auth/page-guard';
-import { getSellerView } from '@/lib/data/sellers';
+import { getSellerToleratedDeviations, getSellerView } from '@/lib/data/sellers';
+import { KNOWN_DEVIATIONS, KNOWN_DEVIATION_NAMES } from '@/lib/sonata/deviations';
 
 export const metadata: Metadata = { title: 'Seller · Settings' };
 
@@ -16,6 +18,8 @@ export default async function SellerPage({ params }: { params: Promise<{ slug: s
   await requirePageUser('sellers.manage', { path: `/settings/sellers/${slug}` });
   const seller = await getSellerView(slug);
   if (!seller) notFound();
+  const tolerated = (await getSellerToleratedDeviations(slug))!;
+  const switches = KNOWN_DEVIATION_NAMES.map((name) => ({ name, ...KNOWN_DEVIATIONS[name] }));
   return (
     <>
       <PageHeader
@@ -49,6 +53,7 @@ export default async function SellerPage({ params }: { params: Promise<{ slug: s
         </Alert>
       ) : null}
       <SellerForm seller={seller} />
+      <SellerDeviationsForm slug={seller.slug} switches={switches} known={tolerated.known} allowed={tolerated.allowed} />
     </>
   );
 }
