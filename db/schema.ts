@@ -97,6 +97,33 @@ export const sellerDocumentRejections = sqliteTable(
 
 export type SellerDocumentRejection = typeof sellerDocumentRejections.$inferSelect;
 
+/**
+ * Deviations from the schema a Seller's answers showed and its list tolerated (lib/sync/tolerated-deviations.ts): one
+ * row per Seller, deviation (a known switch by name, or an allowance by its label) and operation, so the table stays
+ * as small as that product.
+ */
+export const sellerToleratedDeviations = sqliteTable(
+  'seller_tolerated_deviations',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    sellerId: integer('seller_id')
+      .notNull()
+      .references(() => sellers.id, { onDelete: 'cascade' }),
+    deviation: text('deviation').notNull(),
+    kind: text('kind', { enum: ['known', 'allowance'] }).notNull(),
+    api: text('api').notNull(),
+    operationId: text('operation_id').notNull(),
+    /** Where the latest answer showed it ('' for the answer as a whole). */
+    samplePath: text('sample_path').notNull().default(''),
+    firstSeenAt: text('first_seen_at').notNull(),
+    lastSeenAt: text('last_seen_at').notNull(),
+    count: integer('count').notNull().default(1),
+  },
+  (t) => [uniqueIndex('seller_tolerated_deviations_uq').on(t.sellerId, t.deviation, t.operationId)],
+);
+
+export type SellerToleratedDeviation = typeof sellerToleratedDeviations.$inferSelect;
+
 export const products = sqliteTable(
   'products',
   {

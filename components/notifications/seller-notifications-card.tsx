@@ -138,6 +138,22 @@ export function SellerNotificationsCard({ view, canManage }: { view: SellerNotif
                 ...view.toleratedDeviations.allowed.map((a) => `${a.operationId ? `${a.operationId} ` : ''}${a.path || '(body)'}${a.keyword ? ` ${a.keyword}` : ''}`),
               ].join(', ')}
         </Row>
+        <Row label="Tolerated and seen">
+          {view.toleratedSeen.length === 0 ? (
+            'none: no answer needed a tolerated deviation'
+          ) : (
+            <ul className="flex flex-col gap-1" aria-label={`Tolerated deviations seen from ${view.name}`}>
+              {view.toleratedSeen.map((t) => (
+                <li key={`${t.deviation}/${t.operationId}`}>
+                  <span className="font-medium">{t.deviation}</span> in <code className="text-xs">{t.operationId}</code>{' '}
+                  <span className="text-xs text-fg-muted">
+                    {t.count}×, e.g. at <code>{t.samplePath || '(answer)'}</code>, first {when(t.firstSeenAt)}, last {when(t.lastSeenAt)}
+                  </span>
+                </li>
+              ))}
+            </ul>
+          )}
+        </Row>
         <Row label="Documents refused">
           {view.rejectedDocuments.length === 0 ? (
             'none: every document received matched the schema or a tolerated deviation'

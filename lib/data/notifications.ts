@@ -6,6 +6,7 @@ import {
   notificationHubs,
   outbox,
   sellerDocumentRejections,
+  sellerToleratedDeviations,
   sellers,
   sellerSyncState,
   NOTIFICATION_APIS,
@@ -136,6 +137,41 @@ export interface SellerNotificationsView {
   rejectedDocuments: RejectedDocumentView[];
   /** Known deviations and allowances this Seller's answers are allowed. */
   toleratedDeviations: { known: string[]; allowed: Array<{ operationId?: string; path: string; keyword?: string }> };
+  /** Which of them its answers actually showed, per operation, most often first. */
+  toleratedSeen: ToleratedSightingView[];
+}
+
+export interface ToleratedSightingView {
+  /** A known switch by name, or an allowance by its label. */
+  deviation: string;
+  kind: 'known' | 'allowance';
+  api: string;
+  operationId: string;
+  samplePath: string;
+  firstSeenAt: string;
+  lastSeenAt: string;
+  count: number;
+}
+
+/** The tolerated deviations one Seller's answers showed (Settings → Notifications). */
+export async function listToleratedSightings(sellerId: number, limit = 40): Promise<ToleratedSightingView[]> {
+  const rows = await getDb()
+    .select()
+    .from(sellerToleratedDeviations)
+    .where(eq(sellerToleratedDeviations.sellerId, sellerId))
+    .orderBy(asc(sellerToleratedDeviations.deviation), desc(sellerToleratedDeviations.count), asc(sellerToleratedDeviations.operationId))
+    .limit(limit)
+    .all();
+  return rows.map(({ deviation, kind, api, operationId, samplePath, firstSeenAt, lastSeenAt, count }) => ({
+    deviation,
+    kind,
+    api,
+    operationId,
+    samplePath,
+    firstSeenAt,
+    lastSeenAt,
+    count,
+  }));
 }
 
 export interface RejectedDocumentView {
@@ -174,7 +210,7 @@ export async function listSellerNotificationViews(now = Date.now()): Promise<Sel
   const all = await db.select().from(sellers).orderBy(asc(sellers.name)).all();
   const views: SellerNotificationsView[] = [];
   for (const seller of all) {
-    const [credentials, hubs, state, counts, waiting, rejectedDocuments] = await Promise.all([
+    const [credentials, hubs, state, counts, waiting, rejectedDocuments, toleratedSeen] = await Promise.all([
       db.select().from(listenerCredentials).where(eq(listenerCredentials.sellerId, seller.id)).orderBy(desc(listenerCredentials.id)).limit(5).all(),
       db.select().from(notificationHubs).where(eq(notificationHubs.sellerId, seller.id)).all(),
       db.select().from(sellerSyncState).where(eq(sellerSyncState.sellerId, seller.id)).get(),
@@ -185,6 +221,7 @@ export async function listSellerNotificationViews(now = Date.now()): Promise<Sel
         .where(and(eq(waitingItems.sellerId, seller.id), isNull(waitingItems.clearedAt)))
         .all(),
       listRejectedDocuments(seller.id),
+      listToleratedSightings(seller.id),
     ]);
     const refused = listenerRefusals(seller.slug);
     views.push({
@@ -216,6 +253,7 @@ export async function listSellerNotificationViews(now = Date.now()): Promise<Sel
       openWaitingItems: waiting.length,
       rejectedDocuments,
       toleratedDeviations: seller.toleratedDeviations,
+      toleratedSeen,
     });
   }
   return views;

@@ -1,5 +1,5 @@
 import createClient, { type Client } from 'openapi-fetch';
-import { checkResponse, DEFAULT_TOLERATED_DEVIATIONS } from './deviations';
+import { checkResponse, DEFAULT_TOLERATED_DEVIATIONS, reportToleratedDeviations } from './deviations';
 import {
   SonataHttpError,
   SonataSchemaError,
@@ -174,6 +174,7 @@ export class SonataTransport<Paths extends {}> {
     if (conformance.violations.length > 0) {
       throw new SonataSchemaError({ status, violations: conformance.violations, api: this.api, resourceId: operationId.startsWith('list') ? undefined : resourceIdOf(body, response.url) }, context);
     }
+    reportToleratedDeviations({ sellerSlug: this.conn.slug, api: this.api, operationId, seen: conformance.seen });
     return { body, wholeList: conformance.wholeList };
   }
 

@@ -7,6 +7,8 @@ import { sql } from 'drizzle-orm';
 import { getDb } from '@/db';
 import { sellerDocumentRejections } from '@/db/schema';
 import { SonataSchemaError } from '@/lib/sonata/errors';
+// Tolerated deviations are counted wherever refused ones are recorded.
+import './tolerated-deviations';
 
 export interface RejectingSeller {
   id: number;
