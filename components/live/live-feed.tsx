@@ -1,6 +1,6 @@
 'use client';
 
-import { QueryClientContext } from '@tanstack/react-query';
+import { QueryClientContext, type QueryClient } from '@tanstack/react-query';
 import { useRouter } from 'next/navigation';
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { invalidationsFor, toastFor } from '@/components/notifications/live-invalidation';
@@ -40,10 +40,22 @@ export function LiveFeedProvider({ since, children }: { since: number; children:
   const latest = useRef({ queryClient, router, toast });
   latest.current = { queryClient, router, toast };
   const refreshTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  const connected = useRef(false);
+  const refreshOwed = useRef(false);
 
+  // A refresh that cannot reach the server makes Next fall back to a full navigation, which offline means the
+  // browser's error page: while the stream is down the refresh is owed, and made as soon as it is back.
   const refreshSoon = useCallback(() => {
+    if (!connected.current || !navigator.onLine) {
+      refreshOwed.current = true;
+      return;
+    }
     refreshTimer.current ??= setTimeout(() => {
       refreshTimer.current = undefined;
+      if (!connected.current || !navigator.onLine) {
+        refreshOwed.current = true;
+        return;
+      }
       latest.current.router.refresh();
     }, REFRESH_AFTER_MS);
   }, []);
@@ -62,8 +74,21 @@ export function LiveFeedProvider({ since, children }: { since: number; children:
       const seq = Number(message.lastEventId);
       if (message.lastEventId !== '' && Number.isFinite(seq) && seq > lastSeen.current) lastSeen.current = seq;
     };
+    // A query whose first read is in flight when a change arrives would keep that read's (older) answer: react-query
+    // joins an invalidation to a fetch in flight. Such queries are invalidated again once their read has settled.
+    const staleAfterFetch = new Set<string>();
+    const unsubscribeCache = queryClient?.getQueryCache().subscribe((event) => {
+      if (event.type !== 'updated' || event.query.state.fetchStatus !== 'idle') return;
+      if (staleAfterFetch.delete(event.query.queryHash)) void queryClient.invalidateQueries({ queryKey: event.query.queryKey, exact: true });
+    });
+    const invalidate = (filters: Parameters<QueryClient['invalidateQueries']>[0]) => {
+      const qc = latest.current.queryClient;
+      if (!qc) return;
+      for (const query of qc.getQueryCache().findAll(filters)) if (query.state.fetchStatus !== 'idle') staleAfterFetch.add(query.queryHash);
+      void qc.invalidateQueries(filters);
+    };
     const refreshAll = () => {
-      void latest.current.queryClient?.invalidateQueries();
+      invalidate({});
       refreshSoon();
     };
     const onChange = (topic: LiveTopic) => (message: MessageEvent<string>) => {
@@ -74,16 +99,12 @@ export function LiveFeedProvider({ since, children }: { since: number; children:
       } catch {
         return;
       }
-      const { queryClient: qc, toast: t } = latest.current;
-      if (qc) {
-        for (const inv of invalidationsFor(topic, payload)) {
-          if ('queryKey' in inv) void qc.invalidateQueries({ queryKey: [...inv.queryKey] });
-          else void qc.invalidateQueries({ predicate: (q) => inv.predicate(q.queryKey) });
-        }
+      for (const inv of invalidationsFor(topic, payload)) {
+        invalidate('queryKey' in inv ? { queryKey: [...inv.queryKey] } : { predicate: (q) => inv.predicate(q.queryKey) });
       }
       refreshSoon();
       const note = toastFor(payload);
-      if (note) t.show({ title: note.title, description: note.description, tone: 'warning', durationMs: 8000 });
+      if (note) latest.current.toast.show({ title: note.title, description: note.description, tone: 'warning', durationMs: 8000 });
     };
     const onReload = (message: MessageEvent<string>) => {
       advance(message);
@@ -114,11 +135,16 @@ export function LiveFeedProvider({ since, children }: { since: number; children:
       es.onopen = () => {
         failures = 0;
         lastMessageAt = Date.now();
+        connected.current = true;
         setStatus('live');
-        // Changes are replayed from our position; a refresh that failed while we were cut off is made up here.
-        if (opens++ > 0) refreshAll();
+        // Changes are replayed from our position; a refresh owed while we were cut off is made here.
+        if (opens++ > 0 || refreshOwed.current) {
+          refreshOwed.current = false;
+          refreshAll();
+        }
       };
       es.onerror = () => {
+        connected.current = false;
         setStatus('reconnecting');
         // The browser retries a dropped connection by itself; one it has given up on is reopened here.
         if (es.readyState === EventSource.CLOSED) scheduleReopen();
@@ -127,6 +153,7 @@ export function LiveFeedProvider({ since, children }: { since: number; children:
     const reopen = () => {
       clearTimeout(retry);
       retry = undefined;
+      connected.current = false;
       setStatus('reconnecting');
       open();
     };
@@ -142,7 +169,10 @@ export function LiveFeedProvider({ since, children }: { since: number; children:
     // A connection can look open after the network went away: the browser's online event, or a silence longer
     // than the server's heartbeat, reopens it from the last position received.
     const onOnline = () => reopen();
-    const onOffline = () => setStatus('reconnecting');
+    const onOffline = () => {
+      connected.current = false;
+      setStatus('reconnecting');
+    };
     const watchdog = setInterval(() => {
       if (source?.readyState === EventSource.OPEN && Date.now() - lastMessageAt > SILENCE_MS) reopen();
     }, 5000);
@@ -157,9 +187,10 @@ export function LiveFeedProvider({ since, children }: { since: number; children:
       if (refreshTimer.current) clearTimeout(refreshTimer.current);
       window.removeEventListener('online', onOnline);
       window.removeEventListener('offline', onOffline);
+      unsubscribeCache?.();
       source?.close();
     };
-  }, [refreshSoon]);
+  }, [refreshSoon, queryClient]);
 
   const value = useMemo<LiveFeedContext>(() => ({ status, lastSeen: () => lastSeen.current, refreshSoon }), [status, refreshSoon]);
   return <Context.Provider value={value}>{children}</Context.Provider>;
