@@ -248,7 +248,7 @@ export const SELLERS: readonly SellerConfig[] = [
   },
 ];
 
-/** A fourth Seller, only when asked for (SANDBOX_IMPERFECT=1 or SANDBOX_SELLERS): it answers like the sources' defects. */
+/** A fourth Seller, played unless SANDBOX_IMPERFECT=0: it answers like the sources' defects. */
 export const IMPERFECT_SELLER: SellerConfig = {
   slug: 'vandelay',
   imperfect: true,
@@ -340,10 +340,11 @@ export function referencePointOf(seller: SellerConfig): ReferencePoint {
 }
 
 const on = (value: string | undefined) => value === '1' || value === 'true';
+const off = (value: string | undefined) => value === '0' || value === 'false';
 
 /**
- * The Sellers to play: SANDBOX_SELLERS (comma-separated slugs) when set, else the three strict Sellers, plus the
- * imperfect one when SANDBOX_IMPERFECT=1 and the Cantata provider when SANDBOX_CANTATA=1. Throws on an unknown slug.
+ * The Sellers to play: SANDBOX_SELLERS (comma-separated slugs) when set, else the three strict Sellers and the
+ * imperfect one (unless SANDBOX_IMPERFECT=0), plus the Cantata provider when SANDBOX_CANTATA=1. Throws on an unknown slug.
  */
 export function sandboxSellers(env: Record<string, string | undefined> = process.env): readonly SellerConfig[] {
   const list = env['SANDBOX_SELLERS']?.split(',').map((s) => s.trim()).filter(Boolean);
@@ -354,7 +355,7 @@ export function sandboxSellers(env: Record<string, string | undefined> = process
       return seller;
     });
   }
-  return [...SELLERS, ...(on(env['SANDBOX_IMPERFECT']) ? [IMPERFECT_SELLER] : []), ...(on(env['SANDBOX_CANTATA']) ? [CANTATA_PROVIDER] : [])];
+  return [...SELLERS, ...(off(env['SANDBOX_IMPERFECT']) ? [] : [IMPERFECT_SELLER]), ...(on(env['SANDBOX_CANTATA']) ? [CANTATA_PROVIDER] : [])];
 }
 
 export function findSeller(slug: string): SellerConfig | undefined {

@@ -34,7 +34,7 @@ export interface SandboxOptions {
    * Default: SANDBOX_DELIVERY_CONCURRENCY, else 8.
    */
   deliveryConcurrency?: number;
-  /** The Sellers to play; default sandboxSellers() (SANDBOX_SELLERS / SANDBOX_IMPERFECT, else the three strict ones). */
+  /** The Sellers to play; default sandboxSellers() (SANDBOX_SELLERS, else the three strict ones and vandelay unless SANDBOX_IMPERFECT=0). */
   sellers?: readonly SellerConfig[];
 }
 

@@ -118,9 +118,9 @@ beforeAll(async () => {
   );
   portal = await startPortal({ dbPath, env: { ...process.env, SELLERS_FILE: sellersFile, RECONCILE_INTERVAL_MS: '3600000' } });
   await until(
-    'hubs registered at the three Sellers',
+    'hubs registered at the four Sellers',
     () => portalDb((db) => (db.prepare("select count(*) as n from notification_hubs where state = 'registered' and api = 'troubleTicket'").get() as { n: number }).n),
-    (n) => n === 3,
+    (n) => n === 4,
   );
   await until('the sandbox to hold our listener credentials', () => control('GET', '/acme/buyer-auth'), (auth) => JSON.stringify(auth).includes(portal.baseUrl));
   browser = await launchBrowser();

@@ -81,6 +81,9 @@ describe('incident list sync', () => {
     expect(bySeller.globex).toMatchObject({ offered: true, listed: 2, fetched: 2 });
     expect(bySeller.initech).toMatchObject({ offered: false, listed: 0, fetched: 0 });
     expect(bySeller.initech?.error).toBeUndefined();
+    // vandelay (the imperfect Seller) lists its incidents without `impact`: tolerated, nothing refused, none raised here.
+    expect(bySeller.vandelay).toMatchObject({ offered: true, listed: 0, fetched: 0 });
+    expect(bySeller.vandelay?.error).toBeUndefined();
 
     const statuses = await incidentSellerStatuses();
     expect(statuses.find((s) => s.slug === 'initech')).toMatchObject({ offered: false, lastListError: null });
@@ -88,7 +91,7 @@ describe('incident list sync', () => {
     expect((await listIncidents({ seller: 'initech' })).rows).toEqual([]);
 
     const again = await refreshAllIncidents();
-    expect(again.map((r) => r.fetched)).toEqual([0, 0, 0]);
+    expect(again.map((r) => [r.seller, r.fetched])).toEqual([['acme', 0], ['globex', 0], ['initech', 0], ['vandelay', 0]]);
   });
 
   it('opens a waiting item for a new incident on our product, none for a product that is not ours', async () => {

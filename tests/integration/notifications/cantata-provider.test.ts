@@ -61,8 +61,8 @@ afterAll(async () => {
 
 describe('a Cantata provider from the sandbox', () => {
   it('is played only when switched on, and discovery describes it on the cantata reference point', async () => {
-    expect(sandboxSellers({}).map((s) => s.slug)).toEqual(['acme', 'globex', 'initech']);
-    expect(sandboxSellers({ SANDBOX_CANTATA: '1' }).map((s) => s.slug)).toEqual(['acme', 'globex', 'initech', 'umbrella']);
+    expect(sandboxSellers({}).map((s) => s.slug)).toEqual(['acme', 'globex', 'initech', 'vandelay']);
+    expect(sandboxSellers({ SANDBOX_CANTATA: '1' }).map((s) => s.slug)).toEqual(['acme', 'globex', 'initech', 'vandelay', 'umbrella']);
     const umbrella = discovered.find((s) => s.slug === 'umbrella')!;
     expect(umbrella.referencePoint).toBe('cantata');
     expect(umbrella.baseUrls).toEqual({

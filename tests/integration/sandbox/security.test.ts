@@ -121,10 +121,11 @@ describe('control API', () => {
     expect(ok.status).toBe(200);
   });
 
-  it('discovery lists the three Sellers with base URLs, credentials and products in their time zones', async () => {
+  it('discovery lists the four Sellers with base URLs, credentials and products in their time zones', async () => {
     const res = await h.control('GET', '/sellers');
     const bySlug = Object.fromEntries(res.body.sellers.map((s: { slug: string }) => [s.slug, s]));
-    expect(Object.keys(bySlug).sort()).toEqual(['acme', 'globex', 'initech']);
+    expect(Object.keys(bySlug).sort()).toEqual(['acme', 'globex', 'initech', 'vandelay']);
+    expect(bySlug.vandelay.offersIncidents).toBe(true);
     expect(bySlug.initech.offersIncidents).toBe(false);
     expect(bySlug.acme.baseUrls.troubleTicket).toBe(`${h.sandbox.url}/acme/mefApi/sonata/troubleTicket/v4`);
     expect(bySlug.globex.baseUrls.workOrder).toBe(`${h.sandbox.url}/globex/mefApi/sonata/workOrderManagement/v2`);
@@ -132,8 +133,9 @@ describe('control API', () => {
     expect(bySlug.acme.products[0].site.timeZone).toBe('Europe/Paris');
     expect(bySlug.globex.products[0].site.timeZone).toBe('America/New_York');
     expect(bySlug.initech.products[0].site.timeZone).toBe('Asia/Tokyo');
+    expect(bySlug.vandelay.products[0].site.timeZone).toBe('Europe/London');
     for (const seller of res.body.sellers) {
-      expect(seller.products.length).toBeGreaterThanOrEqual(3);
+      expect(seller.products.length).toBeGreaterThanOrEqual(seller.slug === 'vandelay' ? 2 : 3);
       expect(seller.products.length).toBeLessThanOrEqual(5);
       expect(seller.clientSecret.length).toBeGreaterThan(20);
     }
