@@ -9,13 +9,28 @@ export type Db = BetterSQLite3Database<typeof schema>;
 
 export const MIGRATIONS_DIR = path.join(process.cwd(), 'db', 'migrations');
 
+/**
+ * How a process's commits reach the disk. `full` (the default): each COMMIT waits for the fsync, so a ticket the UI
+ * confirmed or a notification we acknowledged survives a power cut. `rederivable`: for the sync process, whose
+ * writes (the cache, waiting items, change feed, inbox entries marked done) are all re-derived from the durable
+ * inbox and the Sellers: WAL frames are appended without waiting for the fsync, so a power cut can lose only the
+ * newest of them, never tear one, and the next FULL commit of any process (the listener's next insert) makes them
+ * durable too. A lost tail means those inbox entries are pending again and are applied again.
+ */
+export type CommitDurability = 'full' | 'rederivable';
+let durability: CommitDurability = 'full';
+
+/** Set before the first getDb() of a process. */
+export function setCommitDurability(mode: CommitDurability): void {
+  durability = mode;
+}
+
 /** Opens (creating if needed) the SQLite file with the pragmas the portal depends on, and applies pending migrations. */
 export function openDatabase(file: string): { db: Db; sqlite: Database.Database } {
   if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
   const sqlite = new Database(file);
   sqlite.pragma('journal_mode = WAL');
-  // A ticket the UI confirmed or a notification we acknowledged must survive a power cut.
-  sqlite.pragma('synchronous = FULL');
+  sqlite.pragma(durability === 'full' ? 'synchronous = FULL' : 'synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
   const db = drizzle(sqlite, { schema });

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import os from 'node:os';
 import path from 'node:path';
 import { signalFeedAdvanced } from '@/lib/sync/change-feed';
 import { onInboxCommitted } from '@/lib/sync/inbox';
@@ -28,6 +29,7 @@ export interface SyncProcess {
 
 const ENTRY = ['lib', 'sync', 'sync-process.ts'];
 const LIVED_LONG_MS = 60_000;
+const SYNC_PROCESS_NICENESS = 5;
 
 export function startSyncProcess(options: SyncProcessOptions = {}): SyncProcess {
   const entry = options.entry ?? path.join(/*turbopackIgnore: true*/ process.cwd(), ...ENTRY);
@@ -54,6 +56,14 @@ export function startSyncProcess(options: SyncProcessOptions = {}): SyncProcess 
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     child = proc;
+    // Acknowledging Sellers comes first: under contention the scheduler favours the server over applying.
+    if (proc.pid) {
+      try {
+        os.setPriority(proc.pid, SYNC_PROCESS_NICENESS);
+      } catch {
+        /* not allowed here: it runs at the server's priority */
+      }
+    }
     proc.on('message', (message: SyncMessage) => {
       if (message?.type === 'feed') signalFeedAdvanced();
       else if (message?.type === 'ready') {

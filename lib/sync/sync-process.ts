@@ -10,7 +10,7 @@
  * sends { type: 'feed' } when it appended to the change feed (the server wakes its live streams) and
  * { type: 'ready' } once started. It stops when the server goes away (the IPC channel closes).
  */
-import { getDb } from '@/db';
+import { getDb, setCommitDurability } from '@/db';
 import { env } from '@/lib/env';
 import { onFeedAdvanced } from './change-feed';
 import { startSellerNotifications, startSharedInboxWorker } from './inbox-worker';
@@ -27,6 +27,7 @@ for (const level of ['log', 'info', 'warn', 'error'] as const) {
 }
 
 env();
+setCommitDurability('rederivable');
 getDb();
 const stopNotifications = await startSellerNotifications();
 const stopIncidents = startSharedIncidentRefresh();
