@@ -188,7 +188,7 @@ describe('ordering and parallelism', () => {
 
   it('keeps a slow resource\'s events in order, one at a time, while other resources overtake it', async () => {
     f.addHub('acme', 'troubleTicket', { id: 'hub-a', callback: `${f.listener.url}/a` });
-    f.listener.delayFor = (req) => (bodyOf(req).event.id === 'TT-SLOW' ? 150 : 5);
+    f.listener.delayFor = (req) => (bodyOf(req).event.id === 'TT-SLOW' ? 500 : 5);
     const n = f.notifier();
     n.publish(statusChange('TT-SLOW'));
     n.publish(attributeChange('TT-SLOW'));
