@@ -16,9 +16,24 @@ export const IMPERFECT_MEDIA_TYPE = 'application/json';
 
 type Doc = Record<string, unknown>;
 
+const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
+
+/** The latest date-time in the document that is not in the future: when the Seller last changed it, as far as it shows. */
+function lastChangeOf(value: unknown, at: string): string | undefined {
+  if (typeof value === 'string') return ISO_DATE_TIME.test(value) && value <= at ? value : undefined;
+  if (typeof value !== 'object' || value === null) return undefined;
+  let latest: string | undefined;
+  for (const v of Array.isArray(value) ? value : Object.values(value)) {
+    const found = lastChangeOf(v, at);
+    if (found && (!latest || found > latest)) latest = found;
+  }
+  return latest;
+}
+
 function withExtras(item: Doc, at: string): Doc {
-  // Unknown members a tolerant Buyer must ignore: one from the TT guide's example, one of the Seller's own.
-  return { ...item, lastUpdate: at, vandelayInternalRef: `VDL-${String(item.id ?? 'x').slice(0, 8)}` };
+  // Unknown members a tolerant Buyer must ignore: one from the TT guide's example (the time of the last change, so
+  // the same document reads the same twice), one of the Seller's own.
+  return { ...item, lastUpdate: lastChangeOf(item, at) ?? at, vandelayInternalRef: `VDL-${String(item.id ?? 'x').slice(0, 8)}` };
 }
 
 /** The answer body as this Seller sends it; the stored document is not touched. */

@@ -51,6 +51,12 @@ describe('vandelay, the imperfect Seller', () => {
     expect(created.status).toBe(201);
     expect(created.headers.get('content-type')).toBe('application/json');
     expect(created.body).toMatchObject({ status: 'acknowledged', lastUpdate: expect.any(String), vandelayInternalRef: expect.stringMatching(/^VDL-/) });
+    // lastUpdate is when the ticket last changed, not when it was read: the same document reads the same twice.
+    const read = async () => (await h.mef('vandelay', 'troubleTicket', 'GET', `/troubleTicket/${created.body.id}`)).body;
+    const first = await read();
+    await new Promise((r) => setTimeout(r, 20));
+    expect(await read()).toEqual(first);
+    expect(first.lastUpdate).toBe(first.statusChange.at(-1).changeDate);
     const refused = await h.mef('vandelay', 'troubleTicket', 'GET', '/troubleTicket/nope');
     expect(refused.status).toBe(404);
     expect(refused.headers.get('content-type')).toBe('application/json');
