@@ -38,7 +38,7 @@ const envSchema = z
     /** How long the change feed keeps entries: a browser offline longer than this reloads instead of replaying. */
     CHANGE_FEED_RETENTION_HOURS: z.coerce.number().min(1).max(24 * 30).default(24),
     /** Resources the sync worker fetches at once from one Seller (different resources; one resource is always in order). */
-    INBOX_SELLER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8),
+    INBOX_SELLER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(16),
     /** `child` (default): Seller notifications are fetched and applied in a child process started with the server;
      *  `inline`: in the server process itself. */
     SYNC_PROCESS: z.enum(['child', 'inline']).default('child'),

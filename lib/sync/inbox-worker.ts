@@ -11,6 +11,7 @@ import { LeaseLostError, storeSellerDocument, type Stored } from './cache-writer
 import {
   claimResource,
   dueInboxItems,
+  type DueEntry,
   failInboxItems,
   makePendingDue,
   onInboxCommitted,
@@ -168,7 +169,7 @@ export function startInboxWorker(options: InboxWorkerOptions = {}): InboxWorker 
     do {
       rescan = false;
       if (stopped) return;
-      let due: InboxItem[];
+      let due: DueEntry[];
       try {
         due = await dueInboxItems(Math.max(200, concurrency * 8));
       } catch (err) {

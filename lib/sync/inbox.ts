@@ -148,9 +148,12 @@ export function resourceKey(item: Pick<InboxItem, 'sellerId' | 'eventType' | 're
 }
 
 /** Pending entries whose next attempt is due and that no worker holds a lease on, oldest first. */
-export async function dueInboxItems(limit: number, now = new Date().toISOString()): Promise<InboxItem[]> {
+export type DueEntry = Pick<InboxItem, 'id' | 'sellerId' | 'eventType' | 'resourceId'>;
+
+/** Pending entries whose next attempt is due and that no live lease holds, oldest first; only what scheduling needs. */
+export async function dueInboxItems(limit: number, now = new Date().toISOString()): Promise<DueEntry[]> {
   return getDb()
-    .select()
+    .select({ id: inbox.id, sellerId: inbox.sellerId, eventType: inbox.eventType, resourceId: inbox.resourceId })
     .from(inbox)
     .where(and(eq(inbox.state, 'pending'), lte(inbox.nextAttemptAt, now), or(isNull(inbox.leaseUntil), lte(inbox.leaseUntil, now))))
     .orderBy(asc(inbox.id))
