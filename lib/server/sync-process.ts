@@ -29,7 +29,7 @@ export interface SyncProcess {
 
 const ENTRY = ['lib', 'sync', 'sync-process.ts'];
 const LIVED_LONG_MS = 60_000;
-const SYNC_PROCESS_NICENESS = 5;
+const SYNC_PROCESS_NICENESS = 10;
 
 export function startSyncProcess(options: SyncProcessOptions = {}): SyncProcess {
   const entry = options.entry ?? path.join(/*turbopackIgnore: true*/ process.cwd(), ...ENTRY);
