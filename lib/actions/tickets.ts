@@ -21,7 +21,7 @@ import type { SessionUser } from '@/lib/auth/session';
 import { audit } from '@/lib/data/audit';
 import { contactsByIds, type Contact } from '@/lib/data/contacts';
 import { findProduct } from '@/lib/data/products';
-import { getSellerBySlug } from '@/lib/sellers/registry';
+import { getSellerById, getSellerBySlug } from '@/lib/sellers/registry';
 import { getOwnView } from '@/lib/data/saved-views';
 import { ticketPath } from '@/lib/data/tickets';
 import { env } from '@/lib/env';
@@ -63,7 +63,7 @@ import {
   type OutboxPayload,
 } from '@/lib/sync/outbox';
 import { wakeOutboxWorker } from '@/lib/sync/outbox-worker';
-import { refreshTicket, sellerById } from '@/lib/sync/seller-refresh';
+import { refreshTicket } from '@/lib/sync/seller-refresh';
 import { SonataError, SonataHttpError } from '@/lib/sonata/errors';
 
 /** What a ticket action tells its form. */
@@ -444,7 +444,7 @@ export const refreshTicketFromSeller = authorizedAction('tickets.view', ticketRe
   if (!ticket) return invalid({ _form: ['This ticket does not exist'] }, 'This ticket does not exist', 422);
   if (!ticket.sellerTicketId) return { ok: false, status: 409, message: 'The Seller has not acknowledged this ticket yet: nothing to refresh.' };
   try {
-    const seller = await sellerById(ticket.sellerId);
+    const seller = await getSellerById(ticket.sellerId);
     if (!seller) return { ok: false, status: 409, message: 'This Seller is no longer configured.' };
     const result = await refreshTicket(seller, ticket.sellerTicketId);
     refreshPages();

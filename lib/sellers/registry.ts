@@ -37,6 +37,10 @@ export async function getSellerBySlug(slug: string): Promise<Seller | undefined>
   return getDb().select().from(sellers).where(eq(sellers.slug, slug)).get();
 }
 
+export async function getSellerById(id: number): Promise<Seller | undefined> {
+  return getDb().select().from(sellers).where(eq(sellers.id, id)).get();
+}
+
 /** How the wire reaches `seller`, with the client secret opened. Server-side only; never hand it to a page. */
 export function sellerConnection(seller: Seller): SellerConnection {
   return {

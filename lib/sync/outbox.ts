@@ -79,10 +79,11 @@ export function enqueueTx(tx: Tx, input: EnqueueInput): OutboxItem {
 }
 
 /** Every move of a ticket's sync marker is a change the open screens must see ("queued", "sending", done, refused). */
-function setSyncStateTx(tx: Tx, ticketId: number, syncState: Ticket['syncState'], syncError: string | null): void {
+/** `syncError` undefined keeps the ticket's current error. */
+function setSyncStateTx(tx: Tx, ticketId: number, syncState: Ticket['syncState'], syncError?: string | null): void {
   const ticket = tx
     .update(tickets)
-    .set({ syncState, syncError })
+    .set(syncError === undefined ? { syncState } : { syncState, syncError })
     .where(eq(tickets.id, ticketId))
     .returning({ sellerId: tickets.sellerId, sellerTicketId: tickets.sellerTicketId, externalId: tickets.externalId, status: tickets.status })
     .get();
@@ -231,8 +232,7 @@ function claimAttemptTx(tx: Tx, item: OutboxItem, leaseMs: number): boolean {
     .where(and(eq(outbox.id, item.id), eq(outbox.state, 'pending'), eq(outbox.attempts, item.attempts)))
     .run();
   if (claimed.changes !== 1) return false;
-  const current = tx.select({ syncError: tickets.syncError }).from(tickets).where(eq(tickets.id, item.ticketId)).get();
-  setSyncStateTx(tx, item.ticketId, 'sending', current?.syncError ?? null);
+  setSyncStateTx(tx, item.ticketId, 'sending');
   return true;
 }
 

@@ -42,10 +42,6 @@ export async function storeAppointment(seller: Seller, doc: Appointment, request
   await storeSellerDocument({ seller, document: { entity: 'appointment', doc }, requestedAt, cause });
 }
 
-export async function sellerById(sellerId: number): Promise<Seller | undefined> {
-  return getDb().select().from(sellers).where(eq(sellers.id, sellerId)).get();
-}
-
 /**
  * After an appointment changed on our side: the Seller has moved its work order (and possibly the ticket), and
  * sends no event for our own calls, so fetch them. Failures here only leave the cache stale until the next refresh.
