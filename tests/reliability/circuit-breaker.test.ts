@@ -6,6 +6,7 @@ import { SonataHttpError, SonataNetworkError, isRetryable } from '@/lib/sonata/e
 import { troubleTicketClient } from '@/lib/sonata/trouble-ticket-client';
 import { TokenCache } from '@/lib/sonata/token-cache';
 import { startFaultProxy, type FaultProxy } from './fault-proxy';
+import { sellerTicketBody } from '../support/ticket-body';
 
 const outage = () => new SonataNetworkError(Object.assign(new Error('refused'), { code: 'ECONNREFUSED' }));
 
@@ -75,20 +76,7 @@ describe('circuit breaker in front of a real Seller connection', () => {
         return;
       }
       gets += 1;
-      res.writeHead(200, { 'content-type': 'application/json;charset=utf-8' }).end(JSON.stringify({
-          id: 'TT-1',
-          status: 'acknowledged',
-          creationDate: '2026-01-01T10:00:00Z',
-          description: 'Link down',
-          observedImpact: 'down',
-          priority: 'high',
-          severity: 'extensive',
-          sellerPriority: 'high',
-          sellerSeverity: 'extensive',
-          ticketType: 'assistance',
-          relatedEntity: [{ '@referredType': 'Product', id: 'p-1', role: 'affected' }],
-          relatedContactInformation: [{ name: 'Ann', number: '+1 555', emailAddress: 'ann@example.com', role: 'reporterContact' }],
-        }));
+      res.writeHead(200, { 'content-type': 'application/json;charset=utf-8' }).end(JSON.stringify(sellerTicketBody('TT-1')));
     });
     await new Promise<void>((resolve) => seller.listen(0, '127.0.0.1', resolve));
     proxy = await startFaultProxy(`http://127.0.0.1:${(seller.address() as AddressInfo).port}`);

@@ -4,6 +4,7 @@ import { SonataHttpError } from '@/lib/sonata/errors';
 import type { TroubleTicketCreate } from '@/lib/sonata/schemas';
 import { TokenCache } from '@/lib/sonata/token-cache';
 import { json, noContent, startFakeSeller, type FakeSeller } from './fake-seller';
+import { sellerTicketBody } from '../../support/ticket-body';
 
 let seller: FakeSeller;
 let tokenCache: TokenCache;
@@ -20,20 +21,7 @@ const TT = '/acme/mefApi/sonata/troubleTicket/v4';
 const AP = '/acme/mefApi/sonata/appointment/v2';
 const WO = '/acme/mefApi/sonata/workOrderManagement/v2';
 
-const ticket = (id: string, status = 'acknowledged') => ({
-  id,
-  status,
-  creationDate: '2026-01-01T10:00:00Z',
-  description: 'Link down',
-  observedImpact: 'down',
-  priority: 'high',
-  severity: 'extensive',
-  sellerPriority: 'high',
-  sellerSeverity: 'extensive',
-  ticketType: 'assistance',
-  relatedEntity: [{ '@referredType': 'Product', id: 'p-1', role: 'affected' }],
-  relatedContactInformation: [{ name: 'Ann', number: '+1 555', emailAddress: 'ann@example.com', role: 'reporterContact' }],
-});
+const ticket = (id: string, status = 'acknowledged') => sellerTicketBody(id, { status });
 
 const incident = {
   id: 'in-1',

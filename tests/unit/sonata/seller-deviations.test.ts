@@ -4,6 +4,7 @@ import { DEFAULT_TOLERATED_DEVIATIONS, NO_TOLERATED_DEVIATIONS, parseToleratedDe
 import { SonataSchemaError } from '@/lib/sonata/errors';
 import { TokenCache } from '@/lib/sonata/token-cache';
 import { json, startFakeSeller, type FakeSeller } from './fake-seller';
+import { sellerTicketBody } from '../../support/ticket-body';
 
 let seller: FakeSeller;
 let tokenCache: TokenCache;
@@ -15,21 +16,7 @@ afterEach(async () => {
   await seller.close();
 });
 
-const ticket = (id: string, extra: Record<string, unknown> = {}) => ({
-  id,
-  status: 'acknowledged',
-  creationDate: '2026-01-01T10:00:00Z',
-  description: 'Link down',
-  observedImpact: 'down',
-  priority: 'high',
-  severity: 'extensive',
-  sellerPriority: 'high',
-  sellerSeverity: 'extensive',
-  ticketType: 'assistance',
-  relatedEntity: [{ '@referredType': 'Product', id: 'p-1', role: 'affected' }],
-  relatedContactInformation: [{ name: 'Ann', number: '+1 555', emailAddress: 'ann@example.com', role: 'reporterContact' }],
-  ...extra,
-});
+const ticket = sellerTicketBody;
 const listItem = (id: string) => {
   const { relatedContactInformation: _c, ...rest } = ticket(id, { externalId: `NOC-${id}` });
   return rest;
