@@ -46,17 +46,15 @@ export function LiveFeedProvider({ since, children }: { since: number; children:
   // A refresh that cannot reach the server makes Next fall back to a full navigation, which offline means the
   // browser's error page: while the stream is down the refresh is owed, and made as soon as it is back.
   const refreshSoon = useCallback(() => {
-    if (!connected.current || !navigator.onLine) {
+    const reachable = () => {
+      if (connected.current && navigator.onLine) return true;
       refreshOwed.current = true;
-      return;
-    }
+      return false;
+    };
+    if (!reachable()) return;
     refreshTimer.current ??= setTimeout(() => {
       refreshTimer.current = undefined;
-      if (!connected.current || !navigator.onLine) {
-        refreshOwed.current = true;
-        return;
-      }
-      latest.current.router.refresh();
+      if (reachable()) latest.current.router.refresh();
     }, REFRESH_AFTER_MS);
   }, []);
 
