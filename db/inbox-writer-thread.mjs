@@ -1,19 +1,25 @@
 // The inbox's group-commit writer, run in a worker thread (db/inbox-writer.ts starts it). It owns its own
 // connection to the portal's SQLite file, so the fsync of each COMMIT (synchronous=FULL) blocks this thread and not
-// the one that parses listener requests. Entries arriving within GROUP_COMMIT_MS share one transaction.
+// the one that parses listener requests. No entry waits for a timer: whatever arrived while the previous commit
+// was on disk shares the next transaction, so one caller alone pays one commit and a burst shares them.
 // Plain JavaScript on purpose: Node runs it as is, both under the test runner and under `next start`, where no
 // TypeScript loader exists.
 import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 
-const GROUP_COMMIT_MS = workerData.groupCommitMs ?? 2;
 const GROUP_COMMIT_MAX = workerData.groupCommitMax ?? 256;
+/** How long a commit may wait for the write lock (held by the sync process or a page's write) before it fails. */
+const LOCK_WAIT_MS = workerData.lockWaitMs ?? 5000;
+/** Retry interval while the lock is held: SQLite's own busy handler sleeps 1, 2, 5, 10… ms, far longer than the
+ * sub-millisecond transactions it waits for, and every such sleep is added to a Seller's acknowledgement. */
+const LOCK_POLL_MS = 0.2;
+const pause = new Int32Array(new SharedArrayBuffer(4));
 
 const sqlite = new Database(workerData.file);
 sqlite.pragma('journal_mode = WAL');
 sqlite.pragma('synchronous = FULL');
 sqlite.pragma('foreign_keys = ON');
-sqlite.pragma('busy_timeout = 5000');
+sqlite.pragma('busy_timeout = 0');
 
 const insertEntry = sqlite.prepare(
   `INSERT INTO inbox (seller_id, api, event_id, event_type, event_time, resource_id, body, state, attempts, next_attempt_at, received_at)
@@ -33,28 +39,40 @@ const insertAll = sqlite.transaction((entries) => {
   return outcomes;
 });
 
+/** Runs the transaction, retrying while another connection holds the write lock. */
+function commit(entries) {
+  const deadline = Date.now() + LOCK_WAIT_MS;
+  for (;;) {
+    try {
+      return insertAll.immediate(entries);
+    } catch (err) {
+      if (!String(err?.code).startsWith('SQLITE_BUSY') || Date.now() >= deadline) throw err;
+      Atomics.wait(pause, 0, 0, LOCK_POLL_MS);
+    }
+  }
+}
+
 let queued = [];
-let timer;
+let scheduled = false;
 
 function describe(err) {
   return err instanceof Error ? err.message : String(err);
 }
 
 function flush() {
-  clearTimeout(timer);
-  timer = undefined;
+  scheduled = false;
   const batch = queued;
   queued = [];
   if (batch.length === 0) return;
   let results;
   try {
-    const outcomes = insertAll.immediate(batch.map((m) => m.entry));
+    const outcomes = commit(batch.map((m) => m.entry));
     results = batch.map((m, i) => ({ id: m.id, outcome: outcomes[i] }));
   } catch {
     // One bad entry must not fail the others: each alone.
     results = batch.map((m) => {
       try {
-        return { id: m.id, outcome: insertAll.immediate([m.entry])[0] };
+        return { id: m.id, outcome: commit([m.entry])[0] };
       } catch (err) {
         return { id: m.id, error: describe(err) };
       }
@@ -70,7 +88,14 @@ parentPort.on('message', (message) => {
     parentPort.close();
     return;
   }
-  queued.push(message);
-  if (queued.length >= GROUP_COMMIT_MAX) flush();
-  else timer ??= setTimeout(flush, GROUP_COMMIT_MS);
+  // The server sends the entries of one event-loop turn together; all messages waiting in the port are delivered
+  // before the check phase, so setImmediate commits everything that arrived meanwhile in one transaction.
+  for (const entry of message.batch ?? [message]) {
+    queued.push(entry);
+    if (queued.length >= GROUP_COMMIT_MAX) flush();
+  }
+  if (!scheduled && queued.length > 0) {
+    scheduled = true;
+    setImmediate(flush);
+  }
 });

@@ -33,9 +33,35 @@ export function openDatabase(file: string): { db: Db; sqlite: Database.Database 
   sqlite.pragma(durability === 'full' ? 'synchronous = FULL' : 'synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
+  reuseStatements(sqlite);
   const db = drizzle(sqlite, { schema });
   migrate(db, { migrationsFolder: MIGRATIONS_DIR });
   return { db, sqlite };
+}
+
+const STATEMENT_CACHE_SIZE = 512;
+
+/**
+ * drizzle asks the driver to prepare every query anew, and SQLite's prepare costs more than most of our queries take
+ * to run: a statement is kept per SQL text and handed out again, with its result mode reset (drizzle switches it to
+ * raw rows per call), unless it is in use by an open iterator.
+ */
+function reuseStatements(sqlite: Database.Database): void {
+  const prepare = sqlite.prepare.bind(sqlite);
+  const kept = new Map<string, Database.Statement>();
+  sqlite.prepare = ((source: string) => {
+    const hit = kept.get(source);
+    if (hit && !hit.busy) {
+      if (hit.reader) hit.raw(false).pluck(false).expand(false);
+      return hit;
+    }
+    const statement = prepare(source);
+    if (!hit) {
+      if (kept.size >= STATEMENT_CACHE_SIZE) kept.delete(kept.keys().next().value as string);
+      kept.set(source, statement);
+    }
+    return statement;
+  }) as Database.Database['prepare'];
 }
 
 const globalForDb = globalThis as unknown as { portalDb?: { db: Db; sqlite: Database.Database; file: string } };

@@ -312,6 +312,8 @@ export const inbox = sqliteTable(
     uniqueIndex('inbox_seller_event_uq').on(t.sellerId, t.eventId),
     index('inbox_due_idx').on(t.state, t.nextAttemptAt),
     index('inbox_resource_idx').on(t.sellerId, t.resourceId, t.id),
+    // Claims read the pending entries of one resource; done ones pile up by the million.
+    index('inbox_pending_resource_idx').on(t.sellerId, t.resourceId, t.id).where(sql`${t.state} = 'pending'`),
   ],
 );
 

@@ -106,13 +106,39 @@ export function signListenerToken(
   return { token: `${body}.${signature}`, claims };
 }
 
+/** Tokens whose signature and claims were already checked: a Seller sends the same token for many calls. */
+const verified = new Map<string, ListenerTokenClaims>();
+const VERIFIED_MAX = 1024;
+let verifiedWith: Buffer | undefined;
+
 /** The claims of a token we signed that has not expired, or null. */
 export function verifyListenerToken(token: string, nowS = Math.floor(Date.now() / 1000)): ListenerTokenClaims | null {
+  const key = signingKey();
+  if (verifiedWith !== key) {
+    verified.clear();
+    verifiedWith = key;
+  }
+  let claims = verified.get(token);
+  if (!claims) {
+    const decoded = decodeListenerToken(token, key);
+    if (!decoded) return null;
+    claims = decoded;
+    if (verified.size >= VERIFIED_MAX) verified.clear();
+    verified.set(token, claims);
+  }
+  if (claims.exp + CLOCK_SKEW_S <= nowS) {
+    verified.delete(token);
+    return null;
+  }
+  return claims;
+}
+
+function decodeListenerToken(token: string, key: Buffer): ListenerTokenClaims | null {
   const parts = token.split('.');
   if (parts.length !== 3) return null;
   const [header, payload, signature] = parts as [string, string, string];
   if (header !== HEADER) return null;
-  const expected = createHmac('sha256', signingKey()).update(`${header}.${payload}`).digest('base64url');
+  const expected = createHmac('sha256', key).update(`${header}.${payload}`).digest('base64url');
   if (!sameText(expected, signature)) return null;
   let claims: ListenerTokenClaims;
   try {
@@ -121,7 +147,7 @@ export function verifyListenerToken(token: string, nowS = Math.floor(Date.now() 
     return null;
   }
   if (claims.aud !== AUDIENCE || claims.iss !== issuer()) return null;
-  if (typeof claims.exp !== 'number' || claims.exp + CLOCK_SKEW_S <= nowS) return null;
+  if (typeof claims.exp !== 'number') return null;
   if (typeof claims.sub !== 'string' || typeof claims.scope !== 'string' || typeof claims.cid !== 'number') return null;
   return claims;
 }

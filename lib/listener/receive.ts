@@ -17,6 +17,7 @@ export const LISTENER_BODY_MAX_BYTES = 64 * 1024;
 const RESOURCE_ID_MAX = 256;
 const EVENT_ID_MAX = 256;
 const MEF_JSON = 'application/json;charset=utf-8';
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
 type ReferencePoint = (typeof REFERENCE_POINTS)[number];
 
@@ -122,7 +123,7 @@ export async function receiveNotification(request: Request, target: ListenerTarg
   }
   let body: unknown;
   try {
-    body = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(raw.bytes));
+    body = JSON.parse(UTF8.decode(raw.bytes));
   } catch {
     return invalid('The body is not JSON');
   }

@@ -17,7 +17,6 @@ import {
   onInboxCommitted,
   releaseDeadLeases,
   releaseLeases,
-  renewLease,
   rescheduleInboxItems,
   resourceKey,
 } from './inbox';
@@ -98,6 +97,7 @@ export function newLeaseOwner(): string {
 }
 
 const DEFAULT_LEASE_MS = 60_000;
+const RESCAN_GAP_MS = 20;
 
 export function startInboxWorker(options: InboxWorkerOptions = {}): InboxWorker {
   const concurrency = Math.max(1, options.concurrency ?? 64);
@@ -150,8 +150,8 @@ export function startInboxWorker(options: InboxWorkerOptions = {}): InboxWorker 
       return;
     }
     if (stopped) return;
-    // Our lease ran out during the fetch and another worker took the resource over: it applies, not us.
-    if (!(await renewLease(ids, owner, leaseMs))) return;
+    // Should our lease have run out during the fetch and another worker taken the resource over, the write below finds
+    // out inside its transaction (LeaseLostError) and that worker applies, not us.
     const last = covered.at(-1) as InboxItem;
     try {
       await applyFetched(seller, fetched, ids, last.eventType, owner);
@@ -166,49 +166,61 @@ export function startInboxWorker(options: InboxWorkerOptions = {}): InboxWorker 
   }
 
   async function scan(): Promise<void> {
-    do {
-      rescan = false;
-      if (stopped) return;
-      let due: DueEntry[];
-      try {
-        due = await dueInboxItems(Math.max(200, concurrency * 8));
-      } catch (err) {
-        console.error('[inbox] scan failed', err);
-        return;
-      }
-      for (const item of due) {
-        if (inFlight.size >= concurrency) break;
-        const key = resourceKey(item);
-        if (inFlight.has(key)) continue;
-        const sellerBusy = perSellerInFlight.get(item.sellerId) ?? 0;
-        if (sellerBusy >= perSeller) continue;
-        perSellerInFlight.set(item.sellerId, sellerBusy + 1);
-        const job: ResourceJob = { sellerId: item.sellerId, entity: entityOf(item.eventType), resourceId: item.resourceId };
-        const run = processResource(job)
-          .catch((err: unknown) => console.error(`[inbox] applying ${key} failed`, err))
-          .finally(() => {
-            inFlight.delete(key);
-            const left = (perSellerInFlight.get(job.sellerId) ?? 1) - 1;
-            if (left > 0) perSellerInFlight.set(job.sellerId, left);
-            else perSellerInFlight.delete(job.sellerId);
-            kick();
-          });
-        inFlight.set(key, run);
-      }
-    } while (rescan && !stopped);
+    rescan = false;
+    if (stopped) return;
+    let due: DueEntry[];
+    try {
+      due = await dueInboxItems(Math.max(200, concurrency * 8));
+    } catch (err) {
+      console.error('[inbox] scan failed', err);
+      return;
+    }
+    for (const item of due) {
+      if (inFlight.size >= concurrency) break;
+      const key = resourceKey(item);
+      if (inFlight.has(key)) continue;
+      const sellerBusy = perSellerInFlight.get(item.sellerId) ?? 0;
+      if (sellerBusy >= perSeller) continue;
+      perSellerInFlight.set(item.sellerId, sellerBusy + 1);
+      const job: ResourceJob = { sellerId: item.sellerId, entity: entityOf(item.eventType), resourceId: item.resourceId };
+      const run = processResource(job)
+        .catch((err: unknown) => console.error(`[inbox] applying ${key} failed`, err))
+        .finally(() => {
+          inFlight.delete(key);
+          const left = (perSellerInFlight.get(job.sellerId) ?? 1) - 1;
+          if (left > 0) perSellerInFlight.set(job.sellerId, left);
+          else perSellerInFlight.delete(job.sellerId);
+          kick();
+        });
+      inFlight.set(key, run);
+    }
     if (inFlight.size === 0) {
       for (const resolve of idleWaiters.splice(0)) resolve();
     }
   }
 
+  // Every commit and every finished resource asks for a scan; under a burst one scan per RESCAN_GAP_MS serves them
+  // all, instead of re-reading the due entries hundreds of times a second.
+  let lastScanAt = 0;
+  let kickTimer: NodeJS.Timeout | undefined;
   function kick(): void {
     if (stopped) return;
     if (scanning) {
       rescan = true;
       return;
     }
+    const wait = lastScanAt + RESCAN_GAP_MS - Date.now();
+    if (wait > 0) {
+      kickTimer ??= setTimeout(() => {
+        kickTimer = undefined;
+        kick();
+      }, wait);
+      return;
+    }
+    lastScanAt = Date.now();
     scanning = scan().finally(() => {
       scanning = undefined;
+      if (rescan) kick();
     });
   }
 
@@ -234,6 +246,7 @@ export function startInboxWorker(options: InboxWorkerOptions = {}): InboxWorker 
     async stop() {
       stopped = true;
       clearInterval(timer);
+      clearTimeout(kickTimer);
       unsubscribe();
       await scanning;
       await Promise.allSettled(inFlight.values());

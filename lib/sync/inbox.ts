@@ -150,13 +150,13 @@ export function resourceKey(item: Pick<InboxItem, 'sellerId' | 'eventType' | 're
 /** Pending entries whose next attempt is due and that no worker holds a lease on, oldest first. */
 export type DueEntry = Pick<InboxItem, 'id' | 'sellerId' | 'eventType' | 'resourceId'>;
 
-/** Pending entries whose next attempt is due and that no live lease holds, oldest first; only what scheduling needs. */
+/** Pending entries whose next attempt is due and that no live lease holds, longest due first; only what scheduling needs. */
 export async function dueInboxItems(limit: number, now = new Date().toISOString()): Promise<DueEntry[]> {
   return getDb()
     .select({ id: inbox.id, sellerId: inbox.sellerId, eventType: inbox.eventType, resourceId: inbox.resourceId })
     .from(inbox)
-    .where(and(eq(inbox.state, 'pending'), lte(inbox.nextAttemptAt, now), or(isNull(inbox.leaseUntil), lte(inbox.leaseUntil, now))))
-    .orderBy(asc(inbox.id))
+    .where(and(isPending(inbox), lte(inbox.nextAttemptAt, now), or(isNull(inbox.leaseUntil), lte(inbox.leaseUntil, now))))
+    .orderBy(asc(inbox.nextAttemptAt), asc(inbox.id))
     .limit(limit)
     .all();
 }
@@ -168,13 +168,18 @@ const ENTITY_EVENT_PREFIX: Record<EntityKind, string> = {
   workOrder: 'workOrder',
 };
 
+/** Written as a literal, not a bound value, so that SQLite can use the partial indexes on pending entries. */
+function isPending(table: Pick<InboxColumns, 'state'>) {
+  return sql`${table.state} = 'pending'`;
+}
+
 type InboxColumns = Record<'sellerId' | 'resourceId' | 'state' | 'eventType', AnySQLiteColumn>;
 
 function pendingOfResource(table: InboxColumns, sellerId: number, entity: EntityKind, resourceId: string) {
   return and(
     eq(table.sellerId, sellerId),
     eq(table.resourceId, resourceId),
-    eq(table.state, 'pending'),
+    isPending(table),
     like(table.eventType, `${ENTITY_EVENT_PREFIX[entity]}%`),
   );
 }

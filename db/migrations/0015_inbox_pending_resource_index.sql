@@ -1,0 +1,1 @@
+CREATE INDEX `inbox_pending_resource_idx` ON `inbox` (`seller_id`,`resource_id`,`id`) WHERE "inbox"."state" = 'pending';
