@@ -14,7 +14,10 @@ const flag = (fallback: boolean) =>
 
 const ROLE_NAMES = ['noc', 'manager', 'coordinator', 'admin'] as const;
 
-/** `value=role` pairs separated by commas, in order of precedence: the first value the user holds decides. */
+/**
+ * `value=role` pairs in order of precedence (the first value the user holds decides), separated by commas, or by
+ * semicolons when values contain commas (LDAP group names). The role is after the last `=`.
+ */
 const roleMap = z
   .string()
   .trim()
@@ -22,7 +25,7 @@ const roleMap = z
   .transform((v, ctx) => {
     if (!v) return [];
     const entries: Array<{ value: string; role: (typeof ROLE_NAMES)[number] }> = [];
-    for (const part of v.split(',')) {
+    for (const part of v.split(v.includes(';') ? ';' : ',')) {
       const at = part.lastIndexOf('=');
       const value = part.slice(0, at).trim();
       const role = part.slice(at + 1).trim();

@@ -26,7 +26,7 @@ interface UserinfoContext {
  * token wins where both speak, except that email_verified follows the e-mail it describes. openid-client refuses a
  * userinfo answer about another subject.
  */
-export async function ssoClaims({ tokens, client }: UserinfoContext, roleClaim = env().OIDC_ROLE_CLAIM): Promise<SsoClaims> {
+export async function ssoClaims({ tokens, client }: UserinfoContext, roleClaim: string | undefined): Promise<SsoClaims> {
   const fromIdToken = tokens.claims();
   if (!missingClaims(fromIdToken, roleClaim) || !tokens.access_token) return fromIdToken;
   const fromUserinfo = await client.userinfo(tokens);
@@ -52,7 +52,7 @@ export function ssoProvider(): OAuthConfig<SsoClaims> | null {
     idToken: true,
     checks: ['pkce', 'state', 'nonce'],
     httpOptions: { timeout: 5_000 },
-    userinfo: { request: (context) => ssoClaims(context as unknown as UserinfoContext) },
+    userinfo: { request: (context) => ssoClaims(context as unknown as UserinfoContext, e.OIDC_ROLE_CLAIM) },
     profile(claims) {
       const sub = typeof claims.sub === 'string' ? claims.sub : '';
       const email = typeof claims.email === 'string' ? claims.email : '';
