@@ -50,6 +50,7 @@ export async function startTestProvider(opts: { port: number; portalUrls: readon
     ],
     claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name'], groups: ['groups'] },
     conformIdTokenClaims: false,
+    ttl: { AccessToken: 600, AuthorizationCode: 60, IdToken: 600, Interaction: 600, Session: 3600, Grant: 3600 },
     cookies: { keys: ['test-provider-cookie-key-0123456789'] },
     pkce: { required: () => true },
     features: {
