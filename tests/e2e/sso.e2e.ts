@@ -52,6 +52,8 @@ afterAll(async () => {
 
 async function newPage(): Promise<Page> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+  // Three servers and a browser share two busy cores here: waits get room, nothing is timed.
+  context.setDefaultTimeout(60_000);
   // The provider's development pages import a web font; this network has no way out.
   await context.route(/fonts\.googleapis\.com/, (route) => route.abort());
   return context.newPage();
@@ -65,7 +67,7 @@ async function ssoSignIn(page: Page, baseUrl: string, account: string): Promise<
   await page.locator('input[name="login"]').fill(account);
   await page.locator('input[name="password"]').fill('any password');
   await page.getByRole('button', { name: 'Sign-in' }).click();
-  await page.waitForURL((url) => url.origin === baseUrl && !url.pathname.startsWith('/api/'), { timeout: 30_000 });
+  await page.waitForURL((url) => url.origin === baseUrl && !url.pathname.startsWith('/api/'), { timeout: 60_000 });
 }
 
 async function startSso(page: Page): Promise<void> {
@@ -296,6 +298,42 @@ describe('single sign-on with an OpenID Connect provider', () => {
     await ssoSignIn(page, portal.baseUrl, 'ida');
     expect(new URL(page.url()).pathname).toBe('/tickets');
     await page.context().close();
+  });
+});
+
+describe('SSO links in user administration', () => {
+  it('shows who signs in how, and an administrator unlinks an identity, which links again only on a verified e-mail', async () => {
+    const ida = userByEmail(portal.dbPath, 'ida@corp.example')!;
+    const page = await newPage();
+    await page.goto(`${portal.baseUrl}/login`);
+    await page.getByLabel('E-mail').fill(DEMO_LOGINS.admin.email);
+    await page.getByLabel('Password').fill(DEMO_LOGINS.admin.password);
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await page.waitForURL((url) => url.pathname === '/tickets');
+    await page.goto(`${portal.baseUrl}/settings/users`);
+    const row = page.getByRole('row').filter({ hasText: 'ida@corp.example' });
+    expect(await row.getByText('SSO only', { exact: true }).count()).toBe(1);
+    expect(await page.getByRole('row').filter({ hasText: DEMO_LOGINS.noc.email }).getByText('Password and SSO').count()).toBe(1);
+
+    await row.getByRole('button', { name: 'Unlink SSO' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Unlink SSO' }).click();
+    await page.getByText('Ida Lund is no longer linked to single sign-on.').waitFor();
+    expect(identitiesOf(portal.dbPath, 'ida')).toEqual([]);
+    await row.getByText('SSO only, not linked').waitFor();
+    await page.context().close();
+
+    idp.accounts.set('ida', { email: 'ida@corp.example', emailVerified: false, name: 'Ida Lund', groups: [], claimsInIdToken: true });
+    const refused = await newPage();
+    await ssoSignIn(refused, portal.baseUrl, 'ida');
+    expect(await loginError(refused)).toMatch(/has not verified that e-mail/);
+    await refused.context().close();
+
+    idp.accounts.set('ida', { email: 'ida@corp.example', emailVerified: true, name: 'Ida Lund', groups: [], claimsInIdToken: true });
+    const relinked = await newPage();
+    await ssoSignIn(relinked, portal.baseUrl, 'ida');
+    expect(new URL(relinked.url()).pathname).toBe('/tickets');
+    expect(identitiesOf(portal.dbPath, 'ida')).toEqual([expect.objectContaining({ user_id: ida.id })]);
+    await relinked.context().close();
   });
 });
 
