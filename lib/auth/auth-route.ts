@@ -5,7 +5,7 @@ import { env } from '@/lib/env';
 import { authOptions } from './options';
 import { withSsoFailureCapture } from './sso-failures';
 import type { SsoFailure } from './sso-messages';
-import { providerSignOutUrl } from './sso-sign-out';
+import { providerSignOutUrl, type SsoSessionMark } from './sso-sign-out';
 
 export interface AuthRouteContext {
   params: Promise<{ nextauth: string[] }>;
@@ -49,8 +49,8 @@ export async function handleAuthRequest(request: NextRequest, context: AuthRoute
   let signOutUrl: string | null = null;
   if (request.method === 'POST' && action === 'signout') {
     const token = await getToken({ req: request, secret: env().NEXTAUTH_SECRET });
-    const idToken = typeof token?.ssoIdToken === 'string' ? token.ssoIdToken : undefined;
-    signOutUrl = await providerSignOutUrl(idToken, request.nextUrl.origin);
+    const mark = token?.sso && typeof token.sso === 'object' ? (token.sso as SsoSessionMark) : undefined;
+    signOutUrl = await providerSignOutUrl(mark, request.nextUrl.origin);
   }
   const { result, failure } = await withSsoFailureCapture(() => NextAuth(request, context, authOptions()) as Promise<Response>);
   if (failure) return withFailureCode(result, failure);

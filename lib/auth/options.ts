@@ -10,6 +10,7 @@ import { authLogger, loggableMessage } from './sso-failures';
 import { SsoRefusal, signInWithSso, type SsoClaims } from './sso-identities';
 import { PASSWORD_SIGN_IN_OFF } from './sso-messages';
 import { SSO_PROVIDER_ID, ssoProvider } from './sso-provider';
+import { ssoSessionMark } from './sso-sign-out';
 
 export const INVALID_LOGIN = 'Invalid e-mail or password.';
 export const TOO_MANY_ATTEMPTS = 'Too many failed sign-in attempts. Wait a few minutes and try again.';
@@ -91,8 +92,7 @@ export function authOptions(): NextAuthOptions {
       },
       async jwt({ token, user, account }) {
         if (user) token.uid = Number(user.id);
-        // Kept (encrypted, in the cookie) only to name the session when ending it at the provider.
-        if (account?.provider === SSO_PROVIDER_ID && account.id_token) token.ssoIdToken = account.id_token;
+        if (account?.provider === SSO_PROVIDER_ID) token.sso = ssoSessionMark(account.id_token);
         return token;
       },
       async session({ session, token }) {
