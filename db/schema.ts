@@ -166,7 +166,29 @@ export const loginAttempts = sqliteTable('login_attempts', {
   lockedUntil: text('locked_until'),
 });
 
+/**
+ * Single sign-on identities, bound by the provider's issuer and subject (never by e-mail): a change of e-mail at the
+ * provider cannot move an identity to another account.
+ */
+export const ssoIdentities = sqliteTable(
+  'sso_identities',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    issuer: text('issuer').notNull(),
+    subject: text('subject').notNull(),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    /** The e-mail the provider gave at the last sign-in (for administrators; the account's own e-mail stays). */
+    lastEmail: text('last_email').notNull().default(''),
+    lastSignInAt: text('last_sign_in_at'),
+    ...timestamps,
+  },
+  (t) => [uniqueIndex('sso_identities_issuer_subject_uq').on(t.issuer, t.subject), index('sso_identities_user_idx').on(t.userId)],
+);
+
 export type User = typeof users.$inferSelect;
+export type SsoIdentity = typeof ssoIdentities.$inferSelect;
 export type Seller = typeof sellers.$inferSelect;
 export type NewSeller = typeof sellers.$inferInsert;
 export type Product = typeof products.$inferSelect;

@@ -6,6 +6,38 @@ const optionalString = z
   .transform((v) => (v === '' ? undefined : v))
   .optional();
 
+const flag = (fallback: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0', ''], { message: 'must be true or false' })
+    .optional()
+    .transform((v) => (v === undefined || v === '' ? fallback : v === 'true' || v === '1'));
+
+const ROLE_NAMES = ['noc', 'manager', 'coordinator', 'admin'] as const;
+
+/**
+ * `value=role` pairs in order of precedence (the first value the user holds decides), separated by commas, or by
+ * semicolons when values contain commas (LDAP group names). The role is after the last `=`.
+ */
+const roleMap = z
+  .string()
+  .trim()
+  .optional()
+  .transform((v, ctx) => {
+    if (!v) return [];
+    const entries: Array<{ value: string; role: (typeof ROLE_NAMES)[number] }> = [];
+    for (const part of v.split(v.includes(';') ? ';' : ',')) {
+      const at = part.lastIndexOf('=');
+      const value = part.slice(0, at).trim();
+      const role = part.slice(at + 1).trim();
+      if (at < 1 || !value || !(ROLE_NAMES as readonly string[]).includes(role)) {
+        ctx.addIssue({ code: 'custom', message: `"${part.trim()}" is not value=role with a role of ${ROLE_NAMES.join(', ')}` });
+        return z.NEVER;
+      }
+      entries.push({ value, role: role as (typeof ROLE_NAMES)[number] });
+    }
+    return entries;
+  });
+
 const key32 = z
   .string()
   .trim()
@@ -25,7 +57,19 @@ const envSchema = z
     OIDC_CLIENT_SECRET: optionalString,
     OIDC_NAME: z.string().trim().default('Company SSO'),
     /** Role given to an SSO user seen for the first time. */
-    OIDC_DEFAULT_ROLE: z.enum(['noc', 'manager', 'coordinator', 'admin']).default('noc'),
+    OIDC_DEFAULT_ROLE: z.enum(ROLE_NAMES).default('noc'),
+    /** Scopes asked for at the provider; add the one that releases the role claim if the provider needs it. */
+    OIDC_SCOPES: z.string().trim().default('openid email profile'),
+    /** Links an existing local account with the same e-mail, only when the provider marks the e-mail verified. */
+    OIDC_LINK_VERIFIED_EMAIL: flag(false),
+    /** Claim holding the user's directory groups or roles (e.g. `groups`), mapped through OIDC_ROLE_MAP at each sign-in. */
+    OIDC_ROLE_CLAIM: optionalString,
+    OIDC_ROLE_MAP: roleMap,
+    /** Password sign-in is turned off for everyone but OIDC_BREAK_GLASS_EMAIL. */
+    OIDC_ONLY: flag(false),
+    OIDC_BREAK_GLASS_EMAIL: z.string().trim().toLowerCase().pipe(z.email()).optional().or(z.literal('').transform(() => undefined)),
+    /** Signing out of the portal also ends the provider session when the provider advertises end_session_endpoint. */
+    OIDC_END_SESSION: flag(true),
     LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).max(100).default(5),
     LOGIN_LOCK_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),
     /** Public base URL Sellers use to reach our listeners; defaults to NEXTAUTH_URL. */
@@ -51,6 +95,15 @@ const envSchema = z
       for (const name of ['OIDC_ISSUER', 'OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET'] as const) {
         if (!v[name]) ctx.addIssue({ code: 'custom', path: [name], message: 'required when any OIDC_* variable is set' });
       }
+    }
+    if (v.OIDC_ONLY && !v.OIDC_ISSUER) {
+      ctx.addIssue({ code: 'custom', path: ['OIDC_ONLY'], message: 'needs OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET' });
+    }
+    if (v.OIDC_ROLE_CLAIM && v.OIDC_ROLE_MAP.length === 0) {
+      ctx.addIssue({ code: 'custom', path: ['OIDC_ROLE_MAP'], message: 'required when OIDC_ROLE_CLAIM is set' });
+    }
+    if (!v.OIDC_ROLE_CLAIM && v.OIDC_ROLE_MAP.length > 0) {
+      ctx.addIssue({ code: 'custom', path: ['OIDC_ROLE_CLAIM'], message: 'required when OIDC_ROLE_MAP is set' });
     }
   });
 

@@ -46,9 +46,10 @@ export function UserMenu({ name, email, roleLabel, organization }: UserMenuProps
 
   async function onSignOut() {
     setSigningOut(true);
-    // Redirect ourselves: next-auth would build the target from NEXTAUTH_URL, which may name another host.
-    await signOut({ redirect: false });
-    window.location.assign('/login');
+    // Redirect ourselves: next-auth would build the target from NEXTAUTH_URL, which may name another host. An SSO
+    // session is also ended at the provider when the server hands back its end-session address.
+    const answer = (await signOut({ redirect: false })) as { endSessionUrl?: unknown } | undefined;
+    window.location.assign(typeof answer?.endSessionUrl === 'string' ? answer.endSessionUrl : '/login');
   }
 
   return (

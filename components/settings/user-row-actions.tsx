@@ -9,12 +9,12 @@ import { Input } from '@/components/ui/input';
 import { Select } from '@/components/ui/select';
 import { useToast } from '@/components/ui/toast';
 import type { ActionState } from '@/lib/actions/authorized-action';
-import { changeUserRole, resetUserPassword, setUserActive } from '@/lib/actions/users';
+import { changeUserRole, resetUserPassword, setUserActive, unlinkUserSso } from '@/lib/actions/users';
 import type { Role } from '@/db/schema';
 import { ROLE_OPTIONS } from './user-create-form';
 
 export interface UserRowActionsProps {
-  user: { id: number; name: string; role: Role; active: boolean; hasPassword: boolean };
+  user: { id: number; name: string; role: Role; active: boolean; hasPassword: boolean; ssoLinked: boolean };
   /** The signed-in administrator's own row: they cannot demote or deactivate themselves. */
   self: boolean;
   passwordMinLength: number;
@@ -53,6 +53,7 @@ export function UserRowActions({ user, self, passwordMinLength }: UserRowActions
   const toast = useToast();
   const [confirmOpen, setConfirmOpen] = useState(false);
   const [resetOpen, setResetOpen] = useState(false);
+  const [unlinkOpen, setUnlinkOpen] = useState(false);
   const [password, setPassword] = useState('');
   const [resetErrors, setResetErrors] = useState<string[] | undefined>();
   const [pending, startTransition] = useTransition();
@@ -60,6 +61,12 @@ export function UserRowActions({ user, self, passwordMinLength }: UserRowActions
   const toggleActive = async () => {
     const result = await setUserActive({ id: user.id, active: !user.active });
     setConfirmOpen(false);
+    report(toast, result);
+  };
+
+  const unlink = async () => {
+    const result = await unlinkUserSso({ id: user.id });
+    setUnlinkOpen(false);
     report(toast, result);
   };
 
@@ -81,6 +88,11 @@ export function UserRowActions({ user, self, passwordMinLength }: UserRowActions
       <Button size="sm" variant="ghost" onClick={() => setResetOpen(true)}>
         {user.hasPassword ? 'Reset password' : 'Set password'}
       </Button>
+      {user.ssoLinked ? (
+        <Button size="sm" variant="ghost" disabled={self} title={self ? 'Another administrator can unlink your SSO.' : undefined} onClick={() => setUnlinkOpen(true)}>
+          Unlink SSO
+        </Button>
+      ) : null}
       <Button
         size="sm"
         variant="ghost"
@@ -103,6 +115,16 @@ export function UserRowActions({ user, self, passwordMinLength }: UserRowActions
         confirmLabel={user.active ? 'Deactivate' : 'Reactivate'}
         onCancel={() => setConfirmOpen(false)}
         onConfirm={toggleActive}
+      />
+
+      <ConfirmDialog
+        open={unlinkOpen}
+        tone="danger"
+        title={`Unlink ${user.name} from single sign-on?`}
+        description="Their next SSO sign-in is treated as a first one: it links to this account again only if linking is allowed and the provider has verified the e-mail; otherwise it is refused."
+        confirmLabel="Unlink SSO"
+        onCancel={() => setUnlinkOpen(false)}
+        onConfirm={unlink}
       />
 
       <Dialog

@@ -3,6 +3,11 @@ import { Table, TableBody, TableCell, TableHead, TableHeaderCell, TableRow } fro
 import type { UserView } from '@/lib/data/users';
 import { UserRoleSelect, UserRowActions } from './user-row-actions';
 
+function signInMethods(u: UserView): string {
+  if (u.hasPassword) return u.ssoLinked ? 'Password and SSO' : 'Password';
+  return u.ssoLinked ? 'SSO only' : 'SSO only, not linked';
+}
+
 export function UsersTable({ users, selfId, passwordMinLength }: { users: readonly UserView[]; selfId: number; passwordMinLength: number }) {
   return (
     <Table caption="Users">
@@ -20,7 +25,7 @@ export function UsersTable({ users, selfId, passwordMinLength }: { users: readon
       <TableBody>
         {users.map((u) => {
           const self = u.id === selfId;
-          const row = { id: u.id, name: u.name, role: u.role, active: u.active, hasPassword: u.hasPassword };
+          const row = { id: u.id, name: u.name, role: u.role, active: u.active, hasPassword: u.hasPassword, ssoLinked: u.ssoLinked };
           return (
             <TableRow key={u.id}>
               <TableCell>
@@ -36,7 +41,7 @@ export function UsersTable({ users, selfId, passwordMinLength }: { users: readon
                   {u.active ? 'Active' : 'Deactivated'}
                 </Badge>
               </TableCell>
-              <TableCell className="text-xs text-fg-muted">{u.hasPassword ? 'Password' : 'SSO only'}</TableCell>
+              <TableCell className="text-xs text-fg-muted">{signInMethods(u)}</TableCell>
               <TableCell align="right">
                 <UserRowActions user={row} self={self} passwordMinLength={passwordMinLength} />
               </TableCell>

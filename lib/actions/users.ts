@@ -5,7 +5,7 @@ import { eq } from 'drizzle-orm';
 import { revalidatePath } from 'next/cache';
 import { z } from 'zod';
 import { getDb } from '@/db';
-import { ROLES, users } from '@/db/schema';
+import { ROLES, ssoIdentities, users } from '@/db/schema';
 import { authorizedAction } from '@/lib/actions/authorized-action';
 import { ROLE_LABELS } from '@/lib/auth/permissions';
 import { audit } from '@/lib/data/audit';
@@ -108,4 +108,21 @@ export const resetUserPassword = authorizedAction('users.manage', z.object({ id:
   await audit(actor, 'user.password-reset', 'user', target.id, { email: target.email });
   refreshUsersPage();
   return { ok: true, message: `Password of ${target.name} reset. Give it to them through a safe channel.` };
+});
+
+/** Unbinds the user's SSO identities: their next SSO sign-in is treated as a first one (new account, or linking). */
+export const unlinkUserSso = authorizedAction('users.manage', z.object({ id: userId }), async (input, actor) => {
+  const target = await getUserById(input.id);
+  if (!target) return { ok: false, status: 404, message: 'This user no longer exists.' };
+  if (target.id === actor.id) {
+    return { ok: false, status: 409, message: 'You cannot unlink your own single sign-on. Ask another administrator to do it.' };
+  }
+  const removed = await getDb()
+    .delete(ssoIdentities)
+    .where(eq(ssoIdentities.userId, target.id))
+    .returning({ issuer: ssoIdentities.issuer, subject: ssoIdentities.subject });
+  if (removed.length === 0) return { ok: true, message: 'Nothing changed.' };
+  await audit(actor, 'user.sso.unlinked', 'user', target.id, { email: target.email, identities: removed });
+  refreshUsersPage();
+  return { ok: true, message: `${target.name} is no longer linked to single sign-on.` };
 });

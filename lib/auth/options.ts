@@ -3,9 +3,14 @@ import { eq } from 'drizzle-orm';
 import type { NextAuthOptions } from 'next-auth';
 import CredentialsProvider from 'next-auth/providers/credentials';
 import { getDb } from '@/db';
-import { users, type Role } from '@/db/schema';
+import { users } from '@/db/schema';
 import { env } from '@/lib/env';
 import { clearFailures, lockedKeys, recordFailure, throttleKeys } from './login-throttle';
+import { authLogger, loggableMessage } from './sso-failures';
+import { SsoRefusal, signInWithSso, type SsoClaims } from './sso-identities';
+import { PASSWORD_SIGN_IN_OFF } from './sso-messages';
+import { SSO_PROVIDER_ID, ssoProvider } from './sso-provider';
+import { ssoSessionMark } from './sso-sign-out';
 
 export const INVALID_LOGIN = 'Invalid e-mail or password.';
 export const TOO_MANY_ATTEMPTS = 'Too many failed sign-in attempts. Wait a few minutes and try again.';
@@ -35,42 +40,29 @@ export async function verifyPassword(email: string, password: string, address?: 
   return user;
 }
 
-function oidcProvider(): NextAuthOptions['providers'] {
-  const e = env();
-  if (!e.OIDC_ISSUER || !e.OIDC_CLIENT_ID || !e.OIDC_CLIENT_SECRET) return [];
-  return [
-    {
-      id: 'oidc',
-      name: e.OIDC_NAME,
-      type: 'oauth',
-      wellKnown: `${e.OIDC_ISSUER.replace(/\/$/, '')}/.well-known/openid-configuration`,
-      clientId: e.OIDC_CLIENT_ID,
-      clientSecret: e.OIDC_CLIENT_SECRET,
-      authorization: { params: { scope: 'openid email profile' } },
-      idToken: true,
-      checks: ['pkce', 'state'],
-      profile(profile: { sub: string; email?: string; name?: string }) {
-        return { id: profile.sub, email: profile.email ?? '', name: profile.name ?? profile.email ?? profile.sub };
-      },
-    },
-  ];
+/** In SSO-only mode, passwords open the portal for the break-glass administrator alone. */
+function mayUsePassword(user: { email: string; role: string }): boolean {
+  const { OIDC_ONLY, OIDC_BREAK_GLASS_EMAIL } = env();
+  return !OIDC_ONLY || (user.email === OIDC_BREAK_GLASS_EMAIL && user.role === 'admin');
 }
 
-/** Finds or creates the local user behind an SSO sign-in; SSO users get the configured default role. */
-async function linkSsoUser(email: string, name: string): Promise<number | null> {
-  const db = getDb();
-  const normalised = email.trim().toLowerCase();
-  if (!normalised) return null;
-  const existing = await db.select().from(users).where(eq(users.email, normalised)).get();
-  if (existing) return existing.active ? existing.id : null;
-  const [created] = await db
-    .insert(users)
-    .values({ email: normalised, name: name || normalised, role: env().OIDC_DEFAULT_ROLE as Role, passwordHash: null })
-    .returning({ id: users.id });
-  return created?.id ?? null;
+async function ssoUserId(claims: SsoClaims): Promise<number> {
+  try {
+    const signIn = await signInWithSso(claims);
+    console.info(`[sso] ${claims.iss} subject ${claims.sub} signed in as user ${signIn.userId} (${signIn.outcome}, ${signIn.role})`);
+    return signIn.userId;
+  } catch (err) {
+    if (err instanceof SsoRefusal) {
+      console.warn(`[sso] sign-in refused (${err.code}): ${err.reason}`);
+      throw err;
+    }
+    console.error(`[sso] sign-in failed: ${loggableMessage(err)}`);
+    throw new Error('Callback');
+  }
 }
 
 export function authOptions(): NextAuthOptions {
+  const sso = ssoProvider();
   return {
     secret: env().NEXTAUTH_SECRET,
     session: { strategy: 'jwt', maxAge: 12 * 60 * 60 },
@@ -85,21 +77,22 @@ export function authOptions(): NextAuthOptions {
           const password = credentials?.password ?? '';
           if (!email || !password) throw new Error(INVALID_LOGIN);
           const user = await verifyPassword(email, password, clientAddress(req?.headers));
+          if (!mayUsePassword(user)) throw new Error(PASSWORD_SIGN_IN_OFF);
           return { id: String(user.id), email: user.email, name: user.name };
         },
       }),
-      ...oidcProvider(),
+      ...(sso ? [sso] : []),
     ],
+    logger: authLogger,
     callbacks: {
-      async signIn({ user, account }) {
-        if (account?.provider !== 'oidc') return true;
-        const id = await linkSsoUser(user.email ?? '', user.name ?? '');
-        if (id === null) return false;
-        user.id = String(id);
+      async signIn({ user, account, profile }) {
+        if (account?.provider !== SSO_PROVIDER_ID) return true;
+        user.id = String(await ssoUserId((profile ?? {}) as SsoClaims));
         return true;
       },
-      async jwt({ token, user }) {
+      async jwt({ token, user, account }) {
         if (user) token.uid = Number(user.id);
+        if (account?.provider === SSO_PROVIDER_ID) token.sso = ssoSessionMark(account.id_token);
         return token;
       },
       async session({ session, token }) {

@@ -1,7 +1,7 @@
 import 'server-only';
 import { asc, eq } from 'drizzle-orm';
 import { getDb } from '@/db';
-import { users, type Role } from '@/db/schema';
+import { ssoIdentities, users, type Role } from '@/db/schema';
 
 /** Shortest password an administrator may set (sign-in passwords are bcrypt-hashed). */
 export const PASSWORD_MIN_LENGTH = 12;
@@ -15,12 +15,14 @@ export interface UserView {
   active: boolean;
   /** false for users who only sign in through the company's SSO. */
   hasPassword: boolean;
+  /** An SSO identity (issuer and subject) is bound to this account. */
+  ssoLinked: boolean;
   phone: string;
   organization: string;
   createdAt: string;
 }
 
-function toView(u: typeof users.$inferSelect): UserView {
+function toView(u: typeof users.$inferSelect, linked: ReadonlySet<number> = new Set()): UserView {
   return {
     id: u.id,
     email: u.email,
@@ -28,6 +30,7 @@ function toView(u: typeof users.$inferSelect): UserView {
     role: u.role,
     active: u.active,
     hasPassword: u.passwordHash !== null,
+    ssoLinked: linked.has(u.id),
     phone: u.phone,
     organization: u.organization,
     createdAt: u.createdAt,
@@ -35,13 +38,17 @@ function toView(u: typeof users.$inferSelect): UserView {
 }
 
 export async function listUsers(): Promise<UserView[]> {
-  const rows = await getDb().select().from(users).orderBy(asc(users.name), asc(users.email)).all();
-  return rows.map(toView);
+  const db = getDb();
+  const rows = await db.select().from(users).orderBy(asc(users.name), asc(users.email)).all();
+  const linked = new Set((await db.selectDistinct({ userId: ssoIdentities.userId }).from(ssoIdentities).all()).map((r) => r.userId));
+  return rows.map((row) => toView(row, linked));
 }
 
 export async function getUserById(id: number): Promise<UserView | undefined> {
   const row = await getDb().select().from(users).where(eq(users.id, id)).get();
-  return row ? toView(row) : undefined;
+  if (!row) return undefined;
+  const identity = await getDb().select({ id: ssoIdentities.id }).from(ssoIdentities).where(eq(ssoIdentities.userId, id)).get();
+  return toView(row, new Set(identity ? [id] : []));
 }
 
 export async function getUserByEmail(email: string): Promise<UserView | undefined> {

@@ -13,6 +13,9 @@ export interface LoginFormProps {
   callbackUrl: string;
   /** Display name of the SSO provider, or null when none is configured. */
   ssoName: string | null;
+  /** False in SSO-only mode, except on the break-glass address. */
+  passwordForm: boolean;
+  breakGlass: boolean;
   initialError: string | null;
   /** Messages the server may give that are safe to show as they are. */
   knownMessages: readonly string[];
@@ -21,7 +24,7 @@ export interface LoginFormProps {
 
 const UNEXPECTED = 'Sign-in failed because of a problem on our side. Try again in a moment.';
 
-export function LoginForm({ callbackUrl, ssoName, initialError, knownMessages, invalidMessage }: LoginFormProps) {
+export function LoginForm({ callbackUrl, ssoName, passwordForm, breakGlass, initialError, knownMessages, invalidMessage }: LoginFormProps) {
   const router = useRouter();
   const [error, setError] = useState<string | null>(initialError);
   const [pending, setPending] = useState(false);
@@ -57,15 +60,43 @@ export function LoginForm({ callbackUrl, ssoName, initialError, knownMessages, i
     }
   }
 
+  const errorAlert = error ? (
+    <div id="login-error">
+      <Alert tone="danger" live>
+        {error}
+      </Alert>
+    </div>
+  ) : null;
+
+  const ssoButton = ssoName ? (
+    <Button
+      variant={passwordForm ? 'secondary' : 'primary'}
+      className="w-full"
+      disabled={pending}
+      onClick={() => {
+        setPending(true);
+        void signIn('oidc', { callbackUrl });
+      }}
+    >
+      Continue with {ssoName}
+    </Button>
+  ) : null;
+
+  if (!passwordForm) {
+    return (
+      <div className="flex flex-col gap-4">
+        {errorAlert}
+        {ssoButton}
+      </div>
+    );
+  }
+
   return (
     <div className="flex flex-col gap-5">
       <form onSubmit={onSubmit} className="flex flex-col gap-4" aria-describedby={error ? 'login-error' : undefined}>
-        {error ? (
-          <div id="login-error">
-            <Alert tone="danger" live>
-              {error}
-            </Alert>
-          </div>
+        {errorAlert}
+        {breakGlass ? (
+          <Alert tone="warning">Password sign-in is reserved for the emergency administrator account.</Alert>
         ) : null}
         <Field label="E-mail" id="login-email">
           <Input name="email" type="email" autoComplete="username" required autoFocus spellCheck={false} />
@@ -77,24 +108,14 @@ export function LoginForm({ callbackUrl, ssoName, initialError, knownMessages, i
           {pending ? 'Signing in…' : 'Sign in'}
         </Button>
       </form>
-      {ssoName ? (
+      {ssoButton ? (
         <>
           <div className="flex items-center gap-3 text-xs text-fg-subtle" aria-hidden="true">
             <span className="h-px flex-1 bg-border" />
             or
             <span className="h-px flex-1 bg-border" />
           </div>
-          <Button
-            variant="secondary"
-            className="w-full"
-            disabled={pending}
-            onClick={() => {
-              setPending(true);
-              void signIn('oidc', { callbackUrl });
-            }}
-          >
-            Continue with {ssoName}
-          </Button>
+          {ssoButton}
         </>
       ) : null}
     </div>

@@ -1,14 +1,9 @@
-import NextAuth from 'next-auth';
 import type { NextRequest } from 'next/server';
-import { authOptions } from '@/lib/auth/options';
-
-interface AuthRouteContext {
-  params: Promise<{ nextauth: string[] }>;
-}
+import { handleAuthRequest, type AuthRouteContext } from '@/lib/auth/auth-route';
 
 // Options are built per request so configuration is read at run time, not when the build collects routes.
 function handler(request: NextRequest, context: AuthRouteContext): Promise<Response> {
-  return NextAuth(request, context, authOptions());
+  return handleAuthRequest(request, context);
 }
 
 export { handler as GET, handler as POST };
