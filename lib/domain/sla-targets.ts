@@ -258,3 +258,12 @@ export function remainingMs(stored: { targetMs: number; elapsedMs: number; state
   const since = Date.parse(stored.computedAt);
   return stored.targetMs - stored.elapsedMs - (now > since ? businessMs(cal, since, now) : 0);
 }
+
+/** A ticket's worst verdict at `now`, from the ticket row's SLA columns; null when no agreement applies. */
+export function ticketVerdictAt(row: { slaRiskAt: string | null; slaBreachAt: string | null; slaVerdict: string | null }, now: number): SlaVerdict | null {
+  if (!row.slaVerdict) return null;
+  if (row.slaBreachAt && Date.parse(row.slaBreachAt) <= now) return 'breached';
+  if (row.slaVerdict !== 'open') return (SLA_VERDICTS as readonly string[]).includes(row.slaVerdict) ? (row.slaVerdict as SlaVerdict) : null;
+  if (row.slaRiskAt && Date.parse(row.slaRiskAt) <= now) return 'atRisk';
+  return 'onTrack';
+}
