@@ -115,12 +115,14 @@ export function periodsOverlap(a: { validFrom: string; validTo: string | null },
 export const calendarInput = z
   .object({
     name: z.string({ error: 'Name the calendar' }).trim().min(1, 'Name the calendar').max(100, 'At most 100 characters'),
-    timeZone: z.string({ error: 'An IANA time zone, e.g. Europe/Paris' }).trim().refine(isTimeZone, 'An IANA time zone, e.g. Europe/Paris'),
+    timeZone: z.string({ error: 'An IANA time zone, e.g. Europe/Paris' }).trim(),
     holidays: z.string().max(100_000, 'Too many dates').optional(),
     ics: z.string().max(1_000_000, 'The file is larger than 1 MB').optional(),
   })
   .catchall(z.unknown())
   .transform((v, ctx) => {
+    // Checked here rather than on the field, so the hours' errors are reported in the same round.
+    if (!v.timeZone || !isTimeZone(v.timeZone)) ctx.addIssue({ code: 'custom', path: ['timeZone'], message: 'An IANA time zone, e.g. Europe/Paris' });
     const hours: Array<{ day: number; from: number; to: number }> = [];
     WEEKDAYS.forEach((_, day) => {
       const open = String(v[`open.${day}`] ?? '').trim();
