@@ -124,8 +124,9 @@ export function updateTicketSlaTx(tx: Tx, seller: SellerRef, ticket: Ticket, now
       state: clock.state,
       verdict: clock.verdict,
       final: clock.final,
-      atRiskAt: iso(clock.atRiskAt),
-      breachAt: iso(clock.breachAt),
+      // A Seller whose clock runs ahead of ours dates the crossing after `now`; the verdict stands as of now.
+      atRiskAt: iso(clock.verdict === 'atRisk' || clock.verdict === 'breached' ? Math.min(clock.atRiskAt ?? now, now) : clock.atRiskAt),
+      breachAt: iso(clock.verdict === 'breached' ? Math.min(clock.breachAt ?? now, now) : clock.breachAt),
       stoppedAt: iso(clock.stoppedAt),
       computedAt,
       ticketCreatedAt: new Date(ticket.creationDate).toISOString(),
