@@ -135,7 +135,10 @@ export function ticketQueueConditions(query: TicketQueueQuery, ctx: QueueContext
 }
 
 function orderBy(query: TicketQueueQuery): SQL[] {
-  const dir = query.dir === 'asc' ? asc : desc;
+  // Few tickets are at risk at a time: read them through the SLA index and sort them, rather than walking the
+  // order's index over every ticket (unary + keeps SQLite from ordering through an index).
+  const plain = query.dir === 'asc' ? asc : desc;
+  const dir = query.sla === 'atRisk' ? (c: AnySQLiteColumn) => plain(sql`+${c}`) : (c: AnySQLiteColumn) => plain(c);
   switch (query.sort) {
     case 'created':
       return [dir(tickets.creationDate), dir(tickets.id)];

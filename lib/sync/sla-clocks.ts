@@ -70,8 +70,36 @@ function snapshot(agreement: SlaAgreementSpec): Record<string, unknown> {
   return { ...rest, calendar: { kind: calendar.kind, timeZone: calendar.timeZone, hours: calendar.hours, holidays: calendar.holidays } };
 }
 
+/** The stored row of one target's clock computed at `now`. */
+export function slaRowValues(
+  clock: TargetClock,
+  at: { ticketId: number; sellerId: number; agreement: SlaAgreementSpec; level: string; ticketCreatedAt: string; now: number },
+) {
+  const { now } = at;
+  return {
+    ticketId: at.ticketId,
+    sellerId: at.sellerId,
+    agreementId: at.agreement.id,
+    agreementSnapshot: snapshot(at.agreement),
+    target: clock.target,
+    level: at.level,
+    targetMs: clock.targetMs,
+    elapsedMs: Math.round(clock.elapsedMs),
+    pausedMs: Math.round(clock.pausedMs),
+    state: clock.state,
+    verdict: clock.verdict,
+    final: clock.final,
+    // A Seller whose clock runs ahead of ours dates the crossing after `now`; the verdict stands as of now.
+    atRiskAt: iso(clock.verdict === 'atRisk' || clock.verdict === 'breached' ? Math.min(clock.atRiskAt ?? now, now) : clock.atRiskAt),
+    breachAt: iso(clock.verdict === 'breached' ? Math.min(clock.breachAt ?? now, now) : clock.breachAt),
+    stoppedAt: iso(clock.stoppedAt),
+    computedAt: new Date(now).toISOString(),
+    ticketCreatedAt: new Date(at.ticketCreatedAt).toISOString(),
+  };
+}
+
 /** The ticket row's SLA columns, from its stored clocks. */
-function ticketColumnsFrom(rows: readonly Pick<TicketSla, 'state' | 'verdict' | 'atRiskAt' | 'breachAt'>[]) {
+export function ticketSlaColumns(rows: readonly Pick<TicketSla, 'state' | 'verdict' | 'atRiskAt' | 'breachAt'>[]) {
   if (rows.length === 0) return { slaRiskAt: null, slaBreachAt: null, slaVerdict: null };
   const open = rows.some((r) => r.state !== 'stopped');
   const rank: Record<string, number> = { cancelled: 0, met: 1, breached: 2 };
@@ -108,36 +136,16 @@ export function updateTicketSlaTx(tx: Tx, seller: SellerRef, ticket: Ticket, now
   const wanted = new Set(clocks.map((c) => c.target));
   const stale = existing.filter((r) => !r.final && !wanted.has(r.target)).map((r) => r.id);
   if (stale.length) tx.delete(ticketSla).where(inArray(ticketSla.id, stale)).run();
-  const computedAt = new Date(now).toISOString();
   for (const clock of clocks) {
     if (keep.has(clock.target)) continue;
-    const values = {
-      ticketId: ticket.id,
-      sellerId: seller.id,
-      agreementId: agreement!.id,
-      agreementSnapshot: snapshot(agreement!),
-      target: clock.target,
-      level,
-      targetMs: clock.targetMs,
-      elapsedMs: Math.round(clock.elapsedMs),
-      pausedMs: Math.round(clock.pausedMs),
-      state: clock.state,
-      verdict: clock.verdict,
-      final: clock.final,
-      // A Seller whose clock runs ahead of ours dates the crossing after `now`; the verdict stands as of now.
-      atRiskAt: iso(clock.verdict === 'atRisk' || clock.verdict === 'breached' ? Math.min(clock.atRiskAt ?? now, now) : clock.atRiskAt),
-      breachAt: iso(clock.verdict === 'breached' ? Math.min(clock.breachAt ?? now, now) : clock.breachAt),
-      stoppedAt: iso(clock.stoppedAt),
-      computedAt,
-      ticketCreatedAt: new Date(ticket.creationDate).toISOString(),
-    };
+    const values = slaRowValues(clock, { ticketId: ticket.id, sellerId: seller.id, agreement: agreement!, level, ticketCreatedAt: ticket.creationDate, now });
     tx.insert(ticketSla)
       .values(values)
       .onConflictDoUpdate({ target: [ticketSla.ticketId, ticketSla.target], set: values })
       .run();
   }
   const rows = tx.select().from(ticketSla).where(eq(ticketSla.ticketId, ticket.id)).all();
-  tx.update(tickets).set(ticketColumnsFrom(rows)).where(eq(tickets.id, ticket.id)).run();
+  tx.update(tickets).set(ticketSlaColumns(rows)).where(eq(tickets.id, ticket.id)).run();
   announceDueTx(tx, seller, ticket, rows, now);
 }
 
