@@ -43,6 +43,9 @@ beforeAll(async () => {
   portal = await startPortal({ sellersFrom: { url: sandbox.url, only: ['acme'] } });
   browser = await launchBrowser();
   page = await (await browser.newContext({ viewport: { width: 1440, height: 1000 }, acceptDownloads: true })).newPage();
+  // The machine is shared: first renders of a page can take a while.
+  page.setDefaultNavigationTimeout(120_000);
+  page.setDefaultTimeout(60_000);
   await signIn(page, portal.baseUrl, DEMO_LOGINS.admin);
 });
 
