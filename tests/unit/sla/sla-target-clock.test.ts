@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { addBusinessMs, businessMs, holidaysFromIcs, type SlaCalendarSpec } from '@/lib/domain/sla-calendar';
-import { agreementFor, targetClock, ticketClocks, verdictAt, type SlaAgreementSpec } from '@/lib/domain/sla-targets';
+import { formatMinutes, parseDuration } from '@/lib/domain/sla-agreement-input';
+import { agreementFor, targetClock, ticketClocks, ticketVerdictAt, verdictAt, type SlaAgreementSpec } from '@/lib/domain/sla-targets';
+import { parseQueueQuery, queueSearchParams } from '@/lib/domain/ticket-queue';
 
 const H = 3_600_000;
 const T0 = Date.parse('2026-11-02T08:00:00.000Z');
@@ -221,5 +223,34 @@ describe('holidays from an iCalendar file', () => {
     ].join('\r\n');
     expect(holidaysFromIcs(ics)).toEqual({ dates: ['2026-12-25', '2026-12-31', '2027-01-01'], errors: [] });
     expect(holidaysFromIcs('hello').errors[0]).toMatch(/not an iCalendar/i);
+  });
+});
+
+describe('the queue’s reading of a ticket row', () => {
+  const now = T0 + 10 * H;
+  it('turns at risk and breached as the stored instants pass, and keeps final verdicts', () => {
+    expect(ticketVerdictAt({ slaVerdict: null, slaRiskAt: null, slaBreachAt: null }, now)).toBeNull();
+    expect(ticketVerdictAt({ slaVerdict: 'open', slaRiskAt: at(11), slaBreachAt: at(12) }, now)).toBe('onTrack');
+    expect(ticketVerdictAt({ slaVerdict: 'open', slaRiskAt: at(9), slaBreachAt: at(12) }, now)).toBe('atRisk');
+    expect(ticketVerdictAt({ slaVerdict: 'open', slaRiskAt: at(9), slaBreachAt: null }, now)).toBe('atRisk');
+    expect(ticketVerdictAt({ slaVerdict: 'open', slaRiskAt: at(8), slaBreachAt: at(9) }, now)).toBe('breached');
+    expect(ticketVerdictAt({ slaVerdict: 'met', slaRiskAt: null, slaBreachAt: null }, now)).toBe('met');
+    expect(ticketVerdictAt({ slaVerdict: 'breached', slaRiskAt: null, slaBreachAt: at(2) }, now)).toBe('breached');
+  });
+
+  it('keeps the SLA filter and the time-to-breach order in the address bar', () => {
+    const query = parseQueueQuery(new URLSearchParams('sla=atRisk&sort=breach&dir=asc'));
+    expect(query).toMatchObject({ sla: 'atRisk', sort: 'breach', dir: 'asc' });
+    expect(queueSearchParams(query).toString()).toBe('sla=atRisk&sort=breach&dir=asc');
+    expect(parseQueueQuery(new URLSearchParams('sla=whatever')).sla).toBeUndefined();
+  });
+});
+
+describe('agreement durations', () => {
+  it('reads minutes, hours and days, and refuses the rest', () => {
+    expect([parseDuration('30m'), parseDuration('4h'), parseDuration('1.5h'), parseDuration('2d'), parseDuration('45')]).toEqual([30, 240, 90, 2880, 45]);
+    expect(parseDuration('soon')).toBeNull();
+    expect(parseDuration('-1h')).toBeNull();
+    expect([formatMinutes(2880), formatMinutes(240), formatMinutes(45)]).toEqual(['2d', '4h', '45m']);
   });
 });
