@@ -8,7 +8,9 @@ import { products, slaAgreements, slaCalendars } from '@/db/schema';
 import { transaction } from '@/db/transaction';
 import { authorizedAction, type ActionState } from '@/lib/actions/authorized-action';
 import { audit } from '@/lib/data/audit';
-import { agreementInput, calendarInput, periodsOverlap, type AgreementInput } from '@/lib/domain/sla-agreement-input';
+import { agreementInput, calendarInput, formatMinutes, periodsOverlap, targetField, WEEKDAYS, type AgreementInput } from '@/lib/domain/sla-agreement-input';
+import { formatClockTime } from '@/lib/domain/sla-calendar';
+import { SLA_TARGETS } from '@/lib/domain/sla-targets';
 import { getSellerBySlug } from '@/lib/sellers/registry';
 import { recomputeSellerSlaTx } from '@/lib/sync/sla-clocks';
 
@@ -172,4 +174,127 @@ export const deleteSlaCalendar = authorizedAction('sla.manage', deleteInput, asy
   await audit(user, 'slaCalendar.delete', 'slaCalendar', id, { name: current.name });
   refresh();
   return { ok: true, message: `Calendar ${current.name} deleted.` };
+});
+
+const importInput = z.object({
+  json: z.string({ error: 'Choose a JSON file' }).min(1, 'Choose a JSON file').max(1_000_000, 'The file is larger than 1 MB'),
+});
+
+interface ExportedCalendar {
+  name?: unknown;
+  timeZone?: unknown;
+  hours?: Array<{ day?: unknown; from?: unknown; to?: unknown }>;
+  holidays?: unknown[];
+}
+interface ExportedAgreement {
+  name?: unknown;
+  seller?: unknown;
+  productId?: unknown;
+  siteId?: unknown;
+  basis?: unknown;
+  targets?: Record<string, Record<string, unknown>>;
+  pauseStates?: unknown[];
+  atRiskPercent?: unknown;
+  calendar?: unknown;
+  validFrom?: unknown;
+  validTo?: unknown;
+}
+
+const text = (v: unknown) => (typeof v === 'string' ? v : v === null || v === undefined ? '' : String(v));
+
+/** An exported calendar as the calendar form would have sent it, so one validation covers both. */
+function calendarForm(c: ExportedCalendar): Record<string, unknown> {
+  const form: Record<string, unknown> = { name: text(c.name), timeZone: text(c.timeZone), holidays: (c.holidays ?? []).map(text).join('\n') };
+  for (const h of c.hours ?? []) {
+    if (typeof h.day !== 'number' || !WEEKDAYS[h.day]) continue;
+    form[`open.${h.day}`] = typeof h.from === 'number' ? formatClockTime(h.from) : text(h.from);
+    form[`close.${h.day}`] = typeof h.to === 'number' ? formatClockTime(h.to) : text(h.to);
+  }
+  return form;
+}
+
+function agreementForm(a: ExportedAgreement, calendarId: number | null): Record<string, unknown> {
+  const form: Record<string, unknown> = {
+    name: text(a.name),
+    seller: text(a.seller),
+    productId: text(a.productId),
+    siteId: text(a.siteId),
+    basis: text(a.basis) || 'severity',
+    pausePending: (a.pauseStates ?? []).includes('pending'),
+    pauseAssessingCancellation: (a.pauseStates ?? []).includes('assessingCancellation'),
+    atRiskPercent: text(a.atRiskPercent ?? 75),
+    calendar: calendarId === null ? '' : String(calendarId),
+    validFrom: text(a.validFrom).slice(0, 10),
+    validTo: a.validTo ? new Date(Date.parse(text(a.validTo)) - 86_400_000).toISOString().slice(0, 10) : '',
+  };
+  for (const [level, targets] of Object.entries(a.targets ?? {})) {
+    for (const target of SLA_TARGETS) {
+      const minutes = targets?.[target];
+      if (minutes !== undefined) form[targetField(level, target)] = typeof minutes === 'number' ? formatMinutes(minutes) : text(minutes);
+    }
+  }
+  return form;
+}
+
+/**
+ * Imports agreements and calendars in the format of the JSON export: every entry is validated as the forms validate
+ * it, and nothing is written unless all of them pass. Calendars are matched by name (replaced); agreements are added.
+ */
+export const importSlaAgreements = authorizedAction('sla.manage', importInput, async ({ json }, user) => {
+  let parsed: { calendars?: ExportedCalendar[]; agreements?: ExportedAgreement[] };
+  try {
+    parsed = JSON.parse(json) as typeof parsed;
+  } catch {
+    return { ok: false, status: 422, message: 'The file is not JSON.', errors: { json: ['The file is not JSON.'] } };
+  }
+  if (!parsed || typeof parsed !== 'object' || (!Array.isArray(parsed.agreements) && !Array.isArray(parsed.calendars))) {
+    return { ok: false, status: 422, message: 'Expected { calendars: [...], agreements: [...] } as exported.', errors: { json: ['Expected { calendars: [...], agreements: [...] } as exported.'] } };
+  }
+  const problems: string[] = [];
+  const calendars = (parsed.calendars ?? []).map((c, i) => {
+    const r = calendarInput.safeParse(calendarForm(c));
+    if (!r.success) problems.push(`calendar ${i + 1} (${text(c.name) || 'no name'}): ${r.error.issues.map((x) => `${x.path.join('.')} ${x.message}`).join('; ')}`);
+    return r.success ? r.data : null;
+  });
+  const existingCalendars = await getDb().select().from(slaCalendars).all();
+  const calendarNames = new Set([...existingCalendars.map((c) => c.name), ...calendars.flatMap((c) => (c ? [c.name] : []))]);
+  const checkedAgreements: Array<{ input: AgreementInput; calendarName: string | null; sellerId: number }> = [];
+  for (const [i, a] of (parsed.agreements ?? []).entries()) {
+    const calendarName = a.calendar ? text(a.calendar) : null;
+    if (calendarName && !calendarNames.has(calendarName)) {
+      problems.push(`agreement ${i + 1} (${text(a.name)}): unknown calendar "${calendarName}"`);
+      continue;
+    }
+    // A placeholder calendar id passes the form's check; the real one is set when written.
+    const r = agreementInput.safeParse(agreementForm(a, null));
+    if (!r.success) {
+      problems.push(`agreement ${i + 1} (${text(a.name) || 'no name'}): ${r.error.issues.map((x) => `${x.path.join('.')} ${x.message}`).join('; ')}`);
+      continue;
+    }
+    const checked = await checkAgreement(r.data);
+    if ('ok' in checked) {
+      problems.push(`agreement ${i + 1} (${r.data.name}): ${Object.values(checked.errors ?? {}).flat().join('; ')}`);
+      continue;
+    }
+    const clash = checkedAgreements.find((o) => o.sellerId === checked.sellerId && o.input.productId === r.data.productId && o.input.siteId === r.data.siteId && periodsOverlap(o.input, r.data));
+    if (clash) problems.push(`agreement ${i + 1} (${r.data.name}): overlaps "${clash.input.name}" in the same file`);
+    else checkedAgreements.push({ input: r.data, calendarName, sellerId: checked.sellerId });
+  }
+  if (problems.length) return { ok: false, status: 422, message: `Nothing was imported: ${problems.length} problem(s).`, errors: { json: problems } };
+  await transaction((tx) => {
+    const ids = new Map(existingCalendars.map((c) => [c.name, c.id]));
+    for (const c of calendars) {
+      if (!c) continue;
+      const id = ids.get(c.name);
+      if (id) tx.update(slaCalendars).set({ ...c, updatedAt: new Date().toISOString() }).where(eq(slaCalendars.id, id)).run();
+      else ids.set(c.name, tx.insert(slaCalendars).values(c).returning().get().id);
+    }
+    for (const a of checkedAgreements) {
+      tx.insert(slaAgreements).values({ ...rowValues(a.input, a.sellerId), calendarId: a.calendarName ? ids.get(a.calendarName)! : null }).run();
+    }
+    for (const sellerId of new Set(checkedAgreements.map((a) => a.sellerId))) recomputeSellerSlaTx(tx, sellerId, null);
+  });
+  await audit(user, 'slaAgreement.import', 'slaAgreement', 'json', { calendars: calendars.length, agreements: checkedAgreements.map((a) => a.input.name) });
+  refresh();
+  return { ok: true, message: `Imported ${checkedAgreements.length} agreement(s) and ${calendars.length} calendar(s).` };
 });

@@ -173,3 +173,27 @@ describe('clocks kept by the cache writer', () => {
     expect(getDb().select().from(auditLog).all().map((a) => a.action)).toEqual(['slaAgreement.create', 'slaAgreement.update']);
   });
 });
+
+describe('import of agreements and calendars', () => {
+  const file = (agreements: unknown[], calendars: unknown[] = []) => JSON.stringify({ calendars, agreements });
+  const paris = { name: 'Paris', timeZone: 'Europe/Paris', hours: [{ day: 1, from: 480, to: 1080 }], holidays: ['2026-12-25'] };
+  const gold = { name: 'Gold', seller: 'acme', productId: null, siteId: null, basis: 'severity', targets: { extensive: { resolve: 240 } }, pauseStates: ['pending'], atRiskPercent: 80, calendar: 'Paris', validFrom: '2026-01-01T00:00:00.000Z', validTo: null };
+
+  it('imports the export format, all or nothing, with an audit entry', async () => {
+    const { importSlaAgreements } = await import('@/lib/actions/sla');
+    const refused = await importSlaAgreements({ json: file([gold, { ...gold, name: 'Broken', seller: 'nobody' }], [paris]) });
+    expect(refused).toMatchObject({ ok: false, status: 422 });
+    expect(refused.errors?.json?.join(' ')).toMatch(/agreement 2 \(Broken\)/);
+    expect(await count(slaAgreements)).toBe(0);
+    expect(await count(slaCalendars)).toBe(0);
+    expect((await importSlaAgreements({ json: 'not json' })).ok).toBe(false);
+
+    const result = await importSlaAgreements({ json: file([gold], [paris]) });
+    expect(result.ok, JSON.stringify(result)).toBe(true);
+    const calendar = getDb().select().from(slaCalendars).get()!;
+    expect(getDb().select().from(slaAgreements).get()).toMatchObject({ name: 'Gold', calendarId: calendar.id, atRiskPercent: 80, targets: { extensive: { resolve: 240 } } });
+    expect(getDb().select().from(auditLog).all().map((a) => a.action)).toEqual(['slaAgreement.import']);
+    // The same file again would overlap the agreement now stored.
+    expect((await importSlaAgreements({ json: file([gold], [paris]) })).ok).toBe(false);
+  });
+});

@@ -2,6 +2,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { SettingsNav } from '@/components/settings/settings-nav';
 import { SlaDeleteButton } from '@/components/settings/sla-delete-button';
+import { SlaImport } from '@/components/settings/sla-import';
 import { buttonClasses } from '@/components/ui/button';
 import { Card } from '@/components/ui/card';
 import { EmptyState } from '@/components/ui/empty-state';
@@ -94,6 +95,9 @@ export default async function SlaSettingsPage() {
               </TableBody>
             </Table>
           )}
+        </Card>
+        <Card title="Import">
+          <SlaImport />
         </Card>
         <Card title="Calendars" flush>
           {calendars.length === 0 ? (
