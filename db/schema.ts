@@ -750,7 +750,8 @@ export const ticketSla = sqliteTable(
   },
   (t) => [
     uniqueIndex('ticket_sla_ticket_target_uq').on(t.ticketId, t.target),
-    index('ticket_sla_scorecard_idx').on(t.sellerId, t.ticketCreatedAt),
+    // Covers the scorecard's read: a Seller's month of clocks comes from the index alone.
+    index('ticket_sla_scorecard_idx').on(t.sellerId, t.ticketCreatedAt, t.target, t.level, t.targetMs, t.state, t.verdict, t.elapsedMs, t.pausedMs, t.atRiskAt, t.breachAt, t.ticketId),
     index('ticket_sla_due_risk_idx').on(t.riskNotifiedAt, t.atRiskAt),
     index('ticket_sla_due_breach_idx').on(t.breachNotifiedAt, t.breachAt),
   ],

@@ -55,7 +55,7 @@ CREATE TABLE `ticket_sla` (
 );
 --> statement-breakpoint
 CREATE UNIQUE INDEX `ticket_sla_ticket_target_uq` ON `ticket_sla` (`ticket_id`,`target`);--> statement-breakpoint
-CREATE INDEX `ticket_sla_scorecard_idx` ON `ticket_sla` (`seller_id`,`ticket_created_at`);--> statement-breakpoint
+CREATE INDEX `ticket_sla_scorecard_idx` ON `ticket_sla` (`seller_id`,`ticket_created_at`,`target`,`level`,`target_ms`,`state`,`verdict`,`elapsed_ms`,`paused_ms`,`at_risk_at`,`breach_at`,`ticket_id`);--> statement-breakpoint
 CREATE INDEX `ticket_sla_due_risk_idx` ON `ticket_sla` (`risk_notified_at`,`at_risk_at`);--> statement-breakpoint
 CREATE INDEX `ticket_sla_due_breach_idx` ON `ticket_sla` (`breach_notified_at`,`breach_at`);--> statement-breakpoint
 ALTER TABLE `tickets` ADD `sla_risk_at` text;--> statement-breakpoint
