@@ -172,17 +172,19 @@ export function scorecardRowsQuery(db: Db, sellerId: number, month: string) {
     .where(and(eq(ticketSla.sellerId, sellerId), gte(ticketSla.ticketCreatedAt, from), lt(ticketSla.ticketCreatedAt, to)));
 }
 
+/** Resolved and reopened tickets among the month's measured ones (through their resolve clock, so by index). */
 export function reopenCountsQuery(db: Db, sellerId: number, month: string) {
   const { from, to } = monthBounds(month);
   return db
     .selectDistinct({ ticketId: ticketStatusHistory.ticketId, status: ticketStatusHistory.status })
-    .from(ticketStatusHistory)
-    .innerJoin(tickets, eq(tickets.id, ticketStatusHistory.ticketId))
+    .from(ticketSla)
+    .innerJoin(ticketStatusHistory, eq(ticketStatusHistory.ticketId, ticketSla.ticketId))
     .where(
       and(
-        eq(tickets.sellerId, sellerId),
-        gte(tickets.creationDate, from),
-        lt(tickets.creationDate, to),
+        eq(ticketSla.sellerId, sellerId),
+        gte(ticketSla.ticketCreatedAt, from),
+        lt(ticketSla.ticketCreatedAt, to),
+        eq(ticketSla.target, 'resolve'),
         inArray(ticketStatusHistory.status, ['resolved', 'reopened']),
       ),
     );
@@ -196,7 +198,9 @@ export async function slaScorecard(sellerId: number, month: string, now = Date.n
   const groups = new Map<string, typeof rows>();
   for (const row of rows) {
     const key = `${row.target}|${row.level}|${row.targetMs}`;
-    groups.set(key, [...(groups.get(key) ?? []), row]);
+    const group = groups.get(key);
+    if (group) group.push(row);
+    else groups.set(key, [row]);
   }
   const levelOrder = ['extensive', 'significant', 'moderate', 'minor', 'critical', 'high', 'medium', 'low'];
   const lines: ScorecardLine[] = [...groups.values()].map((group) => {
