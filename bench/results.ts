@@ -32,6 +32,8 @@ export interface ScaleResult {
   runs: number;
   queue: MeasuredQuery[];
   dashboard: MeasuredQuery[];
+  /** SLA scorecards (one Seller, one month); absent in results from before they were measured. */
+  scorecard?: MeasuredQuery[];
 }
 
 export interface StepResult {

@@ -235,6 +235,12 @@ export const tickets = sqliteTable(
     syncState: text('sync_state', { enum: TICKET_SYNC_STATES }).notNull().default('synced'),
     syncError: text('sync_error'),
     createdByUserId: integer('created_by_user_id').references(() => users.id, { onDelete: 'set null' }),
+    /** From ticket_sla, for the queue: when the first open target is at risk (null once every target stopped met). */
+    slaRiskAt: text('sla_risk_at'),
+    /** When the first target breached or will breach on its current course; null when none does. */
+    slaBreachAt: text('sla_breach_at'),
+    /** null: no agreement applies; 'open' while a target is still measured; else the worst final verdict. */
+    slaVerdict: text('sla_verdict'),
     ...timestamps,
   },
   (t) => [
@@ -270,6 +276,8 @@ export const tickets = sqliteTable(
     index('tickets_dashboard_resolved_idx').on(t.resolutionDate, t.status, t.sellerId, t.creationDate, t.expectedResolutionDate),
     index('tickets_dashboard_created_idx').on(t.creationDate, t.sellerId, t.status),
     index('tickets_dashboard_open_idx').on(t.status, t.sellerId, t.severity, t.creationDate),
+    index('tickets_sla_risk_idx').on(t.slaRiskAt, t.slaBreachAt),
+    index('tickets_sla_breach_idx').on(t.slaBreachAt),
   ],
 );
 
@@ -571,7 +579,7 @@ export const appointmentHistory = sqliteTable(
 
 export type AppointmentHistoryRow = typeof appointmentHistory.$inferSelect;
 
-export const WAITING_KINDS = ['informationRequired', 'appointmentRequired', 'clearanceRequested', 'newIncident', 'appointmentChanged'] as const;
+export const WAITING_KINDS = ['informationRequired', 'appointmentRequired', 'clearanceRequested', 'newIncident', 'appointmentChanged', 'slaAtRisk', 'slaBreached'] as const;
 export type WaitingKind = (typeof WAITING_KINDS)[number];
 
 /** "Waiting on you": what a Seller expects the operator to do. One row per (Seller, kind, resource); cleared, not deleted. */
@@ -686,3 +694,93 @@ export const ticketAttachmentUploads = sqliteTable(
 export type Contact = typeof contacts.$inferSelect;
 export type TicketView = typeof ticketViews.$inferSelect;
 export type TicketAttachmentUpload = typeof ticketAttachmentUploads.$inferSelect;
+
+// ---------------------------------------------------------------------------------------------------------------
+// Service levels: agreements with each Seller, the calendars their clocks run on, and each ticket's clocks.
+
+/** Weekly opening hours in a time zone, with public holidays; the clock of an agreement on it runs only while open. */
+export const slaCalendars = sqliteTable(
+  'sla_calendars',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    name: text('name').notNull(),
+    timeZone: text('time_zone').notNull(),
+    /** [{ day: 0–6 (Sunday first), from, to: minutes after local midnight }] */
+    hours: text('hours', { mode: 'json' }).$type<Array<{ day: number; from: number; to: number }>>().notNull(),
+    /** Local dates, YYYY-MM-DD. */
+    holidays: text('holidays', { mode: 'json' }).$type<string[]>().notNull(),
+    ...timestamps,
+  },
+  (t) => [uniqueIndex('sla_calendars_name_uq').on(t.name)],
+);
+
+/** What a Seller promised: targets per severity (or priority), for tickets created within the validity period. */
+export const slaAgreements = sqliteTable(
+  'sla_agreements',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    name: text('name').notNull(),
+    sellerId: integer('seller_id')
+      .notNull()
+      .references(() => sellers.id, { onDelete: 'cascade' }),
+    /** Narrowed to one product of the Seller, or to one site; null for both = every ticket with the Seller. */
+    productId: text('product_id'),
+    siteId: text('site_id'),
+    basis: text('basis', { enum: ['severity', 'priority'] }).notNull().default('severity'),
+    /** { [severity or priority]: { acknowledge?, resolve?, firstNote? } } in minutes of calendar time. */
+    targets: text('targets', { mode: 'json' }).$type<Record<string, Partial<Record<'acknowledge' | 'resolve' | 'firstNote', number>>>>().notNull(),
+    pauseStates: text('pause_states', { mode: 'json' }).$type<Array<'pending' | 'assessingCancellation'>>().notNull(),
+    atRiskPercent: integer('at_risk_percent').notNull().default(75),
+    /** null: 24×7. */
+    calendarId: integer('calendar_id').references(() => slaCalendars.id, { onDelete: 'restrict' }),
+    validFrom: text('valid_from').notNull(),
+    validTo: text('valid_to'),
+    ...timestamps,
+  },
+  (t) => [index('sla_agreements_seller_idx').on(t.sellerId, t.validFrom)],
+);
+
+/**
+ * Each measured target of each ticket, as last computed by the cache writer: the figures at `computedAt` and the
+ * instants at which a running clock turns at risk and breached, so readers need no recomputation.
+ */
+export const ticketSla = sqliteTable(
+  'ticket_sla',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    ticketId: integer('ticket_id')
+      .notNull()
+      .references(() => tickets.id, { onDelete: 'cascade' }),
+    sellerId: integer('seller_id').notNull(),
+    agreementId: integer('agreement_id').references(() => slaAgreements.id, { onDelete: 'set null' }),
+    /** The agreement's name, targets, pause states and calendar as applied, kept as evidence. */
+    agreementSnapshot: text('agreement_snapshot', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
+    target: text('target', { enum: ['acknowledge', 'resolve', 'firstNote'] }).notNull(),
+    /** The severity (or priority) value the target was taken for. */
+    level: text('level').notNull(),
+    targetMs: integer('target_ms').notNull(),
+    elapsedMs: integer('elapsed_ms').notNull(),
+    pausedMs: integer('paused_ms').notNull(),
+    state: text('state', { enum: ['running', 'paused', 'stopped'] }).notNull(),
+    verdict: text('verdict', { enum: ['met', 'onTrack', 'atRisk', 'breached', 'cancelled'] }).notNull(),
+    final: integer('final', { mode: 'boolean' }).notNull().default(false),
+    atRiskAt: text('at_risk_at'),
+    breachAt: text('breach_at'),
+    stoppedAt: text('stopped_at'),
+    computedAt: text('computed_at').notNull(),
+    ticketCreatedAt: text('ticket_created_at').notNull(),
+    riskNotifiedAt: text('risk_notified_at'),
+    breachNotifiedAt: text('breach_notified_at'),
+  },
+  (t) => [
+    uniqueIndex('ticket_sla_ticket_target_uq').on(t.ticketId, t.target),
+    // Covers the scorecard's read: a Seller's month of clocks comes from the index alone.
+    index('ticket_sla_scorecard_idx').on(t.sellerId, t.ticketCreatedAt, t.target, t.level, t.targetMs, t.state, t.verdict, t.elapsedMs, t.pausedMs, t.atRiskAt, t.breachAt, t.ticketId),
+    index('ticket_sla_due_risk_idx').on(t.riskNotifiedAt, t.atRiskAt),
+    index('ticket_sla_due_breach_idx').on(t.breachNotifiedAt, t.breachAt),
+  ],
+);
+
+export type SlaCalendar = typeof slaCalendars.$inferSelect;
+export type SlaAgreement = typeof slaAgreements.$inferSelect;
+export type TicketSla = typeof ticketSla.$inferSelect;

@@ -12,7 +12,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { sql } from 'drizzle-orm';
 import { openDatabase, type Db } from '../db';
-import { incidents, appointments, sellers, tickets, ticketStatusHistory } from '../db/schema';
+import { incidents, appointments, sellers, slaAgreements, tickets, ticketSla, ticketStatusHistory } from '../db/schema';
 import { dashboardStatements, fetchDashboard, type DashboardScope } from '../lib/data/dashboard';
 import { DAY_MS, HOUR_MS, presetRange } from '../lib/domain/dashboard-metrics';
 import type { TicketStatus } from '../lib/domain/mef-labels';
@@ -191,6 +191,11 @@ async function main(): Promise<void> {
     sqlite.pragma('optimize');
     console.log(`seeded ${TICKETS} tickets in ${((performance.now() - start) / 1000).toFixed(1)} s → ${file}`);
   }
+  if ((db.get<{ n: number }>(sql`select count(*) as n from ${ticketSla}`)?.n ?? 0) === 0) {
+    const start = performance.now();
+    await seedSla(db, file);
+    console.log(`SLA clocks for every ticket in ${((performance.now() - start) / 1000).toFixed(1)} s`);
+  }
   const counts = db.get<{ t: number; h: number }>(
     sql`select (select count(*) from ${tickets}) as t, (select count(*) from ${ticketStatusHistory}) as h`,
   )!;
@@ -223,7 +228,39 @@ async function main(): Promise<void> {
     const whole = await measureAsync(() => fetchDashboard(scope, db));
     console.log(`${'whole dashboard'.padEnd(24)} ${whole.p50.toFixed(1).padStart(12)} ${whole.p95.toFixed(1).padStart(8)}\n`);
   }
+  await measureScorecards(file, sqlite);
   sqlite.close();
+}
+
+/** One 24×7 agreement per Seller, then every ticket's clocks through the portal's own recomputation. */
+async function seedSla(db: Db, file: string): Promise<void> {
+  process.env.DATABASE_PATH = file;
+  const { recomputeSellerSla } = await import('../lib/sync/sla-clocks');
+  const targets = { extensive: { acknowledge: 30, resolve: 240 }, significant: { acknowledge: 30, resolve: 480 }, moderate: { acknowledge: 60, resolve: 1440 }, minor: { acknowledge: 120, resolve: 4320 } };
+  for (const seller of db.select({ id: sellers.id }).from(sellers).all()) {
+    db.insert(slaAgreements).values({ name: 'Bench', sellerId: seller.id, targets, pauseStates: ['pending'], validFrom: '2000-01-01T00:00:00.000Z' }).run();
+    await recomputeSellerSla(seller.id, null);
+  }
+}
+
+/** The scorecard of one Seller and month: the data-layer function, and its two statements run directly. */
+async function measureScorecards(file: string, sqlite: ReturnType<typeof openDatabase>['sqlite']): Promise<void> {
+  process.env.DATABASE_PATH = file;
+  const { getDb } = await import('../db');
+  const { slaScorecard, scorecardRowsQuery, reopenCountsQuery } = await import('../lib/data/sla');
+  const month = new Date(NOW - 30 * DAY_MS).toISOString().slice(0, 7);
+  console.log(`== SLA scorecard, Seller 2, ${month}`);
+  const whole = await measureAsync(() => slaScorecard(2, month, NOW));
+  const rows = scorecardRowsQuery(getDb(), 2, month).toSQL();
+  const reopens = reopenCountsQuery(getDb(), 2, month).toSQL();
+  const preparedRows = sqlite.prepare(rows.sql);
+  const preparedReopens = sqlite.prepare(reopens.sql);
+  const direct = measure(() => {
+    preparedRows.all(...rows.params);
+    preparedReopens.all(...reopens.params);
+  });
+  console.log(`${'whole scorecard'.padEnd(24)} ${whole.p50.toFixed(1).padStart(12)} ${whole.p95.toFixed(1).padStart(8)}`);
+  console.log(`${'same SQL, direct'.padEnd(24)} ${direct.p50.toFixed(1).padStart(12)} ${direct.p95.toFixed(1).padStart(8)}\n`);
 }
 
 function bounds(preset: '30d' | '90d') {

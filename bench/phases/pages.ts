@@ -24,6 +24,21 @@ export interface PagesResult {
   browser: { cold: PageVisit; warm: { ttfbMs: Summary; interactiveMs: Summary | null; visits: PageVisit[] } } | null;
   browserError?: string;
   selector: string;
+  /** Other pages over plain HTTP (full response): queue filters and the SLA scorecard; absent in older results. */
+  others?: Array<{ label: string; path: string; cold: { totalMs: number; status: number }; warm: Summary }>;
+}
+
+/** The queue's SLA and recent-tickets filters, and a scorecard (a manager's page). */
+function otherPages(): Array<{ label: string; path: string; login: 'noc' | 'manager' }> {
+  const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+  const now = Date.now();
+  const d = new Date(now);
+  const lastMonth = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() - 1, 1)).toISOString().slice(0, 7);
+  return [
+    { label: 'queue, SLA at risk', path: '/tickets?sla=atRisk', login: 'noc' },
+    { label: 'queue, created in the last 30 days', path: `/tickets?createdFrom=${day(now - 30 * 86_400_000)}&createdTo=${day(now)}`, login: 'noc' },
+    { label: 'SLA scorecard, largest Seller, last month', path: `/service-levels?seller=northwind&month=${lastMonth}`, login: 'manager' },
+  ];
 }
 
 const QUEUE_PATH = process.env.BENCH_QUEUE_PATH ?? '/tickets';
@@ -104,5 +119,14 @@ export async function runPages(stage: Stage): Promise<PagesResult> {
   const warm: Array<{ ttfbMs: number; totalMs: number }> = [];
   for (let i = 0; i < 10; i++) warm.push(await timedGet(url, cookie));
   result.http.warm = { ttfbMs: summarize(warm.map((w) => w.ttfbMs)), totalMs: summarize(warm.map((w) => w.totalMs)) };
+  const cookies = { noc: cookie, manager: await sessionCookie(stage.portal.baseUrl, DEMO_LOGINS.manager) };
+  result.others = [];
+  for (const other of otherPages()) {
+    const target = `${stage.portal.baseUrl}${other.path}`;
+    const cold = await timedGet(target, cookies[other.login]);
+    const times: number[] = [];
+    for (let i = 0; i < 10; i++) times.push((await timedGet(target, cookies[other.login])).totalMs);
+    result.others.push({ label: other.label, path: other.path, cold: { totalMs: cold.totalMs, status: cold.status }, warm: summarize(times) });
+  }
   return result;
 }

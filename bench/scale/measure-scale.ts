@@ -12,6 +12,7 @@ import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { getDb, schema, type Db } from '../../db';
 import { tickets, users } from '../../db/schema';
 import { dashboardStatements, fetchDashboard, fetchDashboardSellers, type DashboardScope } from '../../lib/data/dashboard';
+import { slaScorecard } from '../../lib/data/sla';
 import { listTicketQueue } from '../../lib/data/tickets';
 import { presetRange } from '../../lib/domain/dashboard-metrics';
 import { parseQueueQuery } from '../../lib/domain/ticket-queue';
@@ -104,6 +105,9 @@ async function main(): Promise<void> {
     ['Seller + severity', `seller=${secondSeller}&severity=significant`],
     ['free text', 'q=fibre%20flapping'],
     ['created in the last 30 days', `createdFrom=${day(now - 30 * 86_400_000)}&createdTo=${day(now)}`],
+    ['SLA at risk', 'sla=atRisk'],
+    ['SLA breached', 'sla=breached'],
+    ['open, time to breach first', 'open=1&sort=breach&dir=asc'],
     ['open, oldest first (age)', 'open=1&sort=created&dir=asc'],
     [`deep page (${deepPage})`, `page=${deepPage}`],
   ];
@@ -146,7 +150,25 @@ async function main(): Promise<void> {
     const { a, b } = await timePair(run, replay(statements));
     dashboard.push({ name, rows, statements: statements.length, dataLayer: a, direct: b, perStatement });
   }
-  process.stdout.write(`${JSON.stringify({ tickets: total, runs: RUNS, queue, dashboard })}\n`);
+  const scorecard: MeasuredQuery[] = [];
+  const lastMonth = new Date(Date.UTC(new Date(now).getUTCFullYear(), new Date(now).getUTCMonth() - 1, 1)).toISOString().slice(0, 7);
+  const sellerIds = await fetchDashboardSellers(db);
+  for (const [name, slug] of [
+    [`largest Seller, ${lastMonth}`, VOLUME_SELLERS[0].slug],
+    [`second Seller, ${lastMonth}`, secondSeller],
+  ] as const) {
+    const sellerId = sellerIds.find((s) => s.slug === slug)?.id;
+    if (sellerId === undefined) continue;
+    let rows = 0;
+    const run = async () => {
+      const card = await slaScorecard(sellerId, lastMonth, now);
+      rows = card?.lines.length ?? 0;
+    };
+    const statements = await captured(run);
+    const { a, b } = await timePair(run, replay(statements));
+    scorecard.push({ name, rows, statements: statements.length, dataLayer: a, direct: b });
+  }
+  process.stdout.write(`${JSON.stringify({ tickets: total, runs: RUNS, queue, dashboard, scorecard })}\n`);
 }
 
 function bounds(preset: '30d' | '90d', now: number) {

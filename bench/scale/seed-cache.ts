@@ -7,7 +7,10 @@
 import type Database from 'better-sqlite3';
 import { eq, inArray } from 'drizzle-orm';
 import type { Db } from '../../db';
-import { appointments, incidents, sellers, tickets, ticketStatusHistory, users, type NewTicket } from '../../db/schema';
+import { appointments, incidents, sellers, slaAgreements, tickets, ticketSla, ticketStatusHistory, users, type NewTicket } from '../../db/schema';
+import { ALWAYS } from '../../lib/domain/sla-calendar';
+import { ticketClocks, type SlaAgreementSpec } from '../../lib/domain/sla-targets';
+import { slaRowValues, ticketSlaColumns } from '../../lib/sync/sla-clocks';
 import { formatExternalId } from '../../lib/domain/ticket-external-id';
 import { rowInserter, withoutIndexes } from './bulk-insert';
 
@@ -15,7 +18,37 @@ const TICKET_COLUMNS = [
   'sellerId', 'sellerTicketId', 'externalId', 'productId', 'description', 'severity', 'sellerSeverity', 'priority', 'sellerPriority',
   'ticketType', 'observedImpact', 'status', 'creationDate', 'expectedResolutionDate', 'resolutionDate', 'lastStatusChangeAt',
   'document', 'documentHash', 'fetchedAt', 'syncState', 'createdByUserId', 'createdAt', 'updatedAt',
+  'slaRiskAt', 'slaBreachAt', 'slaVerdict',
 ] as const satisfies ReadonlyArray<keyof NewTicket>;
+
+/** `final` is left at its default: the inserter locates parameters by sentinel values, which a boolean cannot carry. */
+const SLA_COLUMNS = [
+  'ticketId', 'sellerId', 'agreementId', 'agreementSnapshot', 'target', 'level', 'targetMs', 'elapsedMs', 'pausedMs', 'state', 'verdict',
+  'atRiskAt', 'breachAt', 'stoppedAt', 'computedAt', 'ticketCreatedAt',
+] as const satisfies ReadonlyArray<keyof typeof ticketSla.$inferInsert>;
+
+/** One 24×7 agreement per volume Seller, pausing on pending: targets per severity, in minutes. */
+const VOLUME_TARGETS = {
+  extensive: { acknowledge: 30, resolve: 4 * 60 },
+  significant: { acknowledge: 30, resolve: 8 * 60 },
+  moderate: { acknowledge: 60, resolve: 24 * 60 },
+  minor: { acknowledge: 120, resolve: 72 * 60 },
+};
+
+/** The volume Sellers' agreements (created when missing), by Seller id. */
+export function ensureVolumeAgreements(db: Db, volume: VolumeSellers): Map<number, SlaAgreementSpec> {
+  const out = new Map<number, SlaAgreementSpec>();
+  for (const sellerId of volume.ids) {
+    let row = db.select().from(slaAgreements).where(eq(slaAgreements.sellerId, sellerId)).get();
+    row ??= db
+      .insert(slaAgreements)
+      .values({ name: 'Volume standard', sellerId, basis: 'severity', targets: VOLUME_TARGETS, pauseStates: ['pending'], atRiskPercent: 75, validFrom: '2000-01-01T00:00:00.000Z' })
+      .returning()
+      .get();
+    out.set(sellerId, { ...row, calendar: ALWAYS });
+  }
+  return out;
+}
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -170,16 +203,25 @@ export function seedTickets(db: Db, sqlite: Database.Database, volume: VolumeSel
   const userIds = db.select({ id: users.id }).from(users).all().map((u) => u.id);
   const insertTicket = rowInserter<NewTicket>(db, sqlite, tickets, [...TICKET_COLUMNS]);
   const insertChange = rowInserter<typeof ticketStatusHistory.$inferInsert>(db, sqlite, ticketStatusHistory, ['ticketId', 'sellerId', 'status', 'changedAt']);
+  const insertSla = rowInserter<typeof ticketSla.$inferInsert>(db, sqlite, ticketSla, [...SLA_COLUMNS]);
+  const agreements = ensureVolumeAgreements(db, volume);
   const TX = 5000;
   let history = 0;
-  withoutIndexes(sqlite, ['tickets', 'ticket_status_history'], () => {
+  withoutIndexes(sqlite, ['tickets', 'ticket_status_history', 'ticket_sla'], () => {
     for (let txStart = from; txStart < from + count; txStart += TX) {
       const txEnd = Math.min(from + count, txStart + TX);
       sqlite.transaction(() => {
         for (let n = txStart; n < txEnd; n++) {
           const { row, life } = ticketNumber(n, volume, userIds, nowMs);
-          const id = insertTicket(row);
+          // The clocks as the cache writer would have left them after the ticket's last change.
+          const agreement = agreements.get(row.sellerId)!;
+          const level = row.sellerSeverity ?? row.severity;
+          const changes = life.map(([status, at]) => ({ status, at: iso(at) }));
+          const clocks = ticketClocks(agreement, level, { creationDate: row.creationDate!, history: changes }, nowMs);
+          const slaRows = clocks.map((clock) => slaRowValues(clock, { ticketId: 0, sellerId: row.sellerId, agreement, level, ticketCreatedAt: row.creationDate!, now: nowMs }));
+          const id = insertTicket({ ...row, ...ticketSlaColumns(slaRows) });
           for (const [status, at] of life) insertChange({ ticketId: id, sellerId: row.sellerId, status, changedAt: iso(at) });
+          for (const slaRow of slaRows) insertSla({ ...slaRow, ticketId: id });
           history += life.length;
         }
       })();

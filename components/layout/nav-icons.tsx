@@ -10,6 +10,7 @@ const PATHS: Record<string, ReactNode> = {
     <path d="M6.5 4.5h-2a1 1 0 0 0-1 1v11a1 1 0 0 0 1 1h11a1 1 0 0 0 1-1v-11a1 1 0 0 0-1-1h-2M7.5 3h5v3h-5V3ZM6.8 11l2 2 4-4.5" />
   ),
   '/dashboard': <path d="M3.5 3.5h5.5v7H3.5v-7ZM11 3.5h5.5v4H11v-4ZM11 9.5h5.5v7H11v-7ZM3.5 12.5h5.5v4H3.5v-4Z" />,
+  '/service-levels': <path d="M10 3.5a6.5 6.5 0 1 0 0 13 6.5 6.5 0 0 0 0-13ZM10 6.5V10l2.5 2" />,
   '/settings': <path d="M3.5 6h8m3 0h2M3.5 14h2m3 0h8M11.5 4v4M5.5 12v4" />,
 };
 

@@ -13,6 +13,8 @@ const KIND_LABELS: Record<WaitingItemView['kind'], string> = {
   clearanceRequested: 'Clearance requested',
   newIncident: 'New incident',
   appointmentChanged: 'Appointment changed',
+  slaAtRisk: 'SLA at risk',
+  slaBreached: 'SLA breached',
 };
 
 function ago(iso: string): string {

@@ -3,6 +3,7 @@ import { TabNav } from '@/components/ui/tab-nav';
 const ITEMS = [
   { href: '/settings/sellers', label: 'Sellers' },
   { href: '/settings/products', label: 'Products' },
+  { href: '/settings/sla', label: 'SLA agreements' },
   { href: '/settings/users', label: 'Users' },
   { href: '/settings/notifications', label: 'Notifications' },
 ] as const;

@@ -87,6 +87,14 @@ export function QueueFilters({ query, sellers }: { query: TicketQueueQuery; sell
           </select>
         </label>
         <label className="flex items-center gap-1.5 text-xs">
+          <span className="text-fg-muted">SLA</span>
+          <select name="sla" defaultValue={query.sla ?? ''} className="h-8 rounded-md border border-border-strong bg-surface px-2 text-xs">
+            <option value="">any</option>
+            <option value="atRisk">at risk</option>
+            <option value="breached">breached</option>
+          </select>
+        </label>
+        <label className="flex items-center gap-1.5 text-xs">
           <input type="checkbox" name="open" value="1" defaultChecked={query.open} /> Open only
         </label>
         <label className="flex items-center gap-1.5 text-xs">

@@ -2,6 +2,8 @@ import Link from 'next/link';
 import { Table, TableBody, TableCell, TableHead, TableHeaderCell, TableRow } from '@/components/ui/table';
 import type { TicketQueueRow } from '@/lib/data/tickets';
 import { formatDuration } from '@/lib/domain/sla-clock';
+import { ticketVerdictAt } from '@/lib/domain/sla-targets';
+import { SlaVerdictBadge } from './sla-verdict-badge';
 import { PairBadge, StateBadge, SyncMarker, WaitingOn } from './ticket-badges';
 import { formatDateTime } from './format';
 
@@ -26,6 +28,8 @@ export function QueueTable({ rows, now }: { rows: TicketQueueRow[]; now: number 
           <TableHeaderCell align="right">Age</TableHeaderCell>
           <TableHeaderCell>Expected Resolved Date</TableHeaderCell>
           <TableHeaderCell>Waiting on</TableHeaderCell>
+          <TableHeaderCell>SLA</TableHeaderCell>
+          <TableHeaderCell align="right">Time to breach</TableHeaderCell>
           <TableHeaderCell>Last update</TableHeaderCell>
         </tr>
       </TableHead>
@@ -33,6 +37,8 @@ export function QueueTable({ rows, now }: { rows: TicketQueueRow[]; now: number 
         {rows.map((row) => {
           const href = ticketHref(row);
           const created = Date.parse(row.creationDate ?? row.createdAt);
+          const verdict = ticketVerdictAt(row, now);
+          const breachIn = row.slaVerdict === 'open' && row.slaBreachAt ? Date.parse(row.slaBreachAt) - now : null;
           const overdue =
             !!row.expectedResolutionDate && Date.parse(row.expectedResolutionDate) < now && OPEN_FOR_OVERDUE.has(row.status ?? '');
           return (
@@ -69,6 +75,12 @@ export function QueueTable({ rows, now }: { rows: TicketQueueRow[]; now: number 
               </TableCell>
               <TableCell>
                 <WaitingOn status={row.status} />
+              </TableCell>
+              <TableCell className="whitespace-nowrap">
+                <SlaVerdictBadge verdict={verdict} />
+              </TableCell>
+              <TableCell align="right" numeric className="text-xs whitespace-nowrap" data-testid="time-to-breach">
+                {breachIn === null ? (row.slaVerdict === 'open' ? 'paused' : '') : breachIn > 0 ? formatDuration(breachIn) : 'breached'}
               </TableCell>
               <TableCell numeric className="text-xs whitespace-nowrap">
                 {formatDateTime(row.updatedAt)}

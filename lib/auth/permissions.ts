@@ -29,6 +29,8 @@ export const PERMISSIONS = {
   'sellers.manage': { roles: ['admin'], why: 'Only administrators manage Sellers and their credentials.' },
   'products.manage': { roles: ['admin'], why: 'Only administrators manage the product inventory.' },
   'users.manage': { roles: ['admin'], why: 'Only administrators manage users and roles.' },
+  'sla.view': { roles: ['manager', 'admin'], why: 'Scorecards and credit-claim evidence are for managers and administrators.' },
+  'sla.manage': { roles: ['admin'], why: 'Only administrators edit SLA agreements and calendars.' },
   'contacts.manage': { roles: ['noc', 'coordinator', 'admin'], why: 'Managers have read-only access to contacts.' },
 } as const satisfies Record<string, { roles: readonly Role[]; why: string }>;
 
@@ -57,6 +59,7 @@ export const NAVIGATION: readonly NavItem[] = [
   { href: '/appointments', label: 'Appointments', permission: 'appointments.view' },
   { href: '/work-orders', label: 'Work orders', permission: 'workOrders.view' },
   { href: '/dashboard', label: 'Dashboard', permission: 'dashboard.view' },
+  { href: '/service-levels', label: 'Service levels', permission: 'sla.view' },
   { href: '/settings', label: 'Settings', permission: 'settings.view' },
 ];
 

@@ -21,6 +21,7 @@ import { listenerRefusals } from '@/lib/listener/receive';
 import { publicBaseUrl } from '@/lib/sellers/listener-credentials';
 import { callbackFor, listenerBaseFor, LISTENER_TOKEN_PATH } from '@/lib/sync/hub-registration';
 import { inboxCounts, type InboxCounts } from '@/lib/sync/inbox';
+import { NEWS_KINDS } from '@/lib/sync/waiting-items';
 import type { NotificationApi } from '@/lib/sync/listener-catalog';
 
 /** What each open item asks of the operator, and which of our outgoing requests answers it. */
@@ -49,6 +50,8 @@ export const WAITING_KIND_LABELS: Record<WaitingKind, string> = {
   clearanceRequested: 'Clearance requested',
   newIncident: 'New incident',
   appointmentChanged: 'Appointment changed',
+  slaAtRisk: 'SLA at risk',
+  slaBreached: 'SLA breached',
 };
 
 /**
@@ -90,7 +93,7 @@ export async function listOpenWaitingItems(limit = 50): Promise<WaitingItemView[
       detail: item.detail,
       href: item.href,
       openedAt: item.openedAt,
-      dismissible: item.kind === 'newIncident' || item.kind === 'appointmentChanged',
+      dismissible: (NEWS_KINDS as readonly string[]).includes(item.kind),
     }));
 }
 

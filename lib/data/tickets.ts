@@ -1,5 +1,5 @@
 import 'server-only';
-import { and, asc, count, desc, eq, gte, inArray, isNull, lt, or, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gt, gte, inArray, isNull, lt, lte, or, sql, type SQL } from 'drizzle-orm';
 import type { AnySQLiteColumn } from 'drizzle-orm/sqlite-core';
 import { getDb, type Db } from '@/db';
 import { outbox, sellers, tickets, type OutboxItem, type Seller, type Ticket } from '@/db/schema';
@@ -32,6 +32,9 @@ export interface TicketQueueRow {
   updatedAt: string;
   syncState: Ticket['syncState'];
   syncError: string | null;
+  slaRiskAt: string | null;
+  slaBreachAt: string | null;
+  slaVerdict: string | null;
 }
 
 const queueColumns = {
@@ -57,6 +60,9 @@ const queueColumns = {
   updatedAt: tickets.updatedAt,
   syncState: tickets.syncState,
   syncError: tickets.syncError,
+  slaRiskAt: tickets.slaRiskAt,
+  slaBreachAt: tickets.slaBreachAt,
+  slaVerdict: tickets.slaVerdict,
 };
 
 /** Statuses a ticket may not be overdue in: the Seller has delivered, or the ticket is over. */
@@ -113,6 +119,14 @@ export function ticketQueueConditions(query: TicketQueueQuery, ctx: QueueContext
   c.push(...range(tickets.resolutionDate, query.resolved));
   if (query.mine) c.push(eq(tickets.createdByUserId, ctx.userId));
   if (query.sync) c.push(query.sync === 'queued' ? inArray(tickets.syncState, ['queued', 'sending']) : eq(tickets.syncState, 'rejected'));
+  if (query.sla) {
+    const now = ctx.now.toISOString();
+    c.push(
+      query.sla === 'breached'
+        ? lte(tickets.slaBreachAt, now)
+        : and(lte(tickets.slaRiskAt, now), or(isNull(tickets.slaBreachAt), gt(tickets.slaBreachAt, now)))!,
+    );
+  }
   if (query.q) {
     const match = ticketTextMatch(query.q);
     if (match) c.push(match);
@@ -121,7 +135,10 @@ export function ticketQueueConditions(query: TicketQueueQuery, ctx: QueueContext
 }
 
 function orderBy(query: TicketQueueQuery): SQL[] {
-  const dir = query.dir === 'asc' ? asc : desc;
+  // Few tickets are at risk at a time: read them through the SLA index and sort them, rather than walking the
+  // order's index over every ticket (unary + keeps SQLite from ordering through an index).
+  const plain = query.dir === 'asc' ? asc : desc;
+  const dir = query.sla === 'atRisk' ? (c: AnySQLiteColumn) => plain(sql`+${c}`) : (c: AnySQLiteColumn) => plain(c);
   switch (query.sort) {
     case 'created':
       return [dir(tickets.creationDate), dir(tickets.id)];
@@ -133,6 +150,9 @@ function orderBy(query: TicketQueueQuery): SQL[] {
       return [dir(tickets.sellerId), desc(tickets.updatedAt), desc(tickets.id)];
     case 'state':
       return [dir(tickets.status), desc(tickets.updatedAt), desc(tickets.id)];
+    case 'breach':
+      // Tickets without a breach ahead (no agreement, paused on track, met) come last either way.
+      return [asc(sql`${tickets.slaBreachAt} is null`), dir(tickets.slaBreachAt), dir(tickets.id)];
     default:
       return [dir(tickets.updatedAt), dir(tickets.id)];
   }

@@ -15,7 +15,7 @@ import {
   type TicketType,
 } from './mef-labels';
 
-export const QUEUE_SORTS = ['updated', 'created', 'expected', 'resolved', 'seller', 'state'] as const;
+export const QUEUE_SORTS = ['updated', 'created', 'expected', 'resolved', 'seller', 'state', 'breach'] as const;
 export type QueueSort = (typeof QUEUE_SORTS)[number];
 
 export const QUEUE_SORT_LABELS: Record<QueueSort, string> = {
@@ -25,6 +25,7 @@ export const QUEUE_SORT_LABELS: Record<QueueSort, string> = {
   resolved: 'Resolved Date',
   seller: 'Seller',
   state: 'Ticket State',
+  breach: 'Time to breach',
 };
 
 export const QUEUE_PAGE_SIZES = [25, 50, 100, 200] as const;
@@ -32,6 +33,10 @@ export const DEFAULT_PAGE_SIZE = 50;
 
 export const SYNC_FILTERS = ['queued', 'rejected'] as const;
 export type SyncFilter = (typeof SYNC_FILTERS)[number];
+
+/** Service-level filters: a target at risk (not yet breached), or a target breached. */
+export const SLA_FILTERS = ['atRisk', 'breached'] as const;
+export type SlaFilter = (typeof SLA_FILTERS)[number];
 
 export interface DateRange {
   /** Inclusive first day, YYYY-MM-DD (UTC). */
@@ -63,6 +68,7 @@ export interface TicketQueueQuery {
   mine: boolean;
   overdue: boolean;
   sync?: SyncFilter;
+  sla?: SlaFilter;
   sort: QueueSort;
   dir: 'asc' | 'desc';
   page: number;
@@ -144,6 +150,8 @@ export function parseQueueQuery(params: Params): TicketQueueQuery {
   if (q) query.q = q;
   if (waiting === 'us' || waiting === 'seller') query.waiting = waiting;
   if (sync === 'queued' || sync === 'rejected') query.sync = sync;
+  const sla = get(params, 'sla');
+  if (sla === 'atRisk' || sla === 'breached') query.sla = sla;
   return query;
 }
 
@@ -168,6 +176,7 @@ export function queueSearchParams(query: Partial<TicketQueueQuery>, opts: { keep
   if (query.mine) p.set('mine', '1');
   if (query.overdue) p.set('overdue', '1');
   if (query.sync) p.set('sync', query.sync);
+  if (query.sla) p.set('sla', query.sla);
   if (query.sort && query.sort !== 'updated') p.set('sort', query.sort);
   if (query.dir && query.dir !== 'desc') p.set('dir', query.dir);
   if (query.size && query.size !== DEFAULT_PAGE_SIZE) p.set('size', String(query.size));
@@ -197,6 +206,8 @@ export const BUILTIN_VIEWS: readonly QueueView[] = [
   { key: 'builtin:waiting-on-us', name: 'Waiting on us', search: 'waiting=us', builtin: true },
   { key: 'builtin:not-sent', name: 'Not yet at the Seller', search: 'sync=queued', builtin: true },
   { key: 'builtin:rejected', name: 'Rejected by the Seller', search: 'sync=rejected', builtin: true },
+  { key: 'builtin:sla-at-risk', name: 'SLA at risk', search: 'sla=atRisk&sort=breach&dir=asc', builtin: true },
+  { key: 'builtin:sla-breached', name: 'SLA breached', search: 'sla=breached', builtin: true },
 ];
 
 /** Normalises a search string for storing in a saved view (sort kept, page dropped). */

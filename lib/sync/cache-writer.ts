@@ -5,6 +5,7 @@ import type { LivePayload, LiveTopic } from '@/lib/domain/live-changes';
 import { appendChangeTx } from './change-feed';
 import { applyIncidentDocumentTx } from './entity-cache';
 import type { FetchedDocument } from './resource-fetch';
+import { updateTicketSlaTx } from './sla-clocks';
 import { applyTicketDocumentTx } from './ticket-cache';
 import {
   syncAppointmentWaitingTx,
@@ -69,6 +70,7 @@ function writeRowTx(tx: Tx, req: StoreRequest): { stored: Stored; payload: LiveP
   switch (document.entity) {
     case 'ticket': {
       const r = applyTicketDocumentTx(tx, seller.id, document.doc, requestedAt);
+      if (changed(r.outcome)) updateTicketSlaTx(tx, seller, r.ticket);
       const waiting = r.outcome === 'stale' ? [] : syncTicketWaitingTx(tx, seller, r.ticket);
       return {
         stored: { topic: 'ticket', outcome: r.outcome, localId: r.ticket.id, status: r.ticket.status, row: r.ticket, waiting },

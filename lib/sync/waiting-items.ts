@@ -201,13 +201,16 @@ export function syncAppointmentWaitingTx(tx: Tx, seller: SellerRef, row: Appoint
   return opened ? [opened] : [];
 }
 
-/** An operator marks a news item (a new incident, an appointment the Seller changed) as read. */
+/** Items that are news rather than a request: the operator marks them read. */
+export const NEWS_KINDS: readonly WaitingKind[] = ['newIncident', 'appointmentChanged', 'slaAtRisk', 'slaBreached'];
+
+/** An operator marks a news item (a new incident, an appointment the Seller changed, an SLA warning) as read. */
 export async function markWaitingItemRead(id: number, clearedBy: string): Promise<WaitingItem | undefined> {
   return transaction((tx) => {
     const item = tx
       .update(waitingItems)
       .set({ clearedAt: new Date().toISOString(), clearedBy })
-      .where(and(eq(waitingItems.id, id), isNull(waitingItems.clearedAt), inArray(waitingItems.kind, ['newIncident', 'appointmentChanged'])))
+      .where(and(eq(waitingItems.id, id), isNull(waitingItems.clearedAt), inArray(waitingItems.kind, [...NEWS_KINDS])))
       .returning()
       .get();
     if (item) appendChangeTx(tx, 'waiting', { seller: sellerSlugTx(tx, item.sellerId), id: item.entityId, status: 'cleared', eventType: item.kind });

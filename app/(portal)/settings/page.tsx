@@ -18,6 +18,11 @@ const SECTIONS = [
     description: 'Your product inventory per Seller, with the site of each product. Import and export as CSV.',
   },
   {
+    href: '/settings/sla',
+    title: 'SLA agreements',
+    description: 'What each Seller promised: targets per severity or priority, pause states, business-hour calendars.',
+  },
+  {
     href: '/settings/users',
     title: 'Users',
     description: 'Who may sign in to the portal and with which role.',

@@ -7,9 +7,9 @@ const WORK_AREAS = ['Tickets', 'Incidents', 'Appointments', 'Work orders', 'Dash
 
 const EXPECTED: Record<Role, string[]> = {
   noc: WORK_AREAS,
-  manager: WORK_AREAS,
+  manager: [...WORK_AREAS, 'Service levels'],
   coordinator: WORK_AREAS,
-  admin: [...WORK_AREAS, 'Settings'],
+  admin: [...WORK_AREAS, 'Service levels', 'Settings'],
 };
 
 describe('navigation per role', () => {

@@ -9,12 +9,14 @@ import { formatDateTime } from '@/components/tickets/format';
 import { PatchTicketForm } from '@/components/tickets/patch-ticket-form';
 import { ticketKey } from '@/components/tickets/query-keys';
 import { SlaClockView } from '@/components/tickets/sla-clock-view';
+import { SlaTargetsView } from '@/components/tickets/sla-targets-view';
 import { SideBySide, StateBadge, SyncMarker, WaitingOn } from '@/components/tickets/ticket-badges';
 import { TicketActionsPanel } from '@/components/tickets/ticket-actions-panel';
 import { TicketTimeline } from '@/components/tickets/ticket-timeline';
 import { requirePageUser } from '@/lib/auth/page-guard';
 import { can, whyNot } from '@/lib/auth/permissions';
 import { listContacts } from '@/lib/data/contacts';
+import { ticketSlaView } from '@/lib/data/sla';
 import { getTicketDetail, ticketPath } from '@/lib/data/tickets';
 import { env } from '@/lib/env';
 import { OBSERVED_IMPACT, TICKET_TYPE, contactRoleLabel, labelOf } from '@/lib/domain/mef-labels';
@@ -61,6 +63,7 @@ export default async function TicketPage({ params }: { params: Params }) {
   const buyerTech = (doc.relatedContactInformation ?? []).filter((c) => c.role === 'buyerTechnicalContact');
   const clock = slaClock({ creationDate: ticket.creationDate, status: ticket.status, statusChange: doc.statusChange });
   const timeline = ticketTimeline(doc);
+  const slaTargets = await ticketSlaView(ticket.id);
   const routeId = ticket.sellerTicketId ?? ticket.externalId;
   const expectedOverdue =
     !!ticket.expectedResolutionDate && Date.parse(ticket.expectedResolutionDate) < Date.now() && !['resolved', 'closed', 'cancelled'].includes(ticket.status ?? '');
@@ -167,6 +170,9 @@ export default async function TicketPage({ params }: { params: Params }) {
           </Card>
         </div>
         <div className="flex flex-col gap-5">
+          <Card title="Service level" description="Targets of the Seller's agreement, measured on its calendar; pauses as the agreement says.">
+            <SlaTargetsView targets={slaTargets} />
+          </Card>
           <Card title="SLA clock" description="Elapsed time split by who had to act (from the status history).">
             <SlaClockView clock={clock} />
           </Card>
