@@ -33,6 +33,7 @@ const VALID_INPUT: Record<string, (f: Fixture) => Record<string, unknown>> = {
   changeUserRole: (f) => ({ id: f.otherUserId, role: 'admin' }),
   setUserActive: (f) => ({ id: f.otherUserId, active: 'false' }),
   resetUserPassword: (f) => ({ id: f.otherUserId, password: 'another-long-password' }),
+  unlinkUserSso: (f) => ({ id: f.otherUserId }),
 };
 
 const MODULES: Array<[string, Record<string, unknown>, Permission]> = [
