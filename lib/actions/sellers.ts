@@ -27,6 +27,21 @@ const SETTINGS_FIELDS = [
   'referencePoint',
 ] as const;
 
+const URL_FIELDS = ['troubleTicketBaseUrl', 'appointmentBaseUrl', 'workOrderBaseUrl', 'tokenUrl'] as const;
+
+function originOf(value: string): string {
+  try {
+    return new URL(value).origin;
+  } catch {
+    return value;
+  }
+}
+
+/** URL fields whose origin (scheme, host, port) differs from the stored one: the stored secret must not follow them. */
+function movedUrlFields(current: Record<(typeof URL_FIELDS)[number], string>, next: Record<(typeof URL_FIELDS)[number], string>) {
+  return URL_FIELDS.filter((field) => originOf(current[field]) !== originOf(next[field]));
+}
+
 function isUniqueViolation(err: unknown): boolean {
   return typeof err === 'object' && err !== null && 'code' in err && String(err.code).startsWith('SQLITE_CONSTRAINT');
 }
@@ -49,7 +64,7 @@ export const createSeller = authorizedAction('sellers.manage', sellerCreateSchem
   try {
     await getDb()
       .insert(sellers)
-      .values({ ...settings, clientSecretEnc: sealClientSecret(clientSecret), origin: 'ui', enabled: true })
+      .values({ ...settings, clientSecretEnc: sealClientSecret(clientSecret, input.slug), origin: 'ui', enabled: true })
       .run();
   } catch (err) {
     if (isUniqueViolation(err)) return slugTaken(input.slug);
@@ -70,6 +85,19 @@ export const updateSeller = authorizedAction('sellers.manage', sellerUpdateSchem
     if (current[field] !== settings[field]) changed[field] = { from: current[field], to: settings[field] };
   }
   const secretChanged = clientSecret !== undefined;
+  const moved = movedUrlFields(current, settings);
+  if (moved.length > 0 && !secretChanged) {
+    return {
+      ok: false,
+      status: 400,
+      message: 'Some fields need your attention.',
+      errors: {
+        clientSecret: [
+          `The Seller's ${moved.length === 1 ? 'address has' : 'addresses have'} moved to another host (${moved.map((f) => originOf(settings[f])).filter((o, i, all) => all.indexOf(o) === i).join(', ')}): enter the client secret again to send it there`,
+        ],
+      },
+    };
+  }
   if (Object.keys(changed).length === 0 && !secretChanged) {
     return { ok: true, message: 'Nothing changed.', data: { slug } };
   }
@@ -77,7 +105,7 @@ export const updateSeller = authorizedAction('sellers.manage', sellerUpdateSchem
     .update(sellers)
     .set({
       ...settings,
-      ...(secretChanged ? { clientSecretEnc: sealClientSecret(clientSecret) } : {}),
+      ...(secretChanged ? { clientSecretEnc: sealClientSecret(clientSecret, slug) } : {}),
       updatedAt: new Date().toISOString(),
     })
     .where(eq(sellers.id, current.id))
