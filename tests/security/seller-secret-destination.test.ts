@@ -62,3 +62,35 @@ describe('a Seller URL that moves to another host needs the client secret again'
     expect(conn.oauth.clientSecret).toBe('secret-for-the-new-host');
   });
 });
+
+describe('the Seller form says at once when a URL names an address Seller calls may not reach', () => {
+  it('a loopback, private or link-local address not in SELLER_EGRESS_ALLOW is refused under its field, saving nothing', async () => {
+    process.env.SELLER_EGRESS_ALLOW = '';
+    const before = await snapshot();
+    const state = await updateSeller(
+      sellerForm({
+        clientSecret: 'secret-again',
+        tokenUrl: 'http://169.254.169.254/latest/meta-data',
+        troubleTicketBaseUrl: 'http://10.0.0.5:8080/acme/mefApi/sonata/troubleTicket/v4',
+        appointmentBaseUrl: 'http://localhost:4010/acme/mefApi/sonata/appointment/v2',
+        workOrderBaseUrl: 'http://[::1]:4010/acme/mefApi/sonata/workOrderManagement/v2',
+      }),
+    );
+    expect(state).toMatchObject({ ok: false, status: 400 });
+    expect(state.errors).toEqual({
+      tokenUrl: ['169.254.169.254 is a link-local address: Seller calls to it are refused unless SELLER_EGRESS_ALLOW lists it'],
+      troubleTicketBaseUrl: ['10.0.0.5 is a private address: Seller calls to it are refused unless SELLER_EGRESS_ALLOW lists it'],
+      appointmentBaseUrl: ['localhost is a loopback address: Seller calls to it are refused unless SELLER_EGRESS_ALLOW lists it'],
+      workOrderBaseUrl: ['::1 is a loopback address: Seller calls to it are refused unless SELLER_EGRESS_ALLOW lists it'],
+    });
+    const created = await createSeller(sellerForm({ slug: 'globex', name: 'Globex' }));
+    expect(created.errors?.tokenUrl?.[0]).toContain('127.0.0.1 is a loopback address');
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it('an address SELLER_EGRESS_ALLOW lists is accepted', async () => {
+    process.env.SELLER_EGRESS_ALLOW = '127.0.0.1,10.0.0.0/8';
+    const state = await updateSeller(sellerForm({ clientSecret: 'again', troubleTicketBaseUrl: 'http://10.0.0.5:8080/acme/mefApi/sonata/troubleTicket/v4' }));
+    expect(state.ok).toBe(true);
+  });
+});
