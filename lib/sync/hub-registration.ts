@@ -12,7 +12,8 @@ import { LISTENER_APIS, type NotificationApi } from './listener-catalog';
 
 /**
  * Our event subscriptions: one hub per notification API at each enabled Seller, callback /sellers/<slug> on our
- * public URL. A sandbox Seller also gets our listener credentials over its control API; a real Seller gets them at
+ * public URL. With SANDBOX_CREDENTIAL_PUSH a sandbox Seller also gets our listener credentials over its control API;
+ * otherwise, and for a real Seller always, they are handed over at
  * onboarding (Settings → Notifications).
  *
  * The callback is a host or prefix (MEF 124/137 developer guides): the Seller appends its notification API's base
