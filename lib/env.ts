@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 const optionalString = z
@@ -42,6 +43,21 @@ const key32 = z
   .string()
   .trim()
   .refine((v) => decodeKey(v)?.length === 32, 'must be 32 bytes, given as 64 hex characters or base64');
+
+/** Addresses or CIDR blocks, separated by commas or spaces (parsed for use by lib/sonata/egress.ts). */
+const addressList = z
+  .string()
+  .trim()
+  .default('')
+  .refine(
+    (v) =>
+      v.split(/[\s,]+/).filter(Boolean).every((entry) => {
+        const [address = '', prefix] = entry.split('/');
+        const family = isIP(address.replace(/^\[|\]$/g, ''));
+        return family !== 0 && (prefix === undefined || (/^\d+$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128)));
+      }),
+    'must list IP addresses or CIDR blocks, e.g. 127.0.0.1,10.20.0.0/16',
+  );
 
 const envSchema = z
   .object({
@@ -88,6 +104,18 @@ const envSchema = z
     SYNC_PROCESS: z.enum(['child', 'inline']).default('child'),
     /** How often each Seller's incident list is refreshed. */
     INCIDENT_REFRESH_MS: z.coerce.number().int().min(5_000).default(10 * 60_000),
+    /** Non-public addresses (loopback, private, link-local) Seller calls may reach; none by default. */
+    SELLER_EGRESS_ALLOW: addressList,
+    /** Largest Seller answer (MEF APIs, hubs) read, in bytes; a larger one is a Seller error. */
+    SELLER_RESPONSE_MAX_BYTES: z.coerce.number().int().min(64 * 1024).max(1024 * 1024 * 1024).default(16 * 1024 * 1024),
+    /** Sandbox only: hand fresh listener credentials to Sellers whose origin serves the sandbox control API. */
+    SANDBOX_CREDENTIAL_PUSH: flag(false),
+    /** Earlier SECRETS_KEY values (comma-separated), still read until `npm run secrets:rotate` has re-sealed. */
+    SECRETS_KEY_PREVIOUS: z
+      .string()
+      .trim()
+      .default('')
+      .refine((v) => v.split(',').map((k) => k.trim()).filter(Boolean).every((k) => decodeKey(k)?.length === 32), 'each key must be 32 bytes, as 64 hex characters or base64'),
   })
   .superRefine((v, ctx) => {
     const oidc = [v.OIDC_ISSUER, v.OIDC_CLIENT_ID, v.OIDC_CLIENT_SECRET];

@@ -84,6 +84,10 @@ async function main(): Promise<void> {
     NEXTAUTH_URL: PORTAL_URL,
     PUBLIC_URL: PORTAL_URL,
     SELLERS_FILE: path.join(DATA, 'sellers.demo.json'),
+    // The demo's Sellers are the sandbox on 127.0.0.1: the one loopback address Seller calls may reach, and the
+    // sandbox control API that takes our listener credentials. Production sets neither.
+    SELLER_EGRESS_ALLOW: process.env.SELLER_EGRESS_ALLOW ?? '127.0.0.1',
+    SANDBOX_CREDENTIAL_PUSH: process.env.SANDBOX_CREDENTIAL_PUSH ?? '1',
     ...secrets,
   };
 

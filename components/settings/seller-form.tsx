@@ -157,7 +157,7 @@ export function SellerForm({ seller }: SellerFormProps) {
             label="Client secret"
             required={!editing}
             error={errorOf('clientSecret')}
-            hint={editing ? `Stored: ${seller.clientSecretMasked}. Leave blank to keep it.` : 'Stored encrypted; never shown again in full.'}
+            hint={editing ? `Stored: ${seller.clientSecretMasked}. Leave blank to keep it, unless a URL moves to another host.` : 'Stored encrypted; never shown again in full.'}
           >
             <Input ref={secretRef} name="clientSecret" type="password" autoComplete="new-password" className="font-mono" />
           </Field>

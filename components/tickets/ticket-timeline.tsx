@@ -4,6 +4,7 @@ import { RELATED_OBJECT_LABELS } from '@/lib/domain/ticket-forms';
 import type { TimelineEntry } from '@/lib/domain/ticket-timeline';
 import { formatBytes, formatDateTime } from './format';
 import { StateBadge } from './ticket-badges';
+import { externalUrl } from '@/lib/security/external-link';
 
 function Who({ source, author }: { source: string; author?: string }) {
   return (
@@ -38,7 +39,7 @@ export function TicketTimeline({ entries, attachmentHref }: { entries: TimelineE
           {e.kind === 'attachment' ? (
             <p className="text-sm">
               📎{' '}
-              {e.hasContent || e.url ? (
+              {e.hasContent || externalUrl(e.url) ? (
                 <a href={attachmentHref(e.index)} className="text-accent underline" rel="noopener noreferrer" target={e.hasContent ? undefined : '_blank'}>
                   {e.name}
                 </a>
@@ -46,7 +47,7 @@ export function TicketTimeline({ entries, attachmentHref }: { entries: TimelineE
                 e.name
               )}{' '}
               <span className="text-xs text-fg-muted">
-                {[e.mimeType, formatBytes(e.sizeBytes), e.url && !e.hasContent ? 'link' : ''].filter(Boolean).join(' · ')}
+                {[e.mimeType, formatBytes(e.sizeBytes), e.url && !e.hasContent ? (externalUrl(e.url) ? 'link' : 'link not followed: not http(s)') : ''].filter(Boolean).join(' · ')}
               </span>
               {e.description ? <span className="block text-xs text-fg-muted">{e.description}</span> : null}
             </p>

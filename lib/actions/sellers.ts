@@ -10,6 +10,7 @@ import { audit } from '@/lib/data/audit';
 import { listenerAccessChanged } from '@/lib/sellers/access-changes';
 import { getSellerBySlug, sealClientSecret } from '@/lib/sellers/registry';
 import { syncSellerNotifications } from '@/lib/sync/hub-registration';
+import { egressRefusal } from '@/lib/sonata/egress';
 import { sellerCreateSchema, sellerUpdateSchema, slugSchema } from '@/lib/domain/seller-registry';
 
 const SETTINGS_FIELDS = [
@@ -26,6 +27,47 @@ const SETTINGS_FIELDS = [
   'timeoutMs',
   'referencePoint',
 ] as const;
+
+const URL_FIELDS = ['troubleTicketBaseUrl', 'appointmentBaseUrl', 'workOrderBaseUrl', 'tokenUrl'] as const;
+
+function originOf(value: string): string {
+  try {
+    return new URL(value).origin;
+  } catch {
+    return value;
+  }
+}
+
+/** URL fields whose origin (scheme, host, port) differs from the stored one: the stored secret must not follow them. */
+function movedUrlFields(current: Record<(typeof URL_FIELDS)[number], string>, next: Record<(typeof URL_FIELDS)[number], string>) {
+  return URL_FIELDS.filter((field) => originOf(current[field]) !== originOf(next[field]));
+}
+
+/**
+ * URLs whose host is written as an address the egress check refuses (loopback, private, link-local): said under the
+ * field at once, rather than as a failed call later. Names are checked when called, after DNS.
+ */
+function refusedAddressErrors(values: Record<(typeof URL_FIELDS)[number], string>): Record<string, string[]> | null {
+  const errors: Record<string, string[]> = {};
+  for (const field of URL_FIELDS) {
+    let host: string;
+    try {
+      host = new URL(values[field]).hostname.replace(/^\[|\]$/g, '');
+    } catch {
+      continue;
+    }
+    const refusal = /^[\d.]+$|:/.test(host) ? egressRefusal(host) : host === 'localhost' || host.endsWith('.localhost') ? egressRefusal('127.0.0.1') : null;
+    if (refusal) errors[field] = [`${host} is a ${refusal} address: Seller calls to it are refused unless SELLER_EGRESS_ALLOW lists it`];
+  }
+  return Object.keys(errors).length ? errors : null;
+}
+
+const refusedAddresses = (errors: Record<string, string[]>): ActionState<{ slug: string }> => ({
+  ok: false,
+  status: 400,
+  message: 'Some fields need your attention.',
+  errors,
+});
 
 function isUniqueViolation(err: unknown): boolean {
   return typeof err === 'object' && err !== null && 'code' in err && String(err.code).startsWith('SQLITE_CONSTRAINT');
@@ -45,11 +87,13 @@ function refreshSellerPages(slug: string) {
 
 export const createSeller = authorizedAction('sellers.manage', sellerCreateSchema, async (input, user) => {
   if (await getSellerBySlug(input.slug)) return slugTaken(input.slug);
+  const refused = refusedAddressErrors(input);
+  if (refused) return refusedAddresses(refused);
   const { clientSecret, ...settings } = input;
   try {
     await getDb()
       .insert(sellers)
-      .values({ ...settings, clientSecretEnc: sealClientSecret(clientSecret), origin: 'ui', enabled: true })
+      .values({ ...settings, clientSecretEnc: sealClientSecret(clientSecret, input.slug), origin: 'ui', enabled: true })
       .run();
   } catch (err) {
     if (isUniqueViolation(err)) return slugTaken(input.slug);
@@ -65,11 +109,26 @@ export const updateSeller = authorizedAction('sellers.manage', sellerUpdateSchem
   const current = await getSellerBySlug(input.slug);
   if (!current) return { ok: false, status: 404, message: `No Seller with slug "${input.slug}".` };
   const { clientSecret, slug, ...settings } = input;
+  const refused = refusedAddressErrors(settings);
+  if (refused) return refusedAddresses(refused);
   const changed: Record<string, { from: unknown; to: unknown }> = {};
   for (const field of SETTINGS_FIELDS) {
     if (current[field] !== settings[field]) changed[field] = { from: current[field], to: settings[field] };
   }
   const secretChanged = clientSecret !== undefined;
+  const moved = movedUrlFields(current, settings);
+  if (moved.length > 0 && !secretChanged) {
+    return {
+      ok: false,
+      status: 400,
+      message: 'Some fields need your attention.',
+      errors: {
+        clientSecret: [
+          `The Seller's ${moved.length === 1 ? 'address has' : 'addresses have'} moved to another host (${moved.map((f) => originOf(settings[f])).filter((o, i, all) => all.indexOf(o) === i).join(', ')}): enter the client secret again to send it there`,
+        ],
+      },
+    };
+  }
   if (Object.keys(changed).length === 0 && !secretChanged) {
     return { ok: true, message: 'Nothing changed.', data: { slug } };
   }
@@ -77,7 +136,7 @@ export const updateSeller = authorizedAction('sellers.manage', sellerUpdateSchem
     .update(sellers)
     .set({
       ...settings,
-      ...(secretChanged ? { clientSecretEnc: sealClientSecret(clientSecret) } : {}),
+      ...(secretChanged ? { clientSecretEnc: sealClientSecret(clientSecret, slug) } : {}),
       updatedAt: new Date().toISOString(),
     })
     .where(eq(sellers.id, current.id))

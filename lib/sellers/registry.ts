@@ -2,7 +2,7 @@ import 'server-only';
 import { asc, eq } from 'drizzle-orm';
 import { getDb } from '@/db';
 import { sellers, type Seller } from '@/db/schema';
-import { openSecret, sealSecret } from '@/lib/crypto/secret-box';
+import { openSecret, sealSecret, type SecretKeyring } from '@/lib/crypto/secret-box';
 import { decodeKey, env } from '@/lib/env';
 import type { SellerConnection } from '@/lib/sonata/seller-connection';
 import { parseToleratedDeviations } from '@/lib/sonata/deviations';
@@ -20,12 +20,26 @@ function secretsKey(): Buffer {
   return key;
 }
 
-export function sealClientSecret(plain: string): string {
-  return sealSecret(plain, secretsKey());
+/** SECRETS_KEY seals; it and the keys of SECRETS_KEY_PREVIOUS open (until `npm run secrets:rotate` re-sealed all). */
+export function secretsKeyring(): SecretKeyring {
+  const previous = env()
+    .SECRETS_KEY_PREVIOUS.split(',')
+    .map((k) => decodeKey(k.trim()))
+    .filter((k): k is Buffer => k !== undefined);
+  return { current: secretsKey(), previous };
 }
 
-export function openClientSecret(seller: Pick<Seller, 'clientSecretEnc'>): string {
-  return openSecret(seller.clientSecretEnc, secretsKey());
+/** What a Seller's client secret is bound to: the Seller (its slug never changes) and the field. */
+export function clientSecretContext(slug: string): string {
+  return `seller:${slug}:clientSecret`;
+}
+
+export function sealClientSecret(plain: string, slug: string): string {
+  return sealSecret(plain, secretsKey(), clientSecretContext(slug));
+}
+
+export function openClientSecret(seller: Pick<Seller, 'slug' | 'clientSecretEnc'>): string {
+  return openSecret(seller.clientSecretEnc, secretsKeyring(), clientSecretContext(seller.slug));
 }
 
 /** All Sellers of the registry (rows with the secret still sealed), by name. */

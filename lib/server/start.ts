@@ -5,6 +5,7 @@ import { startSharedIncidentRefresh } from '@/lib/sync/incident-refresh';
 import { startSellerNotifications } from '@/lib/sync/inbox-worker';
 import { applyConfiguredSellersFile } from '@/lib/sync/sellers-file';
 import { startSlaSweep } from '@/lib/sync/sla-clocks';
+import { resealSellerSecrets } from '@/lib/sync/secret-rotation';
 import { startSharedSyncProcess } from './sync-process';
 
 let started = false;
@@ -21,6 +22,11 @@ export async function startPortalServer(): Promise<void> {
   const settings = env();
   getDb();
   await applyConfiguredSellersFile();
+  // Secrets sealed with a previous key or in the legacy format are sealed again before any worker opens them.
+  await resealSellerSecrets().then(
+    (r) => r.resealed.length && console.log(`[secrets] re-sealed with the current key: ${r.resealed.join(', ')}`),
+    (err: unknown) => console.error(`[secrets] ${err instanceof Error ? err.message : String(err)}`),
+  );
   startOutboxWorker();
   startSlaSweep();
   if (settings.SYNC_PROCESS === 'inline') {

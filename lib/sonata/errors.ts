@@ -143,6 +143,14 @@ export class SonataNetworkError extends SonataError {
   }
 }
 
+/** The egress check refused the Seller's address (loopback, private, link-local) before any connection was made. */
+export class SonataEgressRefusedError extends SonataNetworkError {
+  constructor(cause: Error, context: SonataErrorContext = {}) {
+    super(cause, context);
+    this.message = cause.message;
+  }
+}
+
 /** No complete answer within the connection's timeout. */
 export class SonataTimeoutError extends SonataError {
   readonly kind = 'timeout' as const;

@@ -1,4 +1,5 @@
-import { SonataHttpError, SonataNetworkError, SonataProtocolError, SonataTimeoutError, parseRetryAfter } from './errors';
+import { AnswerTooLargeError, createEgressFetch, EgressRefusedError, isRedirectStatus } from './egress';
+import { SonataEgressRefusedError, SonataHttpError, SonataNetworkError, SonataProtocolError, SonataTimeoutError, parseRetryAfter } from './errors';
 import type { SellerConnection } from './seller-connection';
 
 /** What a token is cached under: one Seller's client asking one token endpoint for one scope. */
@@ -30,6 +31,9 @@ interface CachedToken {
 }
 
 const TOKEN_OPERATION = 'oauth2Token';
+
+/** A token answer is a few hundred bytes; anything near this is not one. */
+export const TOKEN_RESPONSE_MAX_BYTES = 64 * 1024;
 
 export function tokenCacheKey(key: TokenKey): string {
   return JSON.stringify([key.sellerSlug, key.tokenUrl, key.clientId, key.scope ?? null]);
@@ -71,7 +75,7 @@ export class TokenCache {
     this.refreshMarginMs = options.refreshMarginMs ?? 30_000;
     this.defaultLifetimeMs = options.defaultLifetimeMs ?? 300_000;
     this.now = options.now ?? Date.now;
-    this.fetchImpl = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+    this.fetchImpl = options.fetch ?? createEgressFetch({ maxBytes: TOKEN_RESPONSE_MAX_BYTES });
   }
 
   async getToken(request: TokenRequest): Promise<string> {
@@ -126,11 +130,23 @@ export class TokenCache {
         body: form.toString(),
         signal,
         cache: 'no-store',
+        redirect: 'manual',
       });
       text = await response.text();
     } catch (err) {
       if (signal.aborted) throw new SonataTimeoutError(request.timeoutMs, context, err);
+      if (err instanceof EgressRefusedError) throw new SonataEgressRefusedError(err, context);
+      if (err instanceof AnswerTooLargeError) {
+        throw new SonataProtocolError({ status: err.status, issues: [`token response larger than ${err.maxBytes} bytes`], cause: err }, context);
+      }
       throw new SonataNetworkError(err, context);
+    }
+    if (isRedirectStatus(response.status)) {
+      const location = response.headers.get('Location');
+      throw new SonataProtocolError(
+        { status: response.status, issues: [`redirect (HTTP ${response.status}${location ? ` to ${location.slice(0, 200)}` : ''}) refused: token requests do not follow redirects`] },
+        context,
+      );
     }
 
     let body: unknown;

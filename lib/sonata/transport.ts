@@ -3,17 +3,27 @@ import { checkResponse, DEFAULT_TOLERATED_DEVIATIONS, reportToleratedDeviations 
 import {
   SonataHttpError,
   SonataSchemaError,
+  SonataEgressRefusedError,
   SonataNetworkError,
   SonataProtocolError,
   SonataTimeoutError,
   parseRetryAfter,
   type SonataErrorContext,
 } from './errors';
+import { AnswerTooLargeError, createEgressFetch, EgressRefusedError, isRedirectStatus } from './egress';
 import { parseListHeaders, type ListPage } from './paging';
 import type { SellerConnection, SonataApi } from './seller-connection';
 import { sharedTokenCache, tokenRequestFor, type TokenCache } from './token-cache';
 
 export const MEF_MEDIA_TYPE = 'application/json;charset=utf-8';
+
+/** Largest Seller answer read (MEF APIs and hubs), unless the client is given another. */
+export const SELLER_RESPONSE_MAX_BYTES_DEFAULT = 16 * 1024 * 1024;
+
+function configuredResponseCap(): number {
+  const value = Number(process.env.SELLER_RESPONSE_MAX_BYTES);
+  return Number.isInteger(value) && value > 0 ? value : SELLER_RESPONSE_MAX_BYTES_DEFAULT;
+}
 
 export interface ResponseCheck {
   api: SonataApi;
@@ -26,6 +36,8 @@ export interface SonataClientOptions {
   /** Defaults to the process-wide cache. */
   tokenCache?: TokenCache;
   fetch?: typeof globalThis.fetch;
+  /** Largest answer read; SELLER_RESPONSE_MAX_BYTES (default 16 MiB) when absent. Only for the default fetch. */
+  maxResponseBytes?: number;
   /** Further check of every 2xx body (e.g. against the OpenAPI document); returns the problems found. */
   validateResponse?: (check: ResponseCheck) => string[];
 }
@@ -45,6 +57,7 @@ export interface CallInit {
   signal: AbortSignal;
   parseAs: 'text';
   cache: 'no-store';
+  redirect: 'manual';
 }
 
 type IdentityQuery = { buyerId?: string; sellerId?: string };
@@ -60,10 +73,10 @@ export class SonataTransport<Paths extends {}> {
     private readonly options: SonataClientOptions = {},
   ) {
     this.tokens = options.tokenCache ?? sharedTokenCache;
-    const fetchImpl = options.fetch;
+    const fetchImpl = options.fetch ?? createEgressFetch({ maxBytes: options.maxResponseBytes ?? configuredResponseCap() });
     this.client = createClient<Paths>({
       baseUrl: conn.baseUrls[api],
-      ...(fetchImpl ? { fetch: (request: Request) => fetchImpl(request) } : {}),
+      fetch: (request: Request) => fetchImpl(request),
     });
   }
 
@@ -95,16 +108,21 @@ export class SonataTransport<Paths extends {}> {
 
       let result: RawResult;
       try {
-        result = await send({ headers, signal, parseAs: 'text', cache: 'no-store' });
+        result = await send({ headers, signal, parseAs: 'text', cache: 'no-store', redirect: 'manual' });
       } catch (err) {
         const context = this.context(operationId);
         if (signal.aborted) throw new SonataTimeoutError(this.conn.timeoutMs, context, err);
+        if (err instanceof EgressRefusedError) throw new SonataEgressRefusedError(err, context);
+        if (err instanceof AnswerTooLargeError) {
+          throw new SonataProtocolError({ status: err.status, issues: [`answer larger than ${err.maxBytes} bytes`], cause: err }, context);
+        }
         if (err instanceof TypeError || hasSystemCode(err)) throw new SonataNetworkError(err, context);
         throw err;
       }
 
       const { response } = result;
       const context = this.context(operationId, response.url);
+      if (isRedirectStatus(response.status)) throw redirectRefused(response, context);
       if (response.status === 401 && attempt === 0) {
         this.tokens.invalidate(tokenRequest, token);
         continue;
@@ -220,6 +238,15 @@ function resourceIdOf(body: unknown, url: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** Redirects are never followed: a Seller (or anyone on a plain-http path) could point our call at an inside host. */
+export function redirectRefused(response: Response, context: SonataErrorContext): SonataProtocolError {
+  const location = response.headers.get('Location');
+  return new SonataProtocolError(
+    { status: response.status, issues: [`redirect (HTTP ${response.status}${location ? ` to ${location.slice(0, 200)}` : ''}) refused: Seller calls do not follow redirects`] },
+    context,
+  );
 }
 
 function hasSystemCode(err: unknown): boolean {

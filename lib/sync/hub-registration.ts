@@ -6,11 +6,14 @@ import { publicBaseUrl, revokeListenerCredentials, rotateListenerCredential } fr
 import { sellerConnection } from '@/lib/sellers/registry';
 import { recordChange } from './change-feed';
 import { SonataHttpError, sonataClients, type SonataClientOptions } from '@/lib/sonata/client';
+import { createEgressFetch } from '@/lib/sonata/egress';
+import { env } from '@/lib/env';
 import { LISTENER_APIS, type NotificationApi } from './listener-catalog';
 
 /**
  * Our event subscriptions: one hub per notification API at each enabled Seller, callback /sellers/<slug> on our
- * public URL. A sandbox Seller also gets our listener credentials over its control API; a real Seller gets them at
+ * public URL. With SANDBOX_CREDENTIAL_PUSH a sandbox Seller also gets our listener credentials over its control API;
+ * otherwise, and for a real Seller always, they are handed over at
  * onboarding (Settings → Notifications).
  *
  * The callback is a host or prefix (MEF 124/137 developer guides): the Seller appends its notification API's base
@@ -139,7 +142,15 @@ export async function unregisterSellerHubs(seller: Seller, options: { sonata?: S
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// Sandbox Sellers: found by their discovery document, told our credentials over the control API.
+// Sandbox Sellers: found by their discovery document, told our credentials over the control API. Only with
+// SANDBOX_CREDENTIAL_PUSH: a real Seller's origin is never asked for /_sandbox/… nor handed credentials this way.
+
+/** The sandbox's discovery document lists four Sellers and their products: far below this. */
+const sandboxControlFetch = createEgressFetch({ maxBytes: 1024 * 1024 });
+
+export function sandboxCredentialPushEnabled(): boolean {
+  return env().SANDBOX_CREDENTIAL_PUSH;
+}
 
 interface DiscoveredSeller {
   slug?: string;
@@ -147,7 +158,7 @@ interface DiscoveredSeller {
 }
 
 /** The sandbox control origin when `seller` is one of its Sellers, else null. */
-export async function sandboxOriginOf(seller: Seller, fetchImpl: typeof fetch = fetch): Promise<string | null> {
+export async function sandboxOriginOf(seller: Seller, fetchImpl: typeof fetch = sandboxControlFetch): Promise<string | null> {
   let origin: string;
   try {
     origin = new URL(seller.troubleTicketBaseUrl).origin;
@@ -155,7 +166,7 @@ export async function sandboxOriginOf(seller: Seller, fetchImpl: typeof fetch = 
     return null;
   }
   try {
-    const res = await fetchImpl(`${origin}/_sandbox/sellers`, { signal: AbortSignal.timeout(3000), headers: { accept: 'application/json' } });
+    const res = await fetchImpl(`${origin}/_sandbox/sellers`, { signal: AbortSignal.timeout(3000), headers: { accept: 'application/json' }, redirect: 'manual' });
     if (!res.ok) return null;
     const body = (await res.json()) as { sellers?: DiscoveredSeller[] };
     const match = (body.sellers ?? []).some((s) => s.slug === seller.slug && s.baseUrls?.troubleTicket === seller.troubleTicketBaseUrl);
@@ -166,7 +177,7 @@ export async function sandboxOriginOf(seller: Seller, fetchImpl: typeof fetch = 
 }
 
 /** Issues fresh listener credentials and hands them to the sandbox; the previous ones are revoked once it took them. */
-export async function pushSandboxCredentials(seller: Seller, origin: string, fetchImpl: typeof fetch = fetch): Promise<boolean> {
+export async function pushSandboxCredentials(seller: Seller, origin: string, fetchImpl: typeof fetch = sandboxControlFetch): Promise<boolean> {
   const issued = await rotateListenerCredential(seller, 'sandbox', { keepOthers: true });
   try {
     const res = await fetchImpl(`${origin}/_sandbox/${encodeURIComponent(seller.slug)}/buyer-auth`, {
@@ -174,6 +185,7 @@ export async function pushSandboxCredentials(seller: Seller, origin: string, fet
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ tokenUrl: `${publicBaseUrl()}${LISTENER_TOKEN_PATH}`, clientId: issued.clientId, clientSecret: issued.clientSecret }),
       signal: AbortSignal.timeout(5000),
+      redirect: 'manual',
     });
     if (!res.ok) throw new Error(`the sandbox answered ${res.status}`);
   } catch (err) {
@@ -202,7 +214,7 @@ export async function hasActiveListenerCredential(sellerId: number): Promise<boo
  */
 export async function syncSellerNotifications(seller: Seller, options: RegisterOptions & { pushCredentials?: boolean } = {}): Promise<HubOutcome[]> {
   if (!seller.enabled) return unregisterSellerHubs(seller, options);
-  if (options.pushCredentials || !(await hasActiveListenerCredential(seller.id))) {
+  if (sandboxCredentialPushEnabled() && (options.pushCredentials || !(await hasActiveListenerCredential(seller.id)))) {
     const origin = await sandboxOriginOf(seller, options.sonata?.fetch);
     if (origin) await pushSandboxCredentials(seller, origin, options.sonata?.fetch);
   }

@@ -4,9 +4,10 @@ import { and, eq } from 'drizzle-orm';
 import { getDb, type Db } from '@/db';
 import { auditLog, products, sellers, type Seller } from '@/db/schema';
 import { transaction } from '@/db/transaction';
-import { openSecret, sealSecret } from '@/lib/crypto/secret-box';
+import { openSecret, sealSecret, sealedKeyId, secretKeyId } from '@/lib/crypto/secret-box';
 import { decodeKey, env } from '@/lib/env';
 import { listenerAccessChanged } from '@/lib/sellers/access-changes';
+import { clientSecretContext } from '@/lib/sellers/registry';
 import { DEFAULT_TOLERATED_DEVIATIONS, KNOWN_DEVIATION_NAMES, parseToleratedDeviations } from '@/lib/sonata/deviations';
 import { describeSellersFileIssues, sellersFileSchema, type SellerFileEntry } from '@/lib/domain/seller-registry';
 
@@ -115,9 +116,10 @@ function settingsOf(entry: SellerFileEntry): SettingsColumns {
   };
 }
 
-function sameSecret(sealed: string, plain: string, key: Buffer): boolean {
+/** The stored value is this secret, sealed for this Seller with the current key (else it is sealed again). */
+function sameSecret(slug: string, sealed: string, plain: string, key: Buffer): boolean {
   try {
-    return openSecret(sealed, key) === plain;
+    return sealedKeyId(sealed) === secretKeyId(key) && openSecret(sealed, key, clientSecretContext(slug)) === plain;
   } catch {
     return false;
   }
@@ -154,7 +156,7 @@ export async function applySellersFile(file: string, options: ApplySellersFileOp
       if (!current) {
         const row = tx
           .insert(sellers)
-          .values({ ...settings, clientSecretEnc: sealSecret(clientSecret, key) })
+          .values({ ...settings, clientSecretEnc: sealSecret(clientSecret, key, clientSecretContext(entry.slug)) })
           .returning({ id: sellers.id })
           .get();
         sellerRowId = row.id;
@@ -162,10 +164,10 @@ export async function applySellersFile(file: string, options: ApplySellersFileOp
       } else {
         sellerRowId = current.id;
         const changedFields = (Object.keys(settings) as Array<keyof SettingsColumns>).filter((k) => JSON.stringify(current[k]) !== JSON.stringify(settings[k]));
-        const secretChanged = !sameSecret(current.clientSecretEnc, clientSecret, key);
+        const secretChanged = !sameSecret(entry.slug, current.clientSecretEnc, clientSecret, key);
         if (changedFields.length || secretChanged) {
           tx.update(sellers)
-            .set({ ...settings, ...(secretChanged ? { clientSecretEnc: sealSecret(clientSecret, key) } : {}), updatedAt: now })
+            .set({ ...settings, ...(secretChanged ? { clientSecretEnc: sealSecret(clientSecret, key, clientSecretContext(entry.slug)) } : {}), updatedAt: now })
             .where(eq(sellers.id, current.id))
             .run();
           result.updated.push(entry.slug);

@@ -129,7 +129,7 @@ describe('hostile users in the browser', () => {
         `insert into sellers (slug, name, trouble_ticket_base_url, appointment_base_url, work_order_base_url, token_url, client_id, client_secret_enc)
          values ('evil', 'Evil <b>Seller</b>', 'http://127.0.0.1:9/tt', 'http://127.0.0.1:9/ap', 'http://127.0.0.1:9/wo', 'http://127.0.0.1:9/t', 'c', ?) returning id`,
       )
-      .get(sealSecret('s', Buffer.from('b'.repeat(64), 'hex'))) as { id: number };
+      .get(sealSecret('s', Buffer.from('b'.repeat(64), 'hex'), 'seller:evil:clientSecret')) as { id: number };
     const doc = { id: 'TT-XSS', status: 'inProgress', description: HOSTILE, severity: 'minor', priority: 'low', ticketType: 'assistance', observedImpact: 'down', note: [{ id: 'n', source: 'seller', author: HOSTILE, date: new Date().toISOString(), text: HOSTILE }] };
     sqlite
       .prepare(

@@ -174,6 +174,9 @@ export async function startPortal(
     NEXTAUTH_SECRET: 'e2e-secret-e2e-secret-e2e-secret-0123456',
     SECRETS_KEY: 'b'.repeat(64),
     NEXT_DIST_DIR: DIST_DIR,
+    // The sandbox Sellers on 127.0.0.1, allowed explicitly as `npm run demo` does (README, Configuration).
+    SELLER_EGRESS_ALLOW: '127.0.0.1',
+    SANDBOX_CREDENTIAL_PUSH: '1',
     ...sellersEnv,
     ...opts.env,
   };

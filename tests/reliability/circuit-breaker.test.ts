@@ -70,6 +70,8 @@ describe('circuit breaker in front of a real Seller connection', () => {
   let gets = 0;
 
   beforeAll(async () => {
+    // The Seller and the fault proxy listen on loopback, which Seller calls reach only when allowed.
+    process.env.SELLER_EGRESS_ALLOW = '127.0.0.1';
     seller = http.createServer((req, res) => {
       if (req.url?.includes('/oauth2/token')) {
         res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ access_token: 't', token_type: 'Bearer', expires_in: 3600 }));

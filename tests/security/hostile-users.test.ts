@@ -49,9 +49,9 @@ beforeAll(async () => {
   for (const role of ROLES) roleUsers.set(role, (await createUser(role, `${role}@hostile.test`)).id);
   const db = getDb();
   // An unreachable Seller (port 9, discard): anything sent to it waits in the outbox.
-  const base = { troubleTicketBaseUrl: 'http://127.0.0.1:9/tt', appointmentBaseUrl: 'http://127.0.0.1:9/ap', workOrderBaseUrl: 'http://127.0.0.1:9/wo', tokenUrl: 'http://127.0.0.1:9/token', clientId: 'c', clientSecretEnc: sealClientSecret('s'), timeoutMs: 500 };
-  sellerId = (await db.insert(sellers).values({ slug: 'acme', name: 'Acme', ...base }).returning().get()).id;
-  otherSellerId = (await db.insert(sellers).values({ slug: 'globex', name: 'Globex', ...base }).returning().get()).id;
+  const base = { troubleTicketBaseUrl: 'http://127.0.0.1:9/tt', appointmentBaseUrl: 'http://127.0.0.1:9/ap', workOrderBaseUrl: 'http://127.0.0.1:9/wo', tokenUrl: 'http://127.0.0.1:9/token', clientId: 'c', timeoutMs: 500 };
+  sellerId = (await db.insert(sellers).values({ slug: 'acme', name: 'Acme', ...base, clientSecretEnc: sealClientSecret('s', 'acme') }).returning().get()).id;
+  otherSellerId = (await db.insert(sellers).values({ slug: 'globex', name: 'Globex', ...base, clientSecretEnc: sealClientSecret('s', 'globex') }).returning().get()).id;
   await db.insert(products).values({ sellerId, productId: 'P-1', label: 'Line 1' }).run();
   ticketId = (
     await db

@@ -7,6 +7,7 @@ import { resetEnv } from '@/lib/env';
 import { users, type Role } from '@/db/schema';
 
 export const TEST_SECRETS_KEY = 'a'.repeat(64);
+export const LOOPBACK_ALLOWANCE = '127.0.0.1,::1';
 
 /** Points the portal at a fresh SQLite file in a temp folder with a complete, valid configuration. */
 export function usePortalTestEnv(): { dir: string; dbPath: string } {
@@ -19,6 +20,9 @@ export function usePortalTestEnv(): { dir: string; dbPath: string } {
     NEXTAUTH_SECRET: 'test-secret-test-secret-test-secret-0123',
     NEXTAUTH_URL: 'http://127.0.0.1:3000',
     SECRETS_KEY: TEST_SECRETS_KEY,
+    // The tests' Sellers (sandbox, fake Sellers) listen on loopback: allowed explicitly, as in the demo.
+    SELLER_EGRESS_ALLOW: LOOPBACK_ALLOWANCE,
+    SANDBOX_CREDENTIAL_PUSH: '1',
   });
   return { dir, dbPath };
 }

@@ -62,7 +62,7 @@ beforeAll(async () => {
         workOrderBaseUrl: s.baseUrls.workOrder,
         tokenUrl: s.tokenUrl,
         clientId: s.clientId,
-        clientSecretEnc: sealClientSecret(s.clientSecret),
+        clientSecretEnc: sealClientSecret(s.clientSecret, slug),
       })
       .returning();
     registered[slug] = row!;

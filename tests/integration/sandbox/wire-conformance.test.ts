@@ -80,6 +80,8 @@ async function httpError(call: Promise<unknown>): Promise<SonataHttpError> {
 const days = (n: number) => new Date(Date.now() + n * 86_400_000).toISOString();
 
 beforeAll(async () => {
+  // The sandbox listens on loopback, which Seller calls (here the token requests) reach only when allowed.
+  process.env.SELLER_EGRESS_ALLOW = '127.0.0.1';
   h = await startHarness();
   for (const slug of ['acme', 'globex', 'initech']) {
     clients[slug] = sonataClients(connection(slug), { tokenCache: new TokenCache(), fetch: recordingFetch(slug) });

@@ -48,7 +48,7 @@ describe('applySellersFile', () => {
     const acme = await getDb().select().from(sellers).where(eq(sellers.slug, 'acme')).get();
     expect(acme).toMatchObject({ origin: 'file', enabled: true, timeoutMs: 5000, clientId: 'client-acme' });
     expect(acme!.clientSecretEnc).not.toContain('secret-acme');
-    expect(openSecret(acme!.clientSecretEnc, key)).toBe('secret-acme');
+    expect(openSecret(acme!.clientSecretEnc, key, 'seller:acme:clientSecret')).toBe('secret-acme');
     const globex = await getDb().select().from(sellers).where(eq(sellers.slug, 'globex')).get();
     expect(globex!.enabled).toBe(false);
     const rows = await getDb().select().from(products).all();
@@ -60,7 +60,7 @@ describe('applySellersFile', () => {
     const file = writeFile([{ ...rest, clientSecretEnv: 'ACME_CLIENT_SECRET' }]);
     await applySellersFile(file, { environment: { ACME_CLIENT_SECRET: 'from-the-environment' } });
     const acme = await getDb().select().from(sellers).where(eq(sellers.slug, 'acme')).get();
-    expect(openSecret(acme!.clientSecretEnc, key)).toBe('from-the-environment');
+    expect(openSecret(acme!.clientSecretEnc, key, 'seller:acme:clientSecret')).toBe('from-the-environment');
 
     await expect(applySellersFile(file, { environment: {} })).rejects.toThrow(
       'entry 1 ("acme"), field clientSecretEnv: environment variable ACME_CLIENT_SECRET is not set or empty',
@@ -106,7 +106,7 @@ describe('applySellersFile', () => {
     expect(result).toMatchObject({ updated: ['acme'], productsCreated: 1, productsUpdated: 1, notInFile: ['globex'] });
     const acme = await getDb().select().from(sellers).where(eq(sellers.slug, 'acme')).get();
     expect(acme!.name).toBe('Acme Renamed');
-    expect(openSecret(acme!.clientSecretEnc, key)).toBe('rotated');
+    expect(openSecret(acme!.clientSecretEnc, key, 'seller:acme:clientSecret')).toBe('rotated');
     const labels = (await getDb().select().from(products).where(eq(products.sellerId, acme!.id)).all()).map((p) => p.label);
     expect(labels.sort()).toEqual(['Lyon', 'Paris HQ (moved)']);
   });

@@ -52,7 +52,7 @@ describe('outbox claim', () => {
         workOrderBaseUrl: conn.baseUrls.workOrder,
         tokenUrl: conn.oauth.tokenUrl,
         clientId: conn.oauth.clientId,
-        clientSecretEnc: sealClientSecret(conn.oauth.clientSecret),
+        clientSecretEnc: sealClientSecret(conn.oauth.clientSecret, 'acme'),
       })
       .returning()
       .get();

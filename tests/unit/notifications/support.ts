@@ -14,7 +14,7 @@ export async function insertSeller(slug: string, base = 'http://127.0.0.1:9', ex
       workOrderBaseUrl: `${base}/${slug}/mefApi/sonata/workOrderManagement/v2`,
       tokenUrl: `${base}/${slug}/oauth2/token`,
       clientId: `buyer-at-${slug}`,
-      clientSecretEnc: sealClientSecret('buyer-secret'),
+      clientSecretEnc: sealClientSecret('buyer-secret', slug),
       ...extra,
     })
     .returning();

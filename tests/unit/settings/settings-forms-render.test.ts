@@ -41,7 +41,7 @@ describe('Seller settings screens', () => {
     const html = renderToStaticMarkup(createElement(SellerForm, { seller }));
     expect(inputTag(html, 'clientSecret')).not.toContain('value=');
     expect(inputTag(html, 'clientSecret')).not.toContain('required');
-    expect(html).toContain('Stored: ••••wxyz. Leave blank to keep it.');
+    expect(html).toContain('Stored: ••••wxyz. Leave blank to keep it, unless a URL moves to another host.');
     expect(inputTag(html, 'slug')).toContain('readOnly=""');
     expect(html).toContain('/mefApi/sonata/workOrderManagement/v2');
     expect(html).toContain('value="8000"');

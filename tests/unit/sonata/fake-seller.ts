@@ -13,8 +13,14 @@ export interface RecordedRequest {
 
 export type SellerHandler = (req: RecordedRequest, res: ServerResponse) => void;
 
+/** The egress check refuses loopback unless allowed: these Sellers listen on 127.0.0.1, so the tests allow it. */
+export function allowLoopbackSellers(): void {
+  process.env.SELLER_EGRESS_ALLOW = '127.0.0.1';
+}
+
 /** A Seller on 127.0.0.1 with a client-credentials token endpoint and a replaceable API handler. */
 export async function startFakeSeller(handler: SellerHandler = (_req, res) => json(res, 404, { code: 'notFound', reason: 'no route' })) {
+  allowLoopbackSellers();
   const requests: RecordedRequest[] = [];
   const tokenRequests: { form: URLSearchParams; headers: IncomingHttpHeaders }[] = [];
   const issued: string[] = [];
@@ -109,6 +115,7 @@ export function noContent(res: ServerResponse) {
 
 /** A free port with nothing listening on it. */
 export async function closedPort(): Promise<number> {
+  allowLoopbackSellers();
   const server = http.createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;

@@ -1,4 +1,5 @@
 import type { Metadata } from 'next';
+import { ExternalLink } from '@/components/links/external-link';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { AppointmentActions } from '@/components/appointments/appointment-actions';
@@ -90,11 +91,11 @@ export default async function AppointmentPage({ params }: { params: Params }) {
                 {doc.attachment.map((a, i) => (
                   <li key={a.attachmentId ?? i} className="flex flex-wrap items-center gap-2">
                     {a.url ? (
-                      <a href={a.url} className="text-accent hover:underline" rel="noreferrer noopener" target="_blank">
+                      <ExternalLink href={a.url} className="text-accent hover:underline">
                         {a.name}
-                      </a>
+                      </ExternalLink>
                     ) : a.content && a.mimeType ? (
-                      <a href={`data:${a.mimeType};base64,${a.content}`} download={a.name} className="text-accent hover:underline">
+                      <a href={`data:application/octet-stream;base64,${a.content}`} download={a.name} className="text-accent hover:underline">
                         {a.name}
                       </a>
                     ) : (

@@ -1,4 +1,5 @@
 import type { Metadata } from 'next';
+import { ExternalLink } from '@/components/links/external-link';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { AffectedProducts } from '@/components/incidents/incident-table';
@@ -201,11 +202,9 @@ export default async function IncidentPage({ params }: { params: Params }) {
                 {incident.attachment.map((a, i) => (
                   <li key={a.attachmentId ?? `${a.name}-${i}`} className="flex flex-wrap items-center gap-3 px-4 py-3 text-sm">
                     {a.url ? (
-                      <a href={a.url} target="_blank" rel="noreferrer noopener" className="font-medium text-accent hover:underline">
-                        {a.name}
-                      </a>
+                      <ExternalLink href={a.url}>{a.name}</ExternalLink>
                     ) : a.content && a.mimeType ? (
-                      <a href={`data:${a.mimeType};base64,${a.content}`} download={a.name} className="font-medium text-accent hover:underline">
+                      <a href={`data:application/octet-stream;base64,${a.content}`} download={a.name} className="font-medium text-accent hover:underline">
                         {a.name}
                       </a>
                     ) : (

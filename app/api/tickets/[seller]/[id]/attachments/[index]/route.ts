@@ -1,12 +1,13 @@
 import { guardedRoute } from '@/lib/auth/route-guard';
 import { getTicketDetail } from '@/lib/data/tickets';
 import type { TicketAttachment } from '@/lib/domain/ticket-patch';
+import { leaveHref } from '@/lib/security/external-link';
 
 export const dynamic = 'force-dynamic';
 
 type Context = { params: Promise<{ seller: string; id: string; index: string }> };
 
-/** One attachment of a cached ticket: embedded content as a download, a URL attachment as a redirect (http/https only). */
+/** One attachment of a cached ticket: embedded content as a download, a URL attachment through the /leave interstitial (http/https only). */
 export const GET = guardedRoute<Context>('tickets.view', async (_request, _user, context) => {
   const { seller, id, index } = await context.params;
   const detail = await getTicketDetail(seller, id);
@@ -28,13 +29,8 @@ export const GET = guardedRoute<Context>('tickets.view', async (_request, _user,
       },
     });
   }
-  if (attachment.url) {
-    try {
-      const url = new URL(attachment.url);
-      if (url.protocol === 'http:' || url.protocol === 'https:') return Response.redirect(url.toString(), 302);
-    } catch {
-      // falls through to the 404 below
-    }
-  }
+  // Never a redirect to the Seller's URL (an open redirect under our origin): to the interstitial, which shows it.
+  const leave = leaveHref(attachment.url);
+  if (leave) return new Response(null, { status: 303, headers: { Location: leave, 'Cache-Control': 'private, no-store' } });
   return Response.json({ error: 'This attachment has neither content nor a usable URL' }, { status: 404 });
 });
