@@ -37,6 +37,11 @@ class FeedTail {
     };
   }
 
+  /** The last position read, or undefined while no stream is open. */
+  readPosition(): number | undefined {
+    return this.last;
+  }
+
   /** Entries after `seq` when memory still holds all of them; undefined when they must be read from the feed. */
   fromMemory(seq: number): LiveEvent[] | undefined {
     if (this.last === undefined) return undefined;
