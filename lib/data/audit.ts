@@ -1,6 +1,5 @@
 import 'server-only';
-import { getDb } from '@/db';
-import { auditLog } from '@/db/schema';
+import { recordAudit } from '@/db/audit-log';
 import type { SessionUser } from '@/lib/auth/session';
 
 export async function audit(
@@ -10,8 +9,5 @@ export async function audit(
   entityId: string | number,
   detail?: Record<string, unknown>,
 ): Promise<void> {
-  await getDb()
-    .insert(auditLog)
-    .values({ userId: user?.id ?? null, actor: user?.email ?? 'system', action, entityType, entityId: String(entityId), detail })
-    .run();
+  await recordAudit({ userId: user?.id ?? null, actor: user?.email ?? 'system', action, entityType, entityId, detail });
 }

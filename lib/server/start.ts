@@ -4,6 +4,7 @@ import { startOutboxWorker } from '@/lib/sync/outbox-worker';
 import { startSharedIncidentRefresh } from '@/lib/sync/incident-refresh';
 import { startSellerNotifications } from '@/lib/sync/inbox-worker';
 import { applyConfiguredSellersFile } from '@/lib/sync/sellers-file';
+import { startAuditRetention } from '@/lib/sync/audit-retention';
 import { startSharedSyncProcess } from './sync-process';
 
 let started = false;
@@ -21,6 +22,7 @@ export async function startPortalServer(): Promise<void> {
   getDb();
   await applyConfiguredSellersFile();
   startOutboxWorker();
+  startAuditRetention(settings.AUDIT_RETENTION_DAYS);
   if (settings.SYNC_PROCESS === 'inline') {
     await startSellerNotifications();
     startSharedIncidentRefresh();
