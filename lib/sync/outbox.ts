@@ -254,7 +254,7 @@ function auditOutcomeTx(tx: Tx, item: OutboxItem, outcome: 'accepted' | 'refused
   const ticket = tx.select({ externalId: tickets.externalId, sellerTicketId: tickets.sellerTicketId }).from(tickets).where(eq(tickets.id, item.ticketId)).get();
   recordAuditTx(tx, {
     ...actorOfTx(tx, item.createdByUserId),
-    action: `seller.${item.operation}.${outcome}`,
+    action: `delivery.${item.operation}.${outcome}`,
     entityType: 'ticket',
     entityId: ticket?.externalId ?? item.ticketId,
     detail: {
