@@ -92,7 +92,8 @@ export async function receiveNotification(request: Request, target: ListenerTarg
   const seller = listenerSellerLabel(target.sellerSlug);
   recordListenerCall({ seller, api: target.api, outcome: note.outcome, seconds });
   logger('listener').info(
-    { requestId, seller, api: target.api, operation: target.eventType.slice(0, 64), outcome: note.outcome, status: response.status, durationMs: Math.round(seconds * 1000) },
+    // The event type from the path only when it names a listener: anything else is caller-typed text.
+    { requestId, seller, api: target.api, operation: note.outcome === 'noListener' ? null : target.eventType, outcome: note.outcome, status: response.status, durationMs: Math.round(seconds * 1000) },
     'listener call',
   );
   response.headers.set('x-request-id', requestId);

@@ -38,15 +38,21 @@ function level(): LogLevel {
 const KEY = Symbol.for('sonata-portal.log');
 const holder = globalThis as unknown as { [KEY]?: Logger };
 
-export function log(): Logger {
-  holder[KEY] ??= pino({
-    level: level(),
+/** A logger with the portal's settings, writing to `destination` (stdout by default). */
+export function createLog(destination?: pino.DestinationStream, wanted: LogLevel = level()): Logger {
+  const options: pino.LoggerOptions = {
+    level: wanted,
     base: { proc: metricsProcessName(), pid: process.pid },
     timestamp: pino.stdTimeFunctions.isoTime,
     formatters: { level: (label) => ({ level: label }) },
     redact: { paths: REDACT, censor: '[redacted]' },
     serializers: { err: errorSerializer },
-  });
+  };
+  return destination ? pino(options, destination) : pino(options);
+}
+
+export function log(): Logger {
+  holder[KEY] ??= createLog();
   return holder[KEY];
 }
 
