@@ -1,5 +1,6 @@
 import 'server-only';
 import type { LiveEvent } from '@/lib/domain/live-changes';
+import { setFeedReader } from '@/lib/observability/metrics';
 import { changesAfter, feedPosition, onFeedAdvanced } from '@/lib/sync/change-feed';
 
 /**
@@ -104,6 +105,10 @@ const KEY = Symbol.for('sonata-portal.feed-tail');
 const holder = globalThis as unknown as { [KEY]?: FeedTail };
 
 export function feedTail(): FeedTail {
-  holder[KEY] ??= new FeedTail();
+  if (!holder[KEY]) {
+    const tail = new FeedTail();
+    holder[KEY] = tail;
+    setFeedReader(() => tail.readPosition());
+  }
   return holder[KEY];
 }

@@ -52,6 +52,7 @@ interface Metrics {
   feedLagEntries: client.Gauge;
   feedLagSeconds: client.Gauge;
   circuitSources: Array<() => Array<{ seller: string; state: string }>>;
+  feedReader?: () => number | undefined;
 }
 
 const KEY = Symbol.for('sonata-portal.metrics');
@@ -199,6 +200,15 @@ export function recordSellerCall(call: { seller: string; operation: string; stat
 export function addCircuitSource(source: () => Array<{ seller: string; state: string }>): void {
   const sources = metrics().circuitSources;
   if (!sources.includes(source)) sources.push(source);
+}
+
+/** The live streams' reader of the change feed says where it has read up to (undefined while no stream is open). */
+export function setFeedReader(reader: () => number | undefined): void {
+  metrics().feedReader = reader;
+}
+
+export function feedReadPosition(): number | undefined {
+  return metrics().feedReader?.();
 }
 
 export function liveConnectionOpened(): void {

@@ -1,6 +1,5 @@
 import 'server-only';
-import { feedTail } from '@/lib/live/feed-tail';
-import { metricsAsJson, mergedExposition, noteKnownSellers, setQueueGauges, type MetricsJson } from '@/lib/observability/metrics';
+import { feedReadPosition, metricsAsJson, mergedExposition, noteKnownSellers, setQueueGauges, type MetricsJson } from '@/lib/observability/metrics';
 import { feedLag, queueDepth } from '@/lib/sync/queue-depth';
 import { runningSyncProcess } from './sync-process';
 
@@ -11,7 +10,7 @@ import { runningSyncProcess } from './sync-process';
 export async function scrapeMetrics(): Promise<{ body: string; contentType: string }> {
   const depth = await queueDepth();
   noteKnownSellers(depth.sellerSlugs);
-  setQueueGauges({ ...depth, feed: await feedLag(feedTail().readPosition()) });
+  setQueueGauges({ ...depth, feed: await feedLag(feedReadPosition()) });
   const parts: MetricsJson[] = [await metricsAsJson()];
   const child = (await runningSyncProcess()?.metrics()) as MetricsJson | undefined;
   if (Array.isArray(child)) parts.push(child);

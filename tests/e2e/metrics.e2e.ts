@@ -54,7 +54,7 @@ function series(text: string, name: string, labels: Record<string, string>): num
 beforeAll(async () => {
   sandbox = await startSandbox({ mode: 'manual' });
   acme = ((await (await fetch(`${sandbox.url}/_sandbox/sellers`)).json()) as { sellers: Discovered[] }).sellers.find((s) => s.slug === 'acme')!;
-  portal = await startPortal({ sellersFrom: { url: sandbox.url, only: ['acme'] }, env: { METRICS_TOKEN: TOKEN } });
+  portal = await startPortal({ sellersFrom: { url: sandbox.url, only: ['acme'] }, env: { ...process.env, METRICS_TOKEN: TOKEN } });
   await until('the hub at acme and its listener credentials', async () => {
     if (count("select count(*) as n from notification_hubs where api = 'troubleTicket' and state = 'registered'") !== 1) return false;
     return Boolean(((await (await fetch(`${sandbox.url}/_sandbox/acme/buyer-auth`)).json()) as { clientId?: string }).clientId);
@@ -93,7 +93,7 @@ afterAll(async () => {
 
 describe('/api/metrics of a running portal', () => {
   it('refuses a scrape without the token', async () => {
-    for (const headers of [{}, { authorization: 'Bearer nope' }]) {
+    for (const headers of [{}, { authorization: 'Bearer nope' }] as Array<Record<string, string>>) {
       const res = await fetch(`${portal.baseUrl}/api/metrics`, { headers });
       expect(res.status).toBe(401);
       expect(await res.text()).not.toContain('sonata_');
