@@ -179,6 +179,9 @@ describe('/api/metrics after a scripted run', () => {
     expect(value(series, 'sonata_seller_calls_total', { seller: 'globex', operation: 'createTroubleTicket', status_class: 'network' })).toBe(2);
     expect(value(series, 'sonata_seller_call_seconds_count', { seller: 'globex', operation: 'createTroubleTicket' })).toBe(2);
     expect(value(series, 'sonata_seller_call_seconds_count', { seller: 'acme', operation: 'createTroubleTicket' })).toBe(3);
+    // One token per Seller and operation scope, fetched once and cached: globex's token endpoint is not behind the fault.
+    expect(value(series, 'sonata_seller_calls_total', { seller: 'acme', operation: 'oauth2Token', status_class: '2xx' })).toBe(1);
+    expect(value(series, 'sonata_seller_calls_total', { seller: 'globex', operation: 'oauth2Token', status_class: '2xx' })).toBe(1);
   });
 
   it('shows the down Seller’s circuit open and the others closed', () => {
