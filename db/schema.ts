@@ -144,8 +144,8 @@ export const products = sqliteTable(
 );
 
 /**
- * Who did what, when, to which ticket, appointment, Seller or user. Append-only: triggers (migration
- * 0015_audit_trail) refuse updates and any delete of an entry younger than 30 days; retention removes older ones.
+ * Who did what, when, to which ticket, appointment, Seller or user. Append-only: triggers (the
+ * audit_trail migration) refuse updates and any delete of an entry younger than 30 days; retention removes older ones.
  */
 export const auditLog = sqliteTable(
   'audit_log',
