@@ -19,8 +19,8 @@ const NON_PAGE_POLICY = "default-src 'none'; frame-ancestors 'none'; base-uri 'n
 const nextConfig = {
   // Lets several production builds live side by side (e.g. test runs); default .next.
   distDir: process.env.NEXT_DIST_DIR || '.next',
-  // better-sqlite3 is a native addon: keep it out of the server bundle.
-  serverExternalPackages: ['better-sqlite3'],
+  // better-sqlite3 is a native addon; pino and prom-client keep process-wide state: load each once, outside the bundle.
+  serverExternalPackages: ['better-sqlite3', 'pino', 'prom-client'],
   poweredByHeader: false,
   typedRoutes: false,
   async headers() {

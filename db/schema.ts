@@ -143,6 +143,10 @@ export const products = sqliteTable(
   (t) => [uniqueIndex('products_seller_product_uq').on(t.sellerId, t.productId)],
 );
 
+/**
+ * Who did what, when, to which ticket, appointment, Seller or user. Append-only: triggers (the
+ * audit_trail migration) refuse updates and any delete of an entry younger than 30 days; retention removes older ones.
+ */
 export const auditLog = sqliteTable(
   'audit_log',
   {
@@ -155,7 +159,12 @@ export const auditLog = sqliteTable(
     entityId: text('entity_id').notNull(),
     detail: text('detail', { mode: 'json' }).$type<Record<string, unknown>>(),
   },
-  (t) => [index('audit_entity_idx').on(t.entityType, t.entityId), index('audit_at_idx').on(t.at)],
+  (t) => [
+    index('audit_entity_idx').on(t.entityType, t.entityId),
+    index('audit_at_idx').on(t.at),
+    index('audit_user_at_idx').on(t.userId, t.at),
+    index('audit_action_at_idx').on(t.action, t.at),
+  ],
 );
 
 /** Failed sign-in counters for throttling, keyed by normalised e-mail and by client address. */

@@ -116,6 +116,12 @@ const envSchema = z
       .trim()
       .default('')
       .refine((v) => v.split(',').map((k) => k.trim()).filter(Boolean).every((k) => decodeKey(k)?.length === 32), 'each key must be 32 bytes, as 64 hex characters or base64'),
+    /** Bearer token a Prometheus scraper presents at /api/metrics; the endpoint answers 404 while it is unset. */
+    METRICS_TOKEN: z.string().trim().min(32, 'must be at least 32 characters').optional().or(z.literal('').transform(() => undefined)),
+    /** fatal, error, warn, info (default), debug, trace or silent. */
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    /** How long audit entries are kept; older ones are removed once a day. */
+    AUDIT_RETENTION_DAYS: z.coerce.number().int().min(30).max(3650).default(400),
   })
   .superRefine((v, ctx) => {
     const oidc = [v.OIDC_ISSUER, v.OIDC_CLIENT_ID, v.OIDC_CLIENT_SECRET];

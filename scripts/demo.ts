@@ -6,6 +6,8 @@
  * 4. build (unless DEMO_SKIP_BUILD=1) and start the portal (http://127.0.0.1:3000)
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import readline from 'node:readline';
+import { prettyFactory } from 'pino-pretty';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -31,18 +33,28 @@ function installationSecrets(): { NEXTAUTH_SECRET: string; SECRETS_KEY: string }
   return JSON.parse(fs.readFileSync(file, 'utf8'));
 }
 
+// The portal writes JSON lines (lib/observability/log.ts); the demo shows them readable unless LOG_FORMAT=json.
+const pretty =
+  process.env.LOG_FORMAT === 'json'
+    ? undefined
+    : prettyFactory({
+        colorize: Boolean(process.stdout.isTTY),
+        translateTime: 'SYS:HH:MM:ss',
+        ignore: 'pid,hostname,proc,component',
+        singleLine: true,
+        messageFormat: '{proc}/{component} {msg}',
+      });
+
 const children: ChildProcess[] = [];
 function run(name: string, cmd: string, args: string[], env: NodeJS.ProcessEnv): ChildProcess {
   const child = spawn(cmd, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  const prefix = (chunk: Buffer) =>
-    chunk
-      .toString()
-      .split('\n')
-      .filter(Boolean)
-      .map((l) => `[${name}] ${l}`)
-      .join('\n') + '\n';
-  child.stdout?.on('data', (c: Buffer) => process.stdout.write(prefix(c)));
-  child.stderr?.on('data', (c: Buffer) => process.stderr.write(prefix(c)));
+  const show = (line: string) => (pretty && line.startsWith('{') ? pretty(line).trimEnd() : line);
+  for (const [stream, out] of [
+    [child.stdout, process.stdout],
+    [child.stderr, process.stderr],
+  ] as const) {
+    if (stream) readline.createInterface({ input: stream }).on('line', (line) => line && out.write(`[${name}] ${show(line)}\n`));
+  }
   child.on('exit', (code) => {
     console.log(`[${name}] exited (${code})`);
     shutdown(code ?? 1);

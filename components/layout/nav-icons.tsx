@@ -11,6 +11,7 @@ const PATHS: Record<string, ReactNode> = {
   ),
   '/dashboard': <path d="M3.5 3.5h5.5v7H3.5v-7ZM11 3.5h5.5v4H11v-4ZM11 9.5h5.5v7H11v-7ZM3.5 12.5h5.5v4H3.5v-4Z" />,
   '/service-levels': <path d="M10 3.5a6.5 6.5 0 1 0 0 13 6.5 6.5 0 0 0 0-13ZM10 6.5V10l2.5 2" />,
+  '/audit': <path d="M5.5 3.5h6l3 3v10h-9v-13ZM11.5 3.5v3h3M8 10h4.5M8 13h4.5" />,
   '/settings': <path d="M3.5 6h8m3 0h2M3.5 14h2m3 0h8M11.5 4v4M5.5 12v4" />,
 };
 

@@ -3,7 +3,8 @@ import { eq } from 'drizzle-orm';
 import type { NextAuthOptions } from 'next-auth';
 import CredentialsProvider from 'next-auth/providers/credentials';
 import { getDb } from '@/db';
-import { users } from '@/db/schema';
+import { users, type Role } from '@/db/schema';
+import { recordAudit } from '@/db/audit-log';
 import { env } from '@/lib/env';
 import { clearFailures, lockedKeys, recordFailure, throttleKeys } from './login-throttle';
 import { authLogger, loggableMessage } from './sso-failures';
@@ -25,15 +26,27 @@ function clientAddress(headers: Record<string, unknown> | undefined): string | u
   return typeof real === 'string' ? real : undefined;
 }
 
+/** Sign-in attempts in the audit trail, under the name that was typed (cut short: anyone can type anything). */
+async function auditSignIn(action: string, email: string, userId: number | null, detail?: Record<string, unknown>): Promise<void> {
+  const actor = email.trim().toLowerCase().slice(0, 254) || '(empty)';
+  await recordAudit({ userId, actor, action, entityType: 'user', entityId: userId ?? actor, detail });
+}
+
 export async function verifyPassword(email: string, password: string, address?: string) {
   const db = getDb();
   const { LOGIN_MAX_FAILURES, LOGIN_LOCK_MINUTES } = env();
   const keys = throttleKeys(email, address);
-  if (await lockedKeys(db, keys)) throw new Error(TOO_MANY_ATTEMPTS);
   const user = await db.select().from(users).where(eq(users.email, email.trim().toLowerCase())).get();
+  if (await lockedKeys(db, keys)) {
+    await auditSignIn('auth.sign-in.refused-locked', email, user?.id ?? null);
+    throw new Error(TOO_MANY_ATTEMPTS);
+  }
   const ok = await bcrypt.compare(password, user?.passwordHash ?? DUMMY_HASH);
   if (!user || !user.passwordHash || !ok || !user.active) {
     await recordFailure(db, keys, { maxFailures: LOGIN_MAX_FAILURES, lockMinutes: LOGIN_LOCK_MINUTES });
+    const reason = !user ? 'unknown user' : !user.active ? 'deactivated' : 'wrong password';
+    await auditSignIn('auth.sign-in.failed', email, user?.id ?? null, { reason });
+    if (await lockedKeys(db, keys)) await auditSignIn('auth.lockout', email, user?.id ?? null, { minutes: LOGIN_LOCK_MINUTES });
     throw new Error(INVALID_LOGIN);
   }
   await clearFailures(db, keys);
@@ -84,6 +97,12 @@ export function authOptions(): NextAuthOptions {
       ...(sso ? [sso] : []),
     ],
     logger: authLogger,
+    events: {
+      async signIn({ user, account }) {
+        const id = Number(user.id);
+        await auditSignIn('auth.sign-in', user.email ?? '', Number.isInteger(id) ? id : null, { method: account?.provider ?? 'credentials' });
+      },
+    },
     callbacks: {
       async signIn({ user, account, profile }) {
         if (account?.provider !== SSO_PROVIDER_ID) return true;

@@ -25,6 +25,7 @@ export const PERMISSIONS = {
     why: 'Only field coordinators and administrators book, move or cancel appointments.',
   },
   'dashboard.view': { roles: EVERYONE, why: '' },
+  'audit.view': { roles: ['manager', 'admin'], why: 'The audit trail is for managers and administrators.' },
   'settings.view': { roles: ['admin'], why: 'Settings are for administrators.' },
   'sellers.manage': { roles: ['admin'], why: 'Only administrators manage Sellers and their credentials.' },
   'products.manage': { roles: ['admin'], why: 'Only administrators manage the product inventory.' },
@@ -60,6 +61,7 @@ export const NAVIGATION: readonly NavItem[] = [
   { href: '/work-orders', label: 'Work orders', permission: 'workOrders.view' },
   { href: '/dashboard', label: 'Dashboard', permission: 'dashboard.view' },
   { href: '/service-levels', label: 'Service levels', permission: 'sla.view' },
+  { href: '/audit', label: 'Audit trail', permission: 'audit.view' },
   { href: '/settings', label: 'Settings', permission: 'settings.view' },
 ];
 

@@ -1,4 +1,5 @@
 import 'server-only';
+import { logger, requestIdOf } from '@/lib/observability/log';
 import { crossSiteRefusal } from '@/lib/security/same-origin';
 import { AccessError, requirePermission, type SessionUser } from './session';
 import type { Permission } from './permissions';
@@ -17,17 +18,43 @@ export function routePermission(handler: Function): Permission | undefined {
  */
 export function guardedRoute<C = unknown>(permission: Permission, handler: Handler<C>) {
   const route = async (request: Request, context: C): Promise<Response> => {
-    const refused = crossSiteRefusal(request);
-    if (refused) return refused;
-    let user: SessionUser;
+    const started = performance.now();
+    const requestId = requestIdOf(request);
+    let userId: number | undefined;
+    let status = 500;
     try {
-      user = await requirePermission(permission);
-    } catch (err) {
-      if (err instanceof AccessError) return Response.json({ error: err.message }, { status: err.status });
-      throw err;
+      const refused = crossSiteRefusal(request);
+      if (refused) return withStatus(refused);
+      let user: SessionUser;
+      try {
+        user = await requirePermission(permission);
+      } catch (err) {
+        if (err instanceof AccessError) return withStatus(Response.json({ error: err.message }, { status: err.status }));
+        throw err;
+      }
+      userId = user.id;
+      return withStatus(await handler(request, user, context));
+    } finally {
+      // The path only: queries may carry search text typed by an operator.
+      logger('api').info(
+        { requestId, method: request.method, path: pathOf(request), userId: userId ?? null, status, durationMs: Math.round(performance.now() - started) },
+        'api request',
+      );
     }
-    return handler(request, user, context);
+
+    function withStatus(response: Response): Response {
+      status = response.status;
+      return response;
+    }
   };
   permissionOf.set(route, permission);
   return route;
+}
+
+function pathOf(request: Request): string {
+  try {
+    return new URL(request.url).pathname.slice(0, 200);
+  } catch {
+    return '';
+  }
 }

@@ -1,6 +1,7 @@
 import 'server-only';
 import { getDb, type Db } from '@/db';
 import { listenerCredentials, sellers, type REFERENCE_POINTS } from '@/db/schema';
+import { noteKnownSellers, UNKNOWN_SELLER } from '@/lib/observability/metrics';
 import { listenerAccessGeneration } from '@/lib/sellers/access-changes';
 
 /**
@@ -41,6 +42,7 @@ function load(db: Db): AccessView {
     .select({ id: sellers.id, slug: sellers.slug, enabled: sellers.enabled, referencePoint: sellers.referencePoint })
     .from(sellers)
     .all();
+  noteKnownSellers(sellerRows.map((s) => s.slug));
   return {
     db,
     generation: listenerAccessGeneration(),
@@ -89,4 +91,9 @@ export function enabledSeller(slug: string): { id: number; referencePoint: Refer
 /** Drops the view; the next call loads it again. */
 export function forgetListenerAccess(): void {
   holder[KEY] = undefined;
+}
+
+/** The slug when it names a Seller of the registry (enabled or not), else one value for every stranger. */
+export function listenerSellerLabel(slug: string): string {
+  return currentView().sellers.has(slug) ? slug : UNKNOWN_SELLER;
 }

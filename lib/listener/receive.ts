@@ -3,7 +3,9 @@ import { validateRequestBody } from '@/lib/sonata/openapi-validator';
 import { enqueueInbox } from '@/lib/sync/inbox';
 import { LISTENER_APIS, listenerOperation, type NotificationApi } from '@/lib/sync/listener-catalog';
 import type { REFERENCE_POINTS } from '@/db/schema';
-import { enabledSeller } from './listener-access';
+import { logger, requestIdOf } from '@/lib/observability/log';
+import { recordListenerCall, type ListenerOutcome } from '@/lib/observability/metrics';
+import { enabledSeller, listenerSellerLabel } from './listener-access';
 import { authorizeListenerCall } from './listener-auth';
 import { readCappedBody } from './capped-body';
 
@@ -80,24 +82,45 @@ export function isOpaqueId(value: string, max = RESOURCE_ID_MAX): boolean {
 /**
  * Handles one notification POST. Order of checks: the listener exists (404), the caller is the Seller with the
  * scope (401/403), the body is a valid event for this listener (400); nothing is stored before all of them pass.
+ * Each call is counted by outcome and logged as one line.
  */
 export async function receiveNotification(request: Request, target: ListenerTarget): Promise<Response> {
+  const started = performance.now();
+  const requestId = requestIdOf(request);
+  const note: { outcome: ListenerOutcome } = { outcome: 'accepted' };
+  const response = await receive(request, target, note);
+  const seconds = (performance.now() - started) / 1000;
+  const seller = listenerSellerLabel(target.sellerSlug);
+  recordListenerCall({ seller, api: target.api, outcome: note.outcome, seconds });
+  logger('listener').info(
+    // The event type from the path only when it names a listener: anything else is caller-typed text.
+    { requestId, seller, api: target.api, operation: note.outcome === 'noListener' ? null : target.eventType, outcome: note.outcome, status: response.status, durationMs: Math.round(seconds * 1000) },
+    'listener call',
+  );
+  response.headers.set('x-request-id', requestId);
+  return response;
+}
+
+async function receive(request: Request, target: ListenerTarget, note: { outcome: ListenerOutcome }): Promise<Response> {
   const api = LISTENER_APIS[target.api];
   const op = api.versions.includes(target.version) ? listenerOperation(target.api, target.eventType) : undefined;
   if (!op) {
     // No such listener: the URL names no operation of the API, so no declared response applies; HTTP's own 404
     // says "wrong URL" better than a body error (400) would, and a Seller does not retry it.
     countRefusal(target.sellerSlug, 404, `no listener ${target.api}/${target.version}/${target.eventType}`);
+    note.outcome = 'noListener';
     return mefError(404, 'notFound', `There is no listener for ${target.eventType} in ${api.segment}/${target.version}`);
   }
   const auth = authorizeListenerCall(request, target.sellerSlug, op.operationId);
   if (!auth.ok) {
     countRefusal(target.sellerSlug, auth.status, auth.reason);
+    note.outcome = auth.status === 401 ? 'unauthorized' : 'forbidden';
     return mefError(auth.status, auth.code, auth.reason, undefined, auth.status === 401 ? { 'www-authenticate': 'Bearer' } : undefined);
   }
   const seller = enabledSeller(target.sellerSlug);
   if (seller === undefined) {
     countRefusal(target.sellerSlug, 403, 'Seller unknown or disabled');
+    note.outcome = 'sellerDisabled';
     return mefError(403, 'accessDenied', 'This Seller is not enabled on our side');
   }
   if (seller.referencePoint !== target.referencePoint) {
@@ -105,27 +128,31 @@ export async function receiveNotification(request: Request, target: ListenerTarg
     // same 404 as an unknown listener. Checked after the token, so that no one learns a Seller's reference point by
     // probing without credentials.
     countRefusal(target.sellerSlug, 404, `no listener on ${target.referencePoint} (the Seller uses ${seller.referencePoint})`);
+    note.outcome = 'wrongReferencePoint';
     return mefError(404, 'notFound', `There is no listener for this Seller under /mefApi/${target.referencePoint}; it is on /mefApi/${seller.referencePoint}`);
   }
   const sellerId = seller.id;
 
-  const invalid = (reason: string, message?: string) => {
+  const invalid = (outcome: ListenerOutcome, reason: string, message?: string) => {
+    note.outcome = outcome;
     countRefusal(target.sellerSlug, 400, reason);
     return mefError(400, 'invalidBody', reason, message);
   };
   const type = request.headers.get('content-type');
   if (type !== null && !/^application\/([a-z0-9.+-]*\+)?json\b/i.test(type.trim())) {
-    return invalid(`The body must be ${MEF_JSON}`);
+    return invalid('wrongMediaType', `The body must be ${MEF_JSON}`);
   }
   const raw = await readCappedBody(request, LISTENER_BODY_MAX_BYTES);
   if (!raw.ok) {
-    return invalid(raw.reason === 'tooLarge' ? `The body is larger than ${LISTENER_BODY_MAX_BYTES} bytes` : 'The body could not be read');
+    return raw.reason === 'tooLarge'
+      ? invalid('bodyTooLarge', `The body is larger than ${LISTENER_BODY_MAX_BYTES} bytes`)
+      : invalid('bodyUnreadable', 'The body could not be read');
   }
   let body: unknown;
   try {
     body = JSON.parse(UTF8.decode(raw.bytes));
   } catch {
-    return invalid('The body is not JSON');
+    return invalid('notJson', 'The body is not JSON');
   }
   // Members we do not know are tolerated: a Seller on a later minor version must not lose its events.
   const violations = validateRequestBody(api.spec, op.operationId, body, { unknownProperties: 'allow' });
@@ -134,22 +161,22 @@ export async function receiveNotification(request: Request, target: ListenerTarg
       .slice(0, 5)
       .map((v) => `${v.path || '/'} ${v.message}`)
       .join('; ');
-    return invalid('The body is not a valid event for this listener', detail);
+    return invalid('schemaInvalid', 'The body is not a valid event for this listener', detail);
   }
   const envelope = body as { eventId: string; eventTime: string; eventType: string; event: { id: string } };
   if (envelope.eventType !== target.eventType) {
-    return invalid(`eventType ${envelope.eventType} was sent to the ${target.eventType} listener`);
+    return invalid('eventTypeMismatch', `eventType ${envelope.eventType} was sent to the ${target.eventType} listener`);
   }
   if (!isOpaqueId(envelope.eventId, EVENT_ID_MAX)) {
-    return invalid('eventId must be a non-empty identifier');
+    return invalid('badEventId', 'eventId must be a non-empty identifier');
   }
   const resourceId = envelope.event.id;
   if (!isOpaqueId(resourceId)) {
-    return invalid('event.id must be a non-empty identifier');
+    return invalid('badResourceId', 'event.id must be a non-empty identifier');
   }
 
   try {
-    await enqueueInbox({
+    const stored = await enqueueInbox({
       sellerId,
       api: target.api,
       eventId: envelope.eventId,
@@ -158,8 +185,10 @@ export async function receiveNotification(request: Request, target: ListenerTarg
       resourceId,
       body: body as Record<string, unknown>,
     });
+    if (stored === 'duplicate') note.outcome = 'duplicate';
   } catch (err) {
-    console.error('[inbox] could not store a notification', err);
+    note.outcome = 'storageFailed';
+    logger('listener').error({ err, seller: target.sellerSlug, api: target.api }, 'could not store a notification');
     // 500 internalError, not 503: each listener operation of the MEF notification APIs declares 204, 400, 401, 403,
     // 408 and 500 only, so a Seller built from them knows 500 (and retries it) but may not know 503. Retry-After
     // says when to try again.

@@ -1,5 +1,6 @@
 import 'server-only';
 import type { LiveEvent } from '@/lib/domain/live-changes';
+import { setFeedReader } from '@/lib/observability/metrics';
 import { changesAfter, feedPosition, onFeedAdvanced } from '@/lib/sync/change-feed';
 
 /**
@@ -35,6 +36,11 @@ class FeedTail {
       this.readers.delete(reader);
       if (this.readers.size === 0) this.stop();
     };
+  }
+
+  /** The last position read, or undefined while no stream is open. */
+  readPosition(): number | undefined {
+    return this.last;
   }
 
   /** Entries after `seq` when memory still holds all of them; undefined when they must be read from the feed. */
@@ -99,6 +105,10 @@ const KEY = Symbol.for('sonata-portal.feed-tail');
 const holder = globalThis as unknown as { [KEY]?: FeedTail };
 
 export function feedTail(): FeedTail {
-  holder[KEY] ??= new FeedTail();
+  if (!holder[KEY]) {
+    const tail = new FeedTail();
+    holder[KEY] = tail;
+    setFeedReader(() => tail.readPosition());
+  }
   return holder[KEY];
 }

@@ -1,6 +1,7 @@
 import 'server-only';
 import type { LiveEvent } from '@/lib/domain/live-changes';
 import { changesAfter, feedPosition, oldestRetained } from '@/lib/sync/change-feed';
+import { liveConnectionClosed, liveConnectionOpened } from '@/lib/observability/metrics';
 import { feedTail } from './feed-tail';
 
 export const LIVE_HEARTBEAT_MS = 10_000;
@@ -83,9 +84,11 @@ export function liveEventStream(request: Request, heartbeatMs = LIVE_HEARTBEAT_M
       // A named event, so the browser can tell a silent connection from a quiet feed, and a position, so it can
       // tell that changes sent to it were lost on the way (then it reopens the stream from what it did receive).
       const heartbeat = setInterval(() => send(`event: heartbeat\ndata: {"position":${cursor}}\n\n`), heartbeatMs);
+      liveConnectionOpened();
       cleanup = () => {
         if (!open) return;
         open = false;
+        liveConnectionClosed();
         clearInterval(heartbeat);
         unsubscribe();
         try {

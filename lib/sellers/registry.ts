@@ -6,6 +6,7 @@ import { openSecret, sealSecret, type SecretKeyring } from '@/lib/crypto/secret-
 import { decodeKey, env } from '@/lib/env';
 import type { SellerConnection } from '@/lib/sonata/seller-connection';
 import { parseToleratedDeviations } from '@/lib/sonata/deviations';
+import { noteKnownSellers } from '@/lib/observability/metrics';
 
 /**
  * The Seller registry: who our Sellers are, how the wire reaches each of them (with the client secret opened only
@@ -57,6 +58,7 @@ export async function getSellerById(id: number): Promise<Seller | undefined> {
 
 /** How the wire reaches `seller`, with the client secret opened. Server-side only; never hand it to a page. */
 export function sellerConnection(seller: Seller): SellerConnection {
+  noteKnownSellers([seller.slug]);
   return {
     slug: seller.slug,
     baseUrls: {

@@ -6,6 +6,7 @@ import { startSellerNotifications } from '@/lib/sync/inbox-worker';
 import { applyConfiguredSellersFile } from '@/lib/sync/sellers-file';
 import { startSlaSweep } from '@/lib/sync/sla-clocks';
 import { resealSellerSecrets } from '@/lib/sync/secret-rotation';
+import { startAuditRetention } from '@/lib/sync/audit-retention';
 import { startSharedSyncProcess } from './sync-process';
 
 let started = false;
@@ -29,6 +30,7 @@ export async function startPortalServer(): Promise<void> {
   );
   startOutboxWorker();
   startSlaSweep();
+  startAuditRetention(settings.AUDIT_RETENTION_DAYS);
   if (settings.SYNC_PROCESS === 'inline') {
     await startSellerNotifications();
     startSharedIncidentRefresh();

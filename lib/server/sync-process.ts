@@ -24,6 +24,8 @@ export interface SyncProcess {
   current(): ChildProcess | undefined;
   /** Resolves when a child (the first, or the one after a restart) has said it is ready. */
   ready(): Promise<void>;
+  /** The child's metrics (prom-client JSON), or undefined when it does not answer within `timeoutMs`. */
+  metrics(timeoutMs?: number): Promise<unknown>;
   stop(): Promise<void>;
 }
 
@@ -42,6 +44,8 @@ export function startSyncProcess(options: SyncProcessOptions = {}): SyncProcess 
   let readyWaiters: Array<() => void> = [];
   let isReady = false;
   let wakePending = false;
+  let metricsRequest = 0;
+  const metricsWaiters = new Map<number, (metrics: unknown) => void>();
 
   function send(message: SyncMessage): void {
     if (child?.connected) child.send(message, (err) => err && undefined);
@@ -52,7 +56,7 @@ export function startSyncProcess(options: SyncProcessOptions = {}): SyncProcess 
     isReady = false;
     const proc = spawn(process.execPath, ['--conditions=react-server', '--import', 'tsx', entry], {
       cwd: process.cwd(),
-      env: { ...process.env, ...options.env },
+      env: { ...process.env, PORTAL_PROCESS_ROLE: 'sync', ...options.env },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     child = proc;
@@ -66,6 +70,10 @@ export function startSyncProcess(options: SyncProcessOptions = {}): SyncProcess 
     }
     proc.on('message', (message: SyncMessage) => {
       if (message?.type === 'feed') signalFeedAdvanced();
+      else if (message?.type === 'metrics' && typeof message.id === 'number') {
+        metricsWaiters.get(message.id)?.(message.metrics);
+        metricsWaiters.delete(message.id);
+      }
       else if (message?.type === 'ready') {
         isReady = true;
         for (const resolve of readyWaiters.splice(0)) resolve();
@@ -100,6 +108,21 @@ export function startSyncProcess(options: SyncProcessOptions = {}): SyncProcess 
   return {
     current: () => child,
     ready: () => (isReady ? Promise.resolve() : new Promise((resolve) => readyWaiters.push(resolve))),
+    metrics: (timeoutMs = 2_000) => {
+      if (!child?.connected || !isReady) return Promise.resolve(undefined);
+      const id = ++metricsRequest;
+      return new Promise((resolve) => {
+        const timer = setTimeout(() => {
+          metricsWaiters.delete(id);
+          resolve(undefined);
+        }, timeoutMs);
+        metricsWaiters.set(id, (metrics) => {
+          clearTimeout(timer);
+          resolve(metrics);
+        });
+        send({ type: 'metrics', id });
+      });
+    },
     async stop() {
       stopped = true;
       unsubscribe();
@@ -122,5 +145,10 @@ const holder = globalThis as unknown as { [KEY]?: SyncProcess };
 /** The sync process of this server, started once. */
 export function startSharedSyncProcess(): SyncProcess {
   holder[KEY] ??= startSyncProcess();
+  return holder[KEY];
+}
+
+/** The sync process this server started, if any (none when SYNC_PROCESS=inline or in tests). */
+export function runningSyncProcess(): SyncProcess | undefined {
   return holder[KEY];
 }

@@ -1,6 +1,7 @@
 import { AnswerTooLargeError, createEgressFetch, EgressRefusedError, isRedirectStatus } from './egress';
 import { SonataEgressRefusedError, SonataHttpError, SonataNetworkError, SonataProtocolError, SonataTimeoutError, parseRetryAfter } from './errors';
 import type { SellerConnection } from './seller-connection';
+import { recordSellerCall, statusClassOf, type StatusClass } from '@/lib/observability/metrics';
 
 /** What a token is cached under: one Seller's client asking one token endpoint for one scope. */
 export interface TokenKey {
@@ -111,7 +112,22 @@ export class TokenCache {
     this.tokens.clear();
   }
 
+  /** One token request, counted and timed like any Seller call. */
   private async fetchToken(request: TokenRequest): Promise<CachedToken> {
+    const started = performance.now();
+    let statusClass: StatusClass = '2xx';
+    try {
+      return await this.requestToken(request);
+    } catch (err) {
+      statusClass =
+        err instanceof SonataHttpError ? statusClassOf(err.status) : err instanceof SonataTimeoutError ? 'timeout' : err instanceof SonataNetworkError ? 'network' : err instanceof SonataProtocolError ? 'protocol' : 'other';
+      throw err;
+    } finally {
+      recordSellerCall({ seller: request.sellerSlug, operation: TOKEN_OPERATION, statusClass, seconds: (performance.now() - started) / 1000 });
+    }
+  }
+
+  private async requestToken(request: TokenRequest): Promise<CachedToken> {
     const form = new URLSearchParams({
       grant_type: 'client_credentials',
       client_id: request.clientId,

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import createClient, { type Client } from 'openapi-fetch';
 import { checkResponse, DEFAULT_TOLERATED_DEVIATIONS, reportToleratedDeviations } from './deviations';
 import {
@@ -11,6 +12,8 @@ import {
   type SonataErrorContext,
 } from './errors';
 import { AnswerTooLargeError, createEgressFetch, EgressRefusedError, isRedirectStatus } from './egress';
+import { logger } from '@/lib/observability/log';
+import { recordSellerCall, statusClassOf, type StatusClass } from '@/lib/observability/metrics';
 import { parseListHeaders, type ListPage } from './paging';
 import type { SellerConnection, SonataApi } from './seller-connection';
 import { sharedTokenCache, tokenRequestFor, type TokenCache } from './token-cache';
@@ -107,21 +110,35 @@ export class SonataTransport<Paths extends {}> {
       if (options.hasBody) headers['Content-Type'] = MEF_MEDIA_TYPE;
 
       let result: RawResult;
+      const started = performance.now();
+      const observe = (statusClass: StatusClass, status?: number) => this.observe(operationId, statusClass, status, started);
       try {
         result = await send({ headers, signal, parseAs: 'text', cache: 'no-store', redirect: 'manual' });
       } catch (err) {
         const context = this.context(operationId);
-        if (signal.aborted) throw new SonataTimeoutError(this.conn.timeoutMs, context, err);
-        if (err instanceof EgressRefusedError) throw new SonataEgressRefusedError(err, context);
+        if (signal.aborted) {
+          observe('timeout');
+          throw new SonataTimeoutError(this.conn.timeoutMs, context, err);
+        }
+        if (err instanceof EgressRefusedError) {
+          observe('other');
+          throw new SonataEgressRefusedError(err, context);
+        }
         if (err instanceof AnswerTooLargeError) {
+          observe(statusClassOf(err.status), err.status);
           throw new SonataProtocolError({ status: err.status, issues: [`answer larger than ${err.maxBytes} bytes`], cause: err }, context);
         }
-        if (err instanceof TypeError || hasSystemCode(err)) throw new SonataNetworkError(err, context);
+        if (err instanceof TypeError || hasSystemCode(err)) {
+          observe('network');
+          throw new SonataNetworkError(err, context);
+        }
+        observe('other');
         throw err;
       }
 
       const { response } = result;
       const context = this.context(operationId, response.url);
+      if (!response.ok || response.status === 401) observe(statusClassOf(response.status), response.status);
       if (isRedirectStatus(response.status)) throw redirectRefused(response, context);
       if (response.status === 401 && attempt === 0) {
         this.tokens.invalidate(tokenRequest, token);
@@ -138,8 +155,25 @@ export class SonataTransport<Paths extends {}> {
           context,
         );
       }
-      return { ...this.checkBody(operationId, expect, response, result.data, context), response };
+      try {
+        const checked = this.checkBody(operationId, expect, response, result.data, context);
+        observe('2xx', response.status);
+        return { ...checked, response };
+      } catch (err) {
+        observe(err instanceof SonataSchemaError ? 'schema' : 'protocol', response.status);
+        throw err;
+      }
     }
+  }
+
+  /** One Seller call counted, timed and logged (operation and status only: no URL, query, header or body). */
+  private observe(operationId: string, statusClass: StatusClass, status: number | undefined, started: number): void {
+    const seconds = (performance.now() - started) / 1000;
+    recordSellerCall({ seller: this.conn.slug, operation: operationId, statusClass, seconds });
+    logger('seller-call').info(
+      { requestId: randomUUID(), seller: this.conn.slug, api: this.api, operation: operationId, status: status ?? null, statusClass, durationMs: Math.round(seconds * 1000) },
+      'seller call',
+    );
   }
 
   /** A list call: body checked as an array (or a lone object, wrapped) and paging headers read. */

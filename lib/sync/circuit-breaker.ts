@@ -4,6 +4,9 @@
  * `openMs`, then one probe is let through (half-open); its success closes the circuit, its failure opens it again.
  * Answers that are the Seller's decision (4xx) count as the Seller being up. One Seller's outage never slows others.
  */
+import { getDb } from '@/db';
+import { sellers } from '@/db/schema';
+import { addCircuitSource } from '@/lib/observability/metrics';
 import { SonataError, isRetryable } from '@/lib/sonata/errors';
 
 export type CircuitState = 'closed' | 'open' | 'halfOpen';
@@ -91,6 +94,11 @@ export class CircuitBreakers {
     }
   }
 
+  /** Every circuit this process has used, by key, with its state now. */
+  states(): Array<{ key: string; state: CircuitState }> {
+    return [...this.circuits.keys()].map((key) => ({ key, state: this.state(key) }));
+  }
+
   /** Runs one call to the Seller under its breaker. */
   async run<T>(key: string | number, call: () => Promise<T>): Promise<T> {
     const gate = this.allow(key);
@@ -113,7 +121,16 @@ const holder = globalThis as unknown as { [HOLDER]?: CircuitBreakers };
 
 /** The process-wide breakers, one circuit per Seller id. */
 export function sellerBreakers(): CircuitBreakers {
-  holder[HOLDER] ??= new CircuitBreakers();
+  if (!holder[HOLDER]) {
+    const breakers = new CircuitBreakers();
+    holder[HOLDER] = breakers;
+    addCircuitSource(() => {
+      const circuits = breakers.states();
+      if (circuits.length === 0) return [];
+      const slugs = new Map(getDb().select({ id: sellers.id, slug: sellers.slug }).from(sellers).all().map((s) => [String(s.id), s.slug]));
+      return circuits.map(({ key, state }) => ({ seller: slugs.get(key) ?? '', state }));
+    });
+  }
   return holder[HOLDER];
 }
 

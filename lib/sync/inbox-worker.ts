@@ -23,6 +23,7 @@ import {
 import { entityOf, type EntityKind } from './listener-catalog';
 import { fetchResource, type FetchedResource } from './resource-fetch';
 import { recordDocumentRejection } from './document-rejections';
+import { logger } from '@/lib/observability/log';
 
 /**
  * Applies the inbox: for each resource named by pending events, one GET at a time (so events about one resource are
@@ -96,6 +97,7 @@ export function newLeaseOwner(): string {
   return `${os.hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
 }
 
+const inboxLog = logger('inbox');
 const DEFAULT_LEASE_MS = 60_000;
 const RESCAN_GAP_MS = 20;
 
@@ -144,9 +146,11 @@ export function startInboxWorker(options: InboxWorkerOptions = {}): InboxWorker 
     } catch (err) {
       recordDocumentRejection(seller, err, job.resourceId);
       if (stopped) return;
-      if (isPermanent(err) && attempts + 1 >= maxPermanent) await failInboxItems(ids, describe(err));
+      const failed = isPermanent(err) && attempts + 1 >= maxPermanent;
+      if (failed) await failInboxItems(ids, describe(err));
       else await rescheduleInboxItems(ids, new Date(Date.now() + backoffDelay(attempts)).toISOString(), describe(err));
-      if (!isRetryable(err) && !isPermanent(err)) console.error(`[inbox] ${seller.slug} ${job.entity} ${job.resourceId}:`, err);
+      const level = !isRetryable(err) && !isPermanent(err) ? 'error' : 'warn';
+      inboxLog[level]({ seller: seller.slug, entity: job.entity, resourceId: job.resourceId, inboxIds: ids, attempts: attempts + 1, err }, failed ? 'fetch failed; entries given up' : 'fetch failed; retry scheduled');
       return;
     }
     if (stopped) return;
@@ -155,10 +159,11 @@ export function startInboxWorker(options: InboxWorkerOptions = {}): InboxWorker 
     const last = covered.at(-1) as InboxItem;
     try {
       await applyFetched(seller, fetched, ids, last.eventType, owner);
+      inboxLog.info({ seller: seller.slug, entity: job.entity, resourceId: job.resourceId, inboxIds: ids, eventType: last.eventType }, 'applied');
     } catch (err) {
       if (err instanceof LeaseLostError) return;
       // A document our cache cannot hold (e.g. missing a required attribute) must not be re-fetched in a tight loop.
-      console.error(`[inbox] ${seller.slug} ${job.entity} ${job.resourceId}: could not apply`, err);
+      inboxLog.error({ seller: seller.slug, entity: job.entity, resourceId: job.resourceId, inboxIds: ids, attempts: attempts + 1, err }, 'could not apply');
       if (attempts + 1 >= maxPermanent) await failInboxItems(ids, `could not apply: ${describe(err)}`);
       else await rescheduleInboxItems(ids, new Date(Date.now() + backoffDelay(attempts)).toISOString(), `could not apply: ${describe(err)}`);
       return;
@@ -172,7 +177,7 @@ export function startInboxWorker(options: InboxWorkerOptions = {}): InboxWorker 
     try {
       due = await dueInboxItems(Math.max(200, concurrency * 8));
     } catch (err) {
-      console.error('[inbox] scan failed', err);
+      inboxLog.error({ err }, 'scan failed');
       return;
     }
     for (const item of due) {
@@ -184,7 +189,7 @@ export function startInboxWorker(options: InboxWorkerOptions = {}): InboxWorker 
       perSellerInFlight.set(item.sellerId, sellerBusy + 1);
       const job: ResourceJob = { sellerId: item.sellerId, entity: entityOf(item.eventType), resourceId: item.resourceId };
       const run = processResource(job)
-        .catch((err: unknown) => console.error(`[inbox] applying ${key} failed`, err))
+        .catch((err: unknown) => inboxLog.error({ resource: key, err }, 'applying failed'))
         .finally(() => {
           inFlight.delete(key);
           const left = (perSellerInFlight.get(job.sellerId) ?? 1) - 1;
@@ -251,7 +256,7 @@ export function startInboxWorker(options: InboxWorkerOptions = {}): InboxWorker 
       await scanning;
       await Promise.allSettled(inFlight.values());
       // What we claimed but did not settle is free for the next worker at once, not after the lease.
-      await releaseLeases(owner).catch((err: unknown) => console.error('[inbox] could not release leases', err));
+      await releaseLeases(owner).catch((err: unknown) => inboxLog.error({ err }, 'could not release leases'));
       for (const resolve of idleWaiters.splice(0)) resolve();
     },
   };
@@ -270,7 +275,7 @@ export function startSharedInboxWorker(options?: InboxWorkerOptions): InboxWorke
     releaseDeadLeases()
       .then(() => makePendingDue())
       .then((n) => (n > 0 ? worker.kick() : undefined))
-      .catch((err: unknown) => console.error('[inbox] could not reschedule pending entries', err));
+      .catch((err: unknown) => inboxLog.error({ err }, 'could not reschedule pending entries'));
   }
   return holder[WORKER_KEY];
 }

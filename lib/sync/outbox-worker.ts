@@ -2,6 +2,7 @@
  * Background delivery of the outbox: polls for due operations (short interval), wakes at once when an action
  * queues one, and sends each ticket's operations in order. Survives restarts because the queue is in the database.
  */
+import { logger } from '@/lib/observability/log';
 import { deliverTicket, dueTicketIds } from './outbox';
 
 export interface OutboxWorker {
@@ -32,7 +33,7 @@ export function startOutboxWorker(options: OutboxWorkerOptions = {}): OutboxWork
   if (existing?.running) return existing;
   const intervalMs = options.intervalMs ?? 500;
   const concurrency = options.concurrency ?? 4;
-  const onError = options.onError ?? ((err) => console.error('[outbox] delivery pass failed:', err));
+  const onError = options.onError ?? ((err) => logger('outbox').error({ err }, 'delivery pass failed'));
   let running = true;
   let timer: NodeJS.Timeout | undefined;
   let pass: Promise<void> | undefined;

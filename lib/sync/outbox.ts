@@ -9,6 +9,8 @@ import { and, asc, eq, inArray, lte, sql } from 'drizzle-orm';
 import { getDb } from '@/db';
 import { outbox, sellers, tickets, type OutboxItem, type OutboxOperation, type Seller, type Ticket } from '@/db/schema';
 import { transaction, type Tx } from '@/db/transaction';
+import { actorOfTx, recordAuditTx } from '@/db/audit-log';
+import { logger } from '@/lib/observability/log';
 import { buildPatchBody, isPatchApplied, patchIntentProblems, protectedContactChanges, type PatchIntent } from '@/lib/domain/ticket-patch';
 import { ticketOperationPermission, type TicketStatus } from '@/lib/domain/ticket-state-machine';
 import { sellerConnection } from '@/lib/sellers/registry';
@@ -242,6 +244,27 @@ function finishTx(tx: Tx, item: OutboxItem): void {
     .where(eq(outbox.id, item.id))
     .run();
   recomputeSyncStateTx(tx, item.ticketId);
+  auditOutcomeTx(tx, item, 'accepted');
+}
+
+const outboxLog = logger('outbox');
+
+/** Every Buyer operation's final outcome at the Seller joins the audit trail, in the transaction that records it. */
+function auditOutcomeTx(tx: Tx, item: OutboxItem, outcome: 'accepted' | 'refused', error?: string): void {
+  const ticket = tx.select({ externalId: tickets.externalId, sellerTicketId: tickets.sellerTicketId }).from(tickets).where(eq(tickets.id, item.ticketId)).get();
+  recordAuditTx(tx, {
+    ...actorOfTx(tx, item.createdByUserId),
+    action: `delivery.${item.operation}.${outcome}`,
+    entityType: 'ticket',
+    entityId: ticket?.externalId ?? item.ticketId,
+    detail: {
+      seller: sellerSlugTx(tx, item.sellerId),
+      outboxId: item.id,
+      attempts: item.attempts + 1,
+      ...(ticket?.sellerTicketId ? { sellerTicketId: ticket.sellerTicketId } : {}),
+      ...(error ? { error: error.slice(0, 500) } : {}),
+    },
+  });
 }
 
 async function applyDoc(seller: Seller, doc: TroubleTicket, requestedAt: string): Promise<void> {
@@ -287,7 +310,9 @@ async function rejectItem(item: OutboxItem, message: string, detail: Record<stri
       .where(eq(outbox.id, item.id))
       .run();
     recomputeSyncStateTx(tx, item.ticketId);
+    auditOutcomeTx(tx, item, 'refused', message);
   });
+  outboxLog.warn({ outboxId: item.id, ticketId: item.ticketId, sellerId: item.sellerId, operation: item.operation, status: detail.status ?? null }, 'operation refused');
   return { outcome: 'rejected', item: { ...item, state: 'rejected', lastError: message, lastErrorDetail: detail } };
 }
 
@@ -306,6 +331,7 @@ async function deliverItem(item: OutboxItem): Promise<DeliveryReport> {
     // One Seller's outage must not cost a connection per queued ticket on every pass.
     await withSellerBreaker(item.sellerId, () => send(item, ctx.ticket, ctx.seller, ctx.client, retried));
     await transaction((tx) => finishTx(tx, item));
+    outboxLog.info({ outboxId: item.id, ticketId: item.ticketId, sellerId: item.sellerId, operation: item.operation, attempts: item.attempts + 1 }, 'operation delivered');
     return { outcome: 'done', item: { ...item, state: 'done' } };
   } catch (err) {
     recordDocumentRejection(ctx.seller, err, ctx.ticket.sellerTicketId ?? undefined);
@@ -333,6 +359,10 @@ async function scheduleRetry(item: OutboxItem, err: unknown, attempted: boolean)
       .run();
     recomputeSyncStateTx(tx, item.ticketId);
   });
+  outboxLog.warn(
+    { outboxId: item.id, ticketId: item.ticketId, sellerId: item.sellerId, operation: item.operation, attempts, retryInMs: wait, err },
+    'operation not delivered; retry scheduled',
+  );
   return { outcome: 'retry', item, error: err };
 }
 

@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { and, eq } from 'drizzle-orm';
 import { getDb, type Db } from '@/db';
-import { auditLog, products, sellers, type Seller } from '@/db/schema';
+import { products, sellers, type Seller } from '@/db/schema';
+import { recordAuditTx } from '@/db/audit-log';
 import { transaction } from '@/db/transaction';
 import { openSecret, sealSecret, sealedKeyId, secretKeyId } from '@/lib/crypto/secret-box';
 import { decodeKey, env } from '@/lib/env';
@@ -171,23 +172,20 @@ export async function applySellersFile(file: string, options: ApplySellersFileOp
             .where(eq(sellers.id, current.id))
             .run();
           result.updated.push(entry.slug);
-          tx.insert(auditLog)
-            .values({
-              actor: 'sellers-file',
-              action: 'seller.file-update',
-              entityType: 'seller',
-              entityId: entry.slug,
-              detail: { file: resolved, changed: changedFields, secretChanged },
-            })
-            .run();
+          recordAuditTx(tx, {
+            userId: null,
+            actor: 'sellers-file',
+            action: 'seller.file-update',
+            entityType: 'seller',
+            entityId: entry.slug,
+            detail: { file: resolved, changed: changedFields, secretChanged },
+          });
         } else {
           result.unchanged.push(entry.slug);
         }
       }
       if (!current) {
-        tx.insert(auditLog)
-          .values({ actor: 'sellers-file', action: 'seller.file-create', entityType: 'seller', entityId: entry.slug, detail: { file: resolved } })
-          .run();
+        recordAuditTx(tx, { userId: null, actor: 'sellers-file', action: 'seller.file-create', entityType: 'seller', entityId: entry.slug, detail: { file: resolved } });
       }
 
       for (const product of entry.products) {

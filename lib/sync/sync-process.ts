@@ -11,13 +11,17 @@
  * { type: 'ready' } once started. It stops when the server goes away (the IPC channel closes).
  */
 import { getDb, setCommitDurability } from '@/db';
+import { metricsAsJson } from '@/lib/observability/metrics';
 import { env } from '@/lib/env';
 import { onFeedAdvanced } from './change-feed';
 import { startSellerNotifications, startSharedInboxWorker } from './inbox-worker';
 import { startSharedIncidentRefresh } from './incident-refresh';
 
 export interface SyncMessage {
-  type: 'inbox' | 'feed' | 'ready';
+  type: 'inbox' | 'feed' | 'ready' | 'metrics';
+  /** metrics: the server's request number, echoed with this process's metrics (prom-client JSON). */
+  id?: number;
+  metrics?: unknown;
 }
 
 const PREFIX = '[sync]';
@@ -39,6 +43,12 @@ const stopFeedSignal = onFeedAdvanced(() => {
 
 process.on('message', (message: SyncMessage) => {
   if (message?.type === 'inbox') worker.kick();
+  else if (message?.type === 'metrics' && typeof message.id === 'number') {
+    const id = message.id;
+    void metricsAsJson().then((metrics) => {
+      if (process.connected) process.send?.({ type: 'metrics', id, metrics } satisfies SyncMessage);
+    });
+  }
 });
 
 let stopping = false;

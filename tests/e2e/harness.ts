@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { writeSandboxSellersFile } from '../../lib/sync/sandbox-discovery';
+import { E2E_LOG_DIR, recordSecrets } from './log-hygiene';
 
 export const ROOT = path.resolve(import.meta.dirname, '..', '..');
 const BIN = (name: string) => path.join(ROOT, 'node_modules', '.bin', name);
@@ -53,10 +54,11 @@ export interface ManagedProcess {
   kill9: () => Promise<void>;
 }
 
-export function spawnManaged(command: string, args: string[], env: NodeJS.ProcessEnv, cwd = ROOT): ManagedProcess {
+export function spawnManaged(command: string, args: string[], env: NodeJS.ProcessEnv, cwd = ROOT, logFile?: string): ManagedProcess {
   const proc = spawn(command, args, { cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   const keep = (chunk: Buffer) => {
+    if (logFile) fs.appendFileSync(logFile, chunk);
     out += chunk.toString();
     if (out.length > 200_000) out = out.slice(-100_000);
   };
@@ -181,7 +183,10 @@ export async function startPortal(
     ...opts.env,
   };
   execFileSync(BIN('tsx'), ['db/seed.ts'], { cwd: ROOT, env, stdio: 'pipe' });
-  const managed = spawnManaged(BIN('next'), ['start', '--hostname', '127.0.0.1', '--port', String(port)], env);
+  // Every portal's log is kept for the run's final check: no secret, token or e-mail address in any line.
+  const logName = `portal-${port}-${Date.now()}`;
+  recordSecrets(logName, [env.NEXTAUTH_SECRET, env.SECRETS_KEY, env.METRICS_TOKEN, env.LISTENER_TOKEN_SECRET, ...Object.values(DEMO_LOGINS).map((l) => l.password), ...sellerSecrets(env.SELLERS_FILE)]);
+  const managed = spawnManaged(BIN('next'), ['start', '--hostname', '127.0.0.1', '--port', String(port)], env, ROOT, path.join(E2E_LOG_DIR, `${logName}.log`));
   try {
     await waitForHttp(`${baseUrl}/login`, 60_000, managed.proc);
   } catch (err) {
@@ -189,6 +194,17 @@ export async function startPortal(
     throw new Error(`${(err as Error).message}\n${managed.output()}`);
   }
   return { ...managed, baseUrl, dbPath, env };
+}
+
+/** The Seller client secrets a sellers file hands the portal. */
+function sellerSecrets(file: string | undefined): string[] {
+  if (!file || !fs.existsSync(file)) return [];
+  try {
+    const entries = JSON.parse(fs.readFileSync(file, 'utf8')) as Array<{ clientSecret?: unknown }>;
+    return entries.flatMap((e) => (typeof e.clientSecret === 'string' ? [e.clientSecret] : []));
+  } catch {
+    return [];
+  }
 }
 
 export async function launchBrowser(): Promise<Browser> {

@@ -8,9 +8,9 @@ import { DEMO_LOGINS, launchBrowser, signIn, startPortal, type PortalHandle } fr
 const WORK_AREAS = ['Tickets', 'Incidents', 'Appointments', 'Work orders', 'Dashboard'];
 const EXPECTED_NAVIGATION: Record<Role, string[]> = {
   noc: WORK_AREAS,
-  manager: [...WORK_AREAS, 'Service levels'],
+  manager: [...WORK_AREAS, 'Service levels', 'Audit trail'],
   coordinator: WORK_AREAS,
-  admin: [...WORK_AREAS, 'Service levels', 'Settings'],
+  admin: [...WORK_AREAS, 'Service levels', 'Audit trail', 'Settings'],
 };
 
 let portal: PortalHandle;

@@ -38,6 +38,7 @@ const UNGUARDED: Record<string, string> = {
   'sellers/[slug]/mefApi/cantata/appointmentNotification/[version]/listener/[eventType]': 'Seller bearer token per listener scope',
   'sellers/[slug]/mefApi/cantata/workOrderNotification/[version]/listener/[eventType]': 'Seller bearer token per listener scope',
   'api/bench/noop': 'benchmark baseline, 404 unless BENCH_ROUTES=1',
+  'api/metrics': 'Prometheus scrape: bearer token METRICS_TOKEN, 404 while unset',
 };
 
 const routes = routeFiles(APP)

@@ -26,6 +26,15 @@ describe('password sign-in', () => {
     await createUser('noc', 'noc@example.test', 'right-password-1');
     for (let i = 0; i < 3; i++) await expect(verifyPassword('noc@example.test', 'nope')).rejects.toThrow(INVALID_LOGIN);
     await expect(verifyPassword('noc@example.test', 'right-password-1')).rejects.toThrow(TOO_MANY_ATTEMPTS);
+    const trail = await getDb().select().from(auditLog).all();
+    expect(trail.map((e) => e.action)).toEqual([
+      'auth.sign-in.failed',
+      'auth.sign-in.failed',
+      'auth.sign-in.failed',
+      'auth.lockout',
+      'auth.sign-in.refused-locked',
+    ]);
+    expect(new Set(trail.map((e) => e.actor))).toEqual(new Set(['noc@example.test']));
   });
 
   it('locks by client address across e-mails', async () => {
@@ -43,6 +52,7 @@ describe('password sign-in', () => {
     const { eq } = await import('drizzle-orm');
     await getDb().update(users).set({ active: false }).where(eq(users.id, user.id)).run();
     await expect(verifyPassword('noc@example.test', 'right-password-1')).rejects.toThrow(INVALID_LOGIN);
-    expect(await getDb().select().from(auditLog).all()).toEqual([]);
+    const trail = await getDb().select().from(auditLog).all();
+    expect(trail.map((e) => [e.action, e.userId, e.detail])).toEqual([['auth.sign-in.failed', user.id, { reason: 'deactivated' }]]);
   });
 });

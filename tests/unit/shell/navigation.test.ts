@@ -7,9 +7,9 @@ const WORK_AREAS = ['Tickets', 'Incidents', 'Appointments', 'Work orders', 'Dash
 
 const EXPECTED: Record<Role, string[]> = {
   noc: WORK_AREAS,
-  manager: [...WORK_AREAS, 'Service levels'],
+  manager: [...WORK_AREAS, 'Service levels', 'Audit trail'],
   coordinator: WORK_AREAS,
-  admin: [...WORK_AREAS, 'Service levels', 'Settings'],
+  admin: [...WORK_AREAS, 'Service levels', 'Audit trail', 'Settings'],
 };
 
 describe('navigation per role', () => {
@@ -18,6 +18,14 @@ describe('navigation per role', () => {
       expect(navigationFor(role).map((i) => i.label)).toEqual(EXPECTED[role]);
     });
   }
+
+  it('shows the audit trail to managers and administrators only, and says why to the others', () => {
+    for (const role of ['noc', 'coordinator'] as const) {
+      expect(can(role, 'audit.view')).toBe(false);
+      expect(whyNot(role, 'audit.view')).toBe('The audit trail is for managers and administrators.');
+    }
+    expect(can('manager', 'audit.view') && can('admin', 'audit.view')).toBe(true);
+  });
 
   it('shows Settings to administrators only, and says why to the others', () => {
     for (const role of ['noc', 'manager', 'coordinator'] as const) {

@@ -1,0 +1,45 @@
+import { eq } from 'drizzle-orm';
+import { getDb } from './index';
+import { auditLog, users } from './schema';
+import type { Tx } from './transaction';
+
+/**
+ * The one writer of the audit trail. Entries are only ever inserted here and removed by retention
+ * (lib/sync/audit-retention.ts); the table's triggers refuse any other change.
+ */
+export interface AuditEntry {
+  /** The user who acted; null for the portal itself (workers, the sellers file) or an unknown sign-in name. */
+  userId: number | null;
+  /** The user's e-mail when known, 'system' for the portal itself. */
+  actor: string;
+  action: string;
+  entityType: string;
+  entityId: string | number;
+  detail?: Record<string, unknown>;
+}
+
+function values(entry: AuditEntry) {
+  return {
+    userId: entry.userId,
+    actor: entry.actor,
+    action: entry.action,
+    entityType: entry.entityType,
+    entityId: String(entry.entityId),
+    detail: entry.detail,
+  };
+}
+
+export function recordAuditTx(tx: Tx, entry: AuditEntry): void {
+  tx.insert(auditLog).values(values(entry)).run();
+}
+
+export async function recordAudit(entry: AuditEntry): Promise<void> {
+  await getDb().insert(auditLog).values(values(entry)).run();
+}
+
+/** The actor of an entry written on a user's behalf where only their id is at hand (the outbox). */
+export function actorOfTx(tx: Tx, userId: number | null): { userId: number | null; actor: string } {
+  if (userId === null) return { userId: null, actor: 'system' };
+  const row = tx.select({ email: users.email }).from(users).where(eq(users.id, userId)).get();
+  return { userId: row ? userId : null, actor: row?.email ?? 'system' };
+}

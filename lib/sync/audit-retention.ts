@@ -1,0 +1,23 @@
+import { lt } from 'drizzle-orm';
+import { getDb } from '@/db';
+import { auditLog } from '@/db/schema';
+import { logger } from '@/lib/observability/log';
+
+const DAY_MS = 24 * 60 * 60_000;
+
+/** Removes audit entries older than `days` (the database refuses to remove any younger than 30 days). */
+export async function pruneAuditTrail(days: number, now = Date.now()): Promise<number> {
+  const before = new Date(now - days * DAY_MS).toISOString();
+  const removed = await getDb().delete(auditLog).where(lt(auditLog.at, before)).returning({ id: auditLog.id }).all();
+  if (removed.length > 0) logger('audit').info({ removed: removed.length, before }, 'audit entries past retention removed');
+  return removed.length;
+}
+
+/** Prunes at start and then once a day. */
+export function startAuditRetention(days: number): () => void {
+  const run = () => void pruneAuditTrail(days).catch((err: unknown) => logger('audit').error({ err }, 'audit retention failed'));
+  run();
+  const timer = setInterval(run, DAY_MS);
+  timer.unref();
+  return () => clearInterval(timer);
+}
