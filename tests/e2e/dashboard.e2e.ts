@@ -78,6 +78,8 @@ beforeAll(async () => {
   const sellersFile = path.join(tempDir('dashboard-e2e-'), 'sellers.json');
   fs.writeFileSync(sellersFile, JSON.stringify(sellersFileEntries(discovered)));
   portal = await startPortal({ env: { ...process.env, SELLERS_FILE: sellersFile } });
+  // This test plays the Buyer's calls to the loopback sandbox itself, which Seller calls reach only when allowed.
+  process.env.SELLER_EGRESS_ALLOW = '127.0.0.1';
   for (const s of discovered) {
     const conn: SellerConnection = {
       slug: s.slug,
