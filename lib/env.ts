@@ -42,6 +42,8 @@ const envSchema = z
     /** `child` (default): Seller notifications are fetched and applied in a child process started with the server;
      *  `inline`: in the server process itself. */
     SYNC_PROCESS: z.enum(['child', 'inline']).default('child'),
+    /** Live streams (/api/live) one user may hold open at once; a browser opens one per tab. */
+    LIVE_MAX_STREAMS_PER_USER: z.coerce.number().int().min(1).max(100).default(8),
     /** How often each Seller's incident list is refreshed. */
     INCIDENT_REFRESH_MS: z.coerce.number().int().min(5_000).default(10 * 60_000),
   })

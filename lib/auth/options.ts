@@ -35,6 +35,11 @@ export async function verifyPassword(email: string, password: string, address?: 
   return user;
 }
 
+async function sessionVersionOf(uid: number): Promise<number> {
+  const row = await getDb().select({ sessionVersion: users.sessionVersion }).from(users).where(eq(users.id, uid)).get();
+  return row?.sessionVersion ?? 0;
+}
+
 function oidcProvider(): NextAuthOptions['providers'] {
   const e = env();
   if (!e.OIDC_ISSUER || !e.OIDC_CLIENT_ID || !e.OIDC_CLIENT_SECRET) return [];
@@ -99,12 +104,17 @@ export function authOptions(): NextAuthOptions {
         return true;
       },
       async jwt({ token, user }) {
-        if (user) token.uid = Number(user.id);
+        if (user) {
+          const uid = Number(user.id);
+          token.uid = uid;
+          token.sv = await sessionVersionOf(uid);
+        }
         return token;
       },
       async session({ session, token }) {
-        // Role and name come from the database on every request (see lib/auth/session.ts); the token only says who.
-        return { ...session, uid: token.uid as number | undefined };
+        // Role and name come from the database on every request (see lib/auth/session.ts); the token only says who,
+        // and under which session version, so a password reset, role change or deactivation ends it.
+        return { ...session, uid: token.uid as number | undefined, sv: token.sv as number | undefined };
       },
     },
   };
