@@ -26,8 +26,16 @@ const envSchema = z
     OIDC_NAME: z.string().trim().default('Company SSO'),
     /** Role given to an SSO user seen for the first time. */
     OIDC_DEFAULT_ROLE: z.enum(['noc', 'manager', 'coordinator', 'admin']).default('noc'),
+    /** Sign-in failures of one account from one address before each further one doubles the wait (1 s, 2 s, …). */
     LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).max(100).default(5),
-    LOGIN_LOCK_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),
+    /** Longest wait after repeated failures, for one account from one address and for one address. */
+    LOGIN_MAX_DELAY_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
+    /** Longest wait for an account across all addresses: short, so nobody elsewhere can shut its owner out. */
+    LOGIN_ACCOUNT_MAX_DELAY_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
+    /** Failures are forgotten (and their rows deleted) after this long without one. */
+    LOGIN_WINDOW_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),
+    /** Reverse proxies of ours in front of the portal, each appending the address it saw to X-Forwarded-For. */
+    TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
     /** Public base URL Sellers use to reach our listeners; defaults to NEXTAUTH_URL. */
     PUBLIC_URL: z.url().optional(),
     ATTACHMENT_MAX_BYTES: z.coerce.number().int().min(1024).default(5 * 1024 * 1024),
