@@ -39,6 +39,10 @@ const envSchema = z
     /** Public base URL Sellers use to reach our listeners; defaults to NEXTAUTH_URL. */
     PUBLIC_URL: z.url().optional(),
     ATTACHMENT_MAX_BYTES: z.coerce.number().int().min(1024).default(5 * 1024 * 1024),
+    /** Bytes of files one user may hold staged (uploaded, not yet sent with a ticket form) at once. */
+    ATTACHMENT_USER_QUOTA_BYTES: z.coerce.number().int().min(1024).default(25 * 1024 * 1024),
+    /** Hours a staged file waits for its ticket form before it is deleted. */
+    ATTACHMENT_STAGING_HOURS: z.coerce.number().min(0.01).max(24 * 7).default(24),
     /** Signs the tokens Sellers present to our listeners; derived from NEXTAUTH_SECRET when unset. */
     LISTENER_TOKEN_SECRET: z.string().min(32, 'must be at least 32 characters').optional().or(z.literal('').transform(() => undefined)),
     /** How often each Seller's ticket list is compared with the cache, to catch missed notifications. */
@@ -56,6 +60,9 @@ const envSchema = z
     INCIDENT_REFRESH_MS: z.coerce.number().int().min(5_000).default(10 * 60_000),
   })
   .superRefine((v, ctx) => {
+    if (v.ATTACHMENT_USER_QUOTA_BYTES < v.ATTACHMENT_MAX_BYTES) {
+      ctx.addIssue({ code: 'custom', path: ['ATTACHMENT_USER_QUOTA_BYTES'], message: 'must be at least ATTACHMENT_MAX_BYTES' });
+    }
     const oidc = [v.OIDC_ISSUER, v.OIDC_CLIENT_ID, v.OIDC_CLIENT_SECRET];
     if (oidc.some(Boolean) && !oidc.every(Boolean)) {
       for (const name of ['OIDC_ISSUER', 'OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET'] as const) {

@@ -15,6 +15,7 @@ import {
   type Ticket,
   type TicketAttachmentUpload,
 } from '@/db/schema';
+import { stagedUploadsOf, stagingPolicyFrom } from '@/db/attachment-uploads';
 import { transaction, type Tx } from '@/db/transaction';
 import { authorizedAction, type ActionState } from '@/lib/actions/authorized-action';
 import type { SessionUser } from '@/lib/auth/session';
@@ -173,12 +174,7 @@ async function checkOperation(ticket: Ticket, operation: TicketBuyerOperation): 
 
 async function stagedUploads(user: SessionUser, inputs: readonly AttachmentInput[]): Promise<Map<string, TicketAttachmentUpload>> {
   const ids = inputs.map((a) => a.uploadId).filter((id): id is string => !!id);
-  if (ids.length === 0) return new Map();
-  const rows = await getDb()
-    .select()
-    .from(ticketAttachmentUploads)
-    .where(and(eq(ticketAttachmentUploads.userId, user.id), inArray(ticketAttachmentUploads.id, ids)))
-    .all();
+  const rows = await stagedUploadsOf(user.id, ids, stagingPolicyFrom(env()));
   return new Map(rows.map((r) => [r.id, r]));
 }
 

@@ -1,4 +1,5 @@
 import { getDb } from '@/db';
+import { pruneExpiredUploads, stagingPolicyFrom } from '@/db/attachment-uploads';
 import { env } from '@/lib/env';
 import { startOutboxWorker } from '@/lib/sync/outbox-worker';
 import { startSharedIncidentRefresh } from '@/lib/sync/incident-refresh';
@@ -7,6 +8,15 @@ import { applyConfiguredSellersFile } from '@/lib/sync/sellers-file';
 import { startSharedSyncProcess } from './sync-process';
 
 let started = false;
+
+const UPLOAD_SWEEP_MS = 10 * 60_000;
+
+/** Staged attachment files nobody sent are deleted once expired, even when nobody uploads anything. */
+function startStagedUploadSweep(settings: ReturnType<typeof env>): void {
+  const sweep = () => pruneExpiredUploads(stagingPolicyFrom(settings)).catch((err) => console.error('[uploads] sweeping expired files failed', err));
+  void sweep();
+  setInterval(sweep, UPLOAD_SWEEP_MS).unref();
+}
 
 /**
  * Fails fast on bad configuration and brings the database up to date before the first request, then starts the
@@ -21,6 +31,7 @@ export async function startPortalServer(): Promise<void> {
   getDb();
   await applyConfiguredSellersFile();
   startOutboxWorker();
+  startStagedUploadSweep(settings);
   if (settings.SYNC_PROCESS === 'inline') {
     await startSellerNotifications();
     startSharedIncidentRefresh();
