@@ -56,6 +56,8 @@ const envSchema = z
     SYNC_PROCESS: z.enum(['child', 'inline']).default('child'),
     /** Live streams (/api/live) one user may hold open at once; a browser opens one per tab. */
     LIVE_MAX_STREAMS_PER_USER: z.coerce.number().int().min(1).max(100).default(8),
+    /** After a refresh of a list from the Sellers (incidents, work orders and appointments), how long before the next. */
+    SELLER_REFRESH_COOLDOWN_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),
     /** How often each Seller's incident list is refreshed. */
     INCIDENT_REFRESH_MS: z.coerce.number().int().min(5_000).default(10 * 60_000),
   })
