@@ -177,7 +177,8 @@ export async function startPortal(
     ...sellersEnv,
     ...opts.env,
   };
-  execFileSync(BIN('tsx'), ['db/seed.ts'], { cwd: ROOT, env, stdio: 'pipe' });
+  // The browser tests sign in as the demo users, which db:seed creates under NODE_ENV=production only when asked.
+  execFileSync(BIN('tsx'), ['db/seed.ts'], { cwd: ROOT, env: { ...env, DEMO_USERS: '1' }, stdio: 'pipe' });
   const managed = spawnManaged(BIN('next'), ['start', '--hostname', '127.0.0.1', '--port', String(port)], env);
   try {
     await waitForHttp(`${baseUrl}/login`, 60_000, managed.proc);
