@@ -218,20 +218,29 @@ describe('hostile users in the browser', () => {
     const context = await browser.newContext();
     const page = await context.newPage();
     await page.goto(`${portal.baseUrl}/login`);
-    for (let i = 0; i < 3; i++) {
-      await page.getByLabel(/e-?mail/i).fill(DEMO_LOGINS.coordinator.email);
-      await page.getByLabel(/password/i).fill(`wrong-${i}`);
-      await page.getByRole('button', { name: /sign in/i }).click();
-      await page.getByText('Invalid e-mail or password.').waitFor();
+    await page.getByLabel(/e-?mail/i).fill(DEMO_LOGINS.coordinator.email);
+    /** Submits the form and returns the message it shows once next-auth has answered. */
+    const submit = async (password: string): Promise<string> => {
+      await page.getByLabel(/password/i).fill(password);
+      await Promise.all([
+        page.waitForResponse((r) => r.url().includes('/api/auth/callback/credentials')),
+        page.getByRole('button', { name: /sign in/i }).click(),
+      ]);
+      await page.getByRole('button', { name: /^sign in$/i }).waitFor();
+      return (await page.locator('#login-error').innerText()).trim();
+    };
+    // Three free failures, then each failure doubles the wait (1 s, 2 s, 4 s): every guess here comes after its wait.
+    for (const waitMs of [0, 0, 0, 1000, 2000, 4000]) {
+      await new Promise((r) => setTimeout(r, waitMs + 200));
+      expect(await submit('wrong-password')).toBe('Invalid e-mail or password.');
     }
-    await page.getByLabel(/password/i).fill(DEMO_LOGINS.coordinator.password);
-    await page.getByRole('button', { name: /sign in/i }).click();
-    const refusal = page.getByText(/Too many failed sign-in attempts\. Try again in \d+ seconds?\./);
-    await refusal.waitFor();
+    // Now an 8 s wait: even the right password is refused, with the time to wait.
+    const refusal = await submit(DEMO_LOGINS.coordinator.password);
+    expect(refusal).toMatch(/^Too many failed sign-in attempts\. Try again in [1-8] seconds?\.$/);
     expect(new URL(page.url()).pathname).toBe('/login');
     expect((await context.cookies()).some((c) => c.name.endsWith('session-token'))).toBe(false);
-    // Not a lock: once the wait it names is over, the right password signs in.
-    const seconds = Number(/in (\d+) second/.exec(await refusal.innerText())![1]);
+    // Not a lock: once the wait it named is over, the right password signs in.
+    const seconds = Number(/in (\d+) second/.exec(refusal)![1]);
     await new Promise((r) => setTimeout(r, seconds * 1000 + 200));
     await page.getByRole('button', { name: /sign in/i }).click();
     await page.waitForURL((url) => !url.pathname.startsWith('/login'), { timeout: 30_000 });
