@@ -193,6 +193,33 @@ describe('hostile users in the browser', () => {
     await context.close();
   });
 
+  it('a password reset from Settings ends the user’s sessions: their open page goes to sign-in, their old cookie gets 401', async () => {
+    const nocContext = await browser.newContext();
+    const nocPage = await nocContext.newPage();
+    await signIn(nocPage, portal.baseUrl, DEMO_LOGINS.noc);
+    const streamOpen = nocPage.waitForResponse((r) => new URL(r.url()).pathname === '/api/live' && r.status() === 200);
+    await nocPage.goto(`${portal.baseUrl}/tickets`);
+    await streamOpen;
+    const oldCookie = (await nocContext.cookies()).map((c) => `${c.name}=${c.value}`).join('; ');
+
+    const adminContext = await browser.newContext();
+    const adminPage = await adminContext.newPage();
+    await signIn(adminPage, portal.baseUrl, DEMO_LOGINS.admin);
+    await adminPage.goto(`${portal.baseUrl}/settings/users`);
+    await adminPage.getByRole('row').filter({ hasText: DEMO_LOGINS.noc.email }).getByRole('button', { name: 'Reset password' }).click();
+    await adminPage.getByLabel(/^New password\*?$/).fill('a-new-noc-password-2026');
+    await adminPage.getByRole('dialog').getByRole('button', { name: 'Set password' }).click();
+    await adminPage.getByText(/reset and their open sessions ended/).waitFor();
+
+    // The open page hears `event: ended` on its live stream and is sent to sign in, without anyone touching it.
+    await nocPage.waitForURL((url) => url.pathname === '/login', { timeout: 30_000 });
+    expect((await fetch(`${portal.baseUrl}/api/tickets/export`, { headers: { cookie: oldCookie } })).status).toBe(401);
+    await signIn(nocPage, portal.baseUrl, { email: DEMO_LOGINS.noc.email, password: 'a-new-noc-password-2026' });
+    expect(new URL(nocPage.url()).pathname).not.toBe('/login');
+    await nocContext.close();
+    await adminContext.close();
+  });
+
   it('a user whose role is revoked loses access on the next request, and a deactivated one is signed out', async () => {
     const context = await browser.newContext();
     const page = await context.newPage();
