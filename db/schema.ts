@@ -21,6 +21,8 @@ export const users = sqliteTable(
     active: integer('active', { mode: 'boolean' }).notNull().default(true),
     phone: text('phone').notNull().default(''),
     organization: text('organization').notNull().default(''),
+    /** Raised by a password reset, a role change or a deactivation: sessions signed in under an older one end. */
+    sessionVersion: integer('session_version').notNull().default(0),
     ...timestamps,
   },
   (t) => [uniqueIndex('users_email_uq').on(t.email)],
@@ -167,13 +169,21 @@ export const auditLog = sqliteTable(
   ],
 );
 
-/** Failed sign-in counters for throttling, keyed by normalised e-mail and by client address. */
-export const loginAttempts = sqliteTable('login_attempts', {
-  key: text('key').primaryKey(),
-  failures: integer('failures').notNull().default(0),
-  windowStart: text('window_start').notNull(),
-  lockedUntil: text('locked_until'),
-});
+/**
+ * Sign-in throttling counters (lib/auth/login-throttle.ts), keyed by account and address, by address, and by account.
+ * `lockedUntil` is the earliest next attempt; rows idle longer than the window are deleted.
+ */
+export const loginAttempts = sqliteTable(
+  'login_attempts',
+  {
+    key: text('key').primaryKey(),
+    failures: integer('failures').notNull().default(0),
+    windowStart: text('window_start').notNull(),
+    lockedUntil: text('locked_until'),
+    lastFailureAt: text('last_failure_at'),
+  },
+  (t) => [index('login_attempts_last_failure_idx').on(t.lastFailureAt)],
+);
 
 /**
  * Single sign-on identities, bound by the provider's issuer and subject (never by e-mail): a change of e-mail at the
@@ -697,7 +707,10 @@ export const ticketAttachmentUploads = sqliteTable(
     content: blob('content', { mode: 'buffer' }).notNull(),
     createdAt: text('created_at').notNull().default(sql`(strftime('%Y-%m-%dT%H:%M:%fZ','now'))`),
   },
-  (t) => [index('ticket_attachment_uploads_user_idx').on(t.userId, t.createdAt)],
+  (t) => [
+    index('ticket_attachment_uploads_user_idx').on(t.userId, t.createdAt),
+    index('ticket_attachment_uploads_created_idx').on(t.createdAt),
+  ],
 );
 
 export type Contact = typeof contacts.$inferSelect;

@@ -1,6 +1,7 @@
 /**
  * Creates one demo user per role (idempotent). Passwords are documented in the README and are meant for the
- * demo only; `DEMO_USERS=0` skips them.
+ * demo only. `DEMO_USERS=0` skips them; with NODE_ENV=production nothing is created unless `DEMO_USERS=1` asks for
+ * it explicitly (the demo and the browser tests do), so a production database never gets them by accident.
  */
 import bcrypt from 'bcryptjs';
 import { eq } from 'drizzle-orm';
@@ -40,7 +41,31 @@ export async function seedDemoUsers(file: string): Promise<number> {
   return created;
 }
 
+export type SeedDecision = { seed: true } | { seed: false; exitCode: 0 | 1; message: string };
+
+/** Whether `npm run db:seed` may create the demo users, from DEMO_USERS and NODE_ENV. */
+export function seedDecision(env: Record<string, string | undefined>): SeedDecision {
+  const flag = env.DEMO_USERS?.trim();
+  if (flag !== undefined && flag !== '' && flag !== '0' && flag !== '1') {
+    return { seed: false, exitCode: 1, message: `DEMO_USERS must be 0 or 1 (got "${flag}"); no demo user created.` };
+  }
+  if (flag === '0') return { seed: false, exitCode: 0, message: 'DEMO_USERS=0: no demo user created.' };
+  if (env.NODE_ENV === 'production' && flag !== '1') {
+    return {
+      seed: false,
+      exitCode: 1,
+      message: 'Refusing to create the demo users (published passwords) with NODE_ENV=production. Set DEMO_USERS=1 if this really is a demo installation.',
+    };
+  }
+  return { seed: true };
+}
+
 if (import.meta.url === `file://${process.argv[1]}`) {
+  const decision = seedDecision(process.env);
+  if (!decision.seed) {
+    (decision.exitCode ? console.error : console.log)(decision.message);
+    process.exit(decision.exitCode);
+  }
   const file = process.env.DATABASE_PATH?.trim() || './data/portal.db';
   const created = await seedDemoUsers(file);
   console.log(`${file}: ${created} demo user(s) created`);

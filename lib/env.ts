@@ -86,11 +86,23 @@ const envSchema = z
     OIDC_BREAK_GLASS_EMAIL: z.string().trim().toLowerCase().pipe(z.email()).optional().or(z.literal('').transform(() => undefined)),
     /** Signing out of the portal also ends the provider session when the provider advertises end_session_endpoint. */
     OIDC_END_SESSION: flag(true),
+    /** Sign-in failures of one account from one address before each further one doubles the wait (1 s, 2 s, …). */
     LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).max(100).default(5),
-    LOGIN_LOCK_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),
+    /** Longest wait after repeated failures, for one account from one address and for one address. */
+    LOGIN_MAX_DELAY_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
+    /** Longest wait for an account across all addresses: short, so nobody elsewhere can shut its owner out. */
+    LOGIN_ACCOUNT_MAX_DELAY_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
+    /** Failures are forgotten (and their rows deleted) after this long without one. */
+    LOGIN_WINDOW_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),
+    /** Reverse proxies of ours in front of the portal, each appending the address it saw to X-Forwarded-For. */
+    TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
     /** Public base URL Sellers use to reach our listeners; defaults to NEXTAUTH_URL. */
     PUBLIC_URL: z.url().optional(),
     ATTACHMENT_MAX_BYTES: z.coerce.number().int().min(1024).default(5 * 1024 * 1024),
+    /** Bytes of files one user may hold staged (uploaded, not yet sent with a ticket form) at once. */
+    ATTACHMENT_USER_QUOTA_BYTES: z.coerce.number().int().min(1024).default(25 * 1024 * 1024),
+    /** Hours a staged file waits for its ticket form before it is deleted. */
+    ATTACHMENT_STAGING_HOURS: z.coerce.number().min(0.01).max(24 * 7).default(24),
     /** Signs the tokens Sellers present to our listeners; derived from NEXTAUTH_SECRET when unset. */
     LISTENER_TOKEN_SECRET: z.string().min(32, 'must be at least 32 characters').optional().or(z.literal('').transform(() => undefined)),
     /** How often each Seller's ticket list is compared with the cache, to catch missed notifications. */
@@ -102,6 +114,10 @@ const envSchema = z
     /** `child` (default): Seller notifications are fetched and applied in a child process started with the server;
      *  `inline`: in the server process itself. */
     SYNC_PROCESS: z.enum(['child', 'inline']).default('child'),
+    /** Live streams (/api/live) one user may hold open at once; a browser opens one per tab. */
+    LIVE_MAX_STREAMS_PER_USER: z.coerce.number().int().min(1).max(100).default(8),
+    /** After a refresh of a list from the Sellers (incidents, work orders and appointments), how long before the next. */
+    SELLER_REFRESH_COOLDOWN_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),
     /** How often each Seller's incident list is refreshed. */
     INCIDENT_REFRESH_MS: z.coerce.number().int().min(5_000).default(10 * 60_000),
     /** Non-public addresses (loopback, private, link-local) Seller calls may reach; none by default. */
@@ -124,6 +140,9 @@ const envSchema = z
     AUDIT_RETENTION_DAYS: z.coerce.number().int().min(30).max(3650).default(400),
   })
   .superRefine((v, ctx) => {
+    if (v.ATTACHMENT_USER_QUOTA_BYTES < v.ATTACHMENT_MAX_BYTES) {
+      ctx.addIssue({ code: 'custom', path: ['ATTACHMENT_USER_QUOTA_BYTES'], message: 'must be at least ATTACHMENT_MAX_BYTES' });
+    }
     const oidc = [v.OIDC_ISSUER, v.OIDC_CLIENT_ID, v.OIDC_CLIENT_SECRET];
     if (oidc.some(Boolean) && !oidc.every(Boolean)) {
       for (const name of ['OIDC_ISSUER', 'OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET'] as const) {

@@ -116,7 +116,8 @@ async function main(): Promise<void> {
   console.log(`${count} sandbox Sellers registered with the portal`);
 
   execFileSync(bin('tsx'), ['scripts/db-migrate.ts'], { env: portalEnv, stdio: 'inherit' });
-  execFileSync(bin('tsx'), ['db/seed.ts'], { env: portalEnv, stdio: 'inherit' });
+  // The demo asks for its demo users explicitly: db:seed refuses them in production otherwise.
+  execFileSync(bin('tsx'), ['db/seed.ts'], { env: { ...portalEnv, DEMO_USERS: '1' }, stdio: 'inherit' });
   if (process.env.DEMO_SKIP_BUILD !== '1' || !fs.existsSync(path.join(ROOT, '.next', 'BUILD_ID'))) {
     console.log('Building the portal (about a minute)…');
     execFileSync(bin('next'), ['build'], { env: portalEnv, stdio: 'inherit' });

@@ -12,6 +12,7 @@ import {
   type DashboardRange,
 } from '@/lib/domain/dashboard-metrics';
 import { labelOf, TICKET_SEVERITIES, TICKET_SEVERITY, TICKET_STATUS } from '@/lib/domain/mef-labels';
+import { csvCell } from '@/lib/domain/csv-cell';
 import { ticketDetailHref, ticketsHref, incidentHref, appointmentsHref } from './ticket-links';
 
 export interface Cell {
@@ -330,15 +331,7 @@ export function buildDashboardTable(key: DashboardTableKey, view: DashboardView)
   }
 }
 
-function csvField(value: string | number | null): string {
-  if (value === null) return '';
-  const text = String(value);
-  // A leading =, +, - or @ would make a spreadsheet evaluate the cell.
-  const safe = /^[=+\-@\t\r]/.test(text) && typeof value !== 'number' ? `'${text}` : text;
-  return /[",\r\n]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
-}
-
 export function tableToCsv(table: DashboardTable): string {
-  const lines = [table.columns.map((c) => csvField(c.label)), ...table.rows.map((row) => row.map((cell) => csvField(cell.value)))];
+  const lines = [table.columns.map((c) => csvCell(c.label)), ...table.rows.map((row) => row.map((cell) => csvCell(cell.value)))];
   return lines.map((l) => l.join(',')).join('\r\n') + '\r\n';
 }

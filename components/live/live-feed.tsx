@@ -108,6 +108,13 @@ export function LiveFeedProvider({ since, children }: { since: number; children:
       advance(message);
       refreshAll();
     };
+    // The session no longer allows this stream (signed out elsewhere, deactivated, role or password changed): the
+    // page is loaded again, which leads to the sign-in page or to the page the new role may see.
+    const onEnded = () => {
+      disposed = true;
+      source?.close();
+      window.location.reload();
+    };
     const onHeartbeat = (message: MessageEvent<string>) => {
       lastMessageAt = Date.now();
       let position = 0;
@@ -130,6 +137,7 @@ export function LiveFeedProvider({ since, children }: { since: number; children:
       for (const [topic, handler] of handlers) es.addEventListener(topic, handler as EventListener);
       es.addEventListener('reload', onReload as EventListener);
       es.addEventListener('heartbeat', onHeartbeat as EventListener);
+      es.addEventListener('ended', onEnded);
       es.onopen = () => {
         failures = 0;
         lastMessageAt = Date.now();

@@ -109,7 +109,7 @@ export function UserRowActions({ user, self, passwordMinLength }: UserRowActions
         title={user.active ? `Deactivate ${user.name}?` : `Reactivate ${user.name}?`}
         description={
           user.active
-            ? 'They lose access from their next page or action. Their tickets and history stay.'
+            ? 'They are signed out at once, everywhere. Their tickets and history stay.'
             : 'They can sign in again with their current password or SSO.'
         }
         confirmLabel={user.active ? 'Deactivate' : 'Reactivate'}
@@ -131,7 +131,7 @@ export function UserRowActions({ user, self, passwordMinLength }: UserRowActions
         open={resetOpen}
         onClose={() => setResetOpen(false)}
         title={`New password for ${user.name}`}
-        description="The old password stops working at once."
+        description="The old password stops working at once, and they are signed out everywhere."
         size="sm"
         dismissible={!pending}
         footer={

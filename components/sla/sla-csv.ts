@@ -1,18 +1,11 @@
 import type { EvidencePack, Scorecard } from '@/lib/data/sla';
+import { csvCell } from '@/lib/domain/csv-cell';
 import { SLA_TARGET_LABELS } from '@/lib/domain/sla-targets';
 
 const minutes = (ms: number | null) => (ms === null ? null : Math.round((ms / 60_000) * 10) / 10);
 
-function csvField(value: string | number | null): string {
-  if (value === null) return '';
-  const text = String(value);
-  // A leading =, +, - or @ would make a spreadsheet evaluate the cell.
-  const safe = /^[=+\-@\t\r]/.test(text) && typeof value !== 'number' ? `'${text}` : text;
-  return /[",\r\n]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
-}
-
 function csv(rows: Array<Array<string | number | null>>): string {
-  return rows.map((r) => r.map(csvField).join(',')).join('\r\n') + '\r\n';
+  return rows.map((r) => r.map(csvCell).join(',')).join('\r\n') + '\r\n';
 }
 
 export function scorecardCsv(card: Scorecard): string {

@@ -50,6 +50,7 @@ export function TicketActionsPanel({
   availability,
   canWrite,
   whyNotWrite,
+  whyNotRefresh,
   queued,
 }: {
   ticketId: number;
@@ -59,6 +60,8 @@ export function TicketActionsPanel({
   availability: Record<TicketBuyerOperation, Availability>;
   canWrite: boolean;
   whyNotWrite: string | null;
+  /** Why this user may not ask the Seller again (a read-only role), or null. */
+  whyNotRefresh: string | null;
   queued: QueuedItemView[];
 }) {
   const toast = useToast();
@@ -94,8 +97,8 @@ export function TicketActionsPanel({
         <Button
           onClick={() => run(() => refreshTicketFromSeller({ ticketId }))}
           loading={pending && dialog === null}
-          disabled={!hasSellerId}
-          title={hasSellerId ? 'Read the ticket again from the Seller' : 'The Seller has not acknowledged this ticket yet'}
+          disabled={!hasSellerId || !!whyNotRefresh}
+          title={whyNotRefresh ?? (hasSellerId ? 'Read the ticket again from the Seller' : 'The Seller has not acknowledged this ticket yet')}
         >
           Refresh from Seller
         </Button>

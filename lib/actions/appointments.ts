@@ -18,6 +18,7 @@ import { appointmentOperationPermission } from '@/lib/domain/appointment-state-m
 import { checkRequestedWindows, windowsOverlap, type TimeWindow } from '@/lib/domain/time-windows';
 import { appointmentBookingBlocker } from '@/lib/domain/work-order-state-machine';
 import { env } from '@/lib/env';
+import { coolingDownMessage, ITEM_COOLDOWN_MS, listCooldownMs, refreshGate } from '@/lib/sync/refresh-gate';
 import { appointmentClient, SonataError, SonataHttpError, SonataTimeoutError } from '@/lib/sonata/client';
 import type { Appointment } from '@/lib/sonata/schemas';
 import {
@@ -385,8 +386,20 @@ export const cancelAppointment = authorizedAction('appointments.write', cancelIn
   return { ok: true, message: `Appointment cancelled. ${seller.name} now needs a new appointment for the work order.` };
 });
 
-/** Fetches work orders and appointments again from the Sellers (all, one Seller, or one item). */
-export const refreshFromSellers = authorizedAction('workOrders.view', refreshInput, async (input): Promise<ActionState<{ workOrders: number; appointments: number }>> => {
+/**
+ * Fetches work orders and appointments again from the Sellers (all, one Seller, or one item). Single-flight per
+ * scope with a cooldown (lists also wait SELLER_REFRESH_COOLDOWN_SECONDS after one), and only for roles
+ * that act.
+ */
+export const refreshFromSellers = authorizedAction('sellers.refresh', refreshInput, async (input): Promise<ActionState<{ workOrders: number; appointments: number }>> => {
+  const item = input.seller && (input.appointmentId || input.workOrderId);
+  const scope = `workforce:${input.seller ?? '*'}:${input.appointmentId ? `appointment:${input.appointmentId}` : input.workOrderId ? `workOrder:${input.workOrderId}` : 'list'}`;
+  const gated = await refreshGate().run(scope, item ? ITEM_COOLDOWN_MS : listCooldownMs(), () => refreshWorkforce(input));
+  if (!gated.ran) return { ok: false, status: 429, message: coolingDownMessage(gated.retryAfterSeconds) };
+  return gated.result;
+});
+
+async function refreshWorkforce(input: z.infer<typeof refreshInput>): Promise<ActionState<{ workOrders: number; appointments: number }>> {
   if (input.seller) {
     const seller = await getSellerBySlug(input.seller);
     if (!seller) return { ok: false, status: 404, message: 'Unknown Seller.' };
@@ -409,7 +422,7 @@ export const refreshFromSellers = authorizedAction('workOrders.view', refreshInp
     return summary([result]);
   }
   return summary(await refreshAllWorkforce());
-});
+}
 
 function summary(results: Awaited<ReturnType<typeof refreshAllWorkforce>>): ActionState<{ workOrders: number; appointments: number }> {
   const workOrders = results.reduce((n, r) => n + r.workOrders, 0);

@@ -6,7 +6,7 @@ import type { Permission } from '@/lib/auth/permissions';
 /** What every server action returns to its form: field errors under the fields, one message for the whole form. */
 export interface ActionState<T = unknown> {
   ok: boolean;
-  status?: 400 | 401 | 403 | 404 | 409 | 422 | 500 | 502 | 503;
+  status?: 400 | 401 | 403 | 404 | 409 | 422 | 429 | 500 | 502 | 503;
   message?: string;
   errors?: Record<string, string[]>;
   data?: T;

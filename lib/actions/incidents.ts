@@ -12,6 +12,7 @@ import { DEFAULT_INCIDENT_RELATIONSHIP, incidentPath, incidentReferences, isTick
 import { RELATED_OBJECT_TYPES, type RelatedIssueInput } from '@/lib/domain/ticket-forms';
 import type { TroubleTicket } from '@/lib/sonata/schemas';
 import { refreshAllIncidents, refreshOneIncident } from '@/lib/sync/incident-refresh';
+import { coolingDownMessage, ITEM_COOLDOWN_MS, listCooldownMs, refreshGate } from '@/lib/sync/refresh-gate';
 
 const slug = z.string().trim().min(1, 'Choose a Seller').max(40);
 const resourceId = z.string().trim().min(1).max(200);
@@ -27,9 +28,13 @@ function refreshPages(...paths: string[]) {
 
 const refreshSchema = z.object({ seller: slug.optional() });
 
-/** MEF 113 UC 13 on demand: every enabled Seller's incident list (or one Seller's). */
-export const refreshIncidents = authorizedAction('incidents.view', refreshSchema, async (input) => {
-  const results = await refreshAllIncidents(input.seller ? { sellerSlug: input.seller } : {});
+/** MEF 113 UC 13 on demand: every enabled Seller's incident list (or one Seller's); single-flight with a cooldown. */
+export const refreshIncidents = authorizedAction('sellers.refresh', refreshSchema, async (input) => {
+  const gated = await refreshGate().run(`incidents:${input.seller ?? '*'}:list`, listCooldownMs(), () =>
+    refreshAllIncidents(input.seller ? { sellerSlug: input.seller } : {}),
+  );
+  if (!gated.ran) return { ok: false, status: 429, message: coolingDownMessage(gated.retryAfterSeconds) };
+  const results = gated.result;
   refreshPages();
   const failed = results.filter((r) => r.error);
   const notOffered = results.filter((r) => !r.offered).map((r) => r.seller);
@@ -44,11 +49,13 @@ export const refreshIncidents = authorizedAction('incidents.view', refreshSchema
 
 const incidentRefSchema = z.object({ seller: slug, id: resourceId });
 
-/** MEF 113 UC 14 on demand: one incident fetched again. */
-export const refreshIncident = authorizedAction('incidents.view', incidentRefSchema, async (input) => {
+/** MEF 113 UC 14 on demand: one incident fetched again (single-flight). */
+export const refreshIncident = authorizedAction('sellers.refresh', incidentRefSchema, async (input) => {
   const seller = await getDb().select().from(sellers).where(eq(sellers.slug, input.seller)).get();
   if (!seller) return { ok: false, status: 404, message: 'No such Seller.' };
-  const outcome = await refreshOneIncident(seller, input.id);
+  const gated = await refreshGate().run(`incidents:${seller.slug}:${input.id}`, ITEM_COOLDOWN_MS, () => refreshOneIncident(seller, input.id));
+  if (!gated.ran) return { ok: false, status: 429, message: coolingDownMessage(gated.retryAfterSeconds) };
+  const outcome = gated.result;
   refreshPages(incidentPath(seller.slug, input.id));
   if (outcome.ok) return { ok: true, message: 'Refreshed from the Seller.' };
   return { ok: false, status: outcome.notFound ? 404 : outcome.notOffered ? 422 : 502, message: outcome.message };

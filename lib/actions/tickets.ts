@@ -15,6 +15,7 @@ import {
   type Ticket,
   type TicketAttachmentUpload,
 } from '@/db/schema';
+import { stagedUploadsOf, stagingPolicyFrom } from '@/db/attachment-uploads';
 import { transaction, type Tx } from '@/db/transaction';
 import { authorizedAction, type ActionState } from '@/lib/actions/authorized-action';
 import type { SessionUser } from '@/lib/auth/session';
@@ -64,6 +65,7 @@ import {
 } from '@/lib/sync/outbox';
 import { wakeOutboxWorker } from '@/lib/sync/outbox-worker';
 import { refreshTicket } from '@/lib/sync/seller-refresh';
+import { coolingDownMessage, ITEM_COOLDOWN_MS, refreshGate } from '@/lib/sync/refresh-gate';
 import { SonataError, SonataHttpError } from '@/lib/sonata/errors';
 
 /** What a ticket action tells its form. */
@@ -173,12 +175,7 @@ async function checkOperation(ticket: Ticket, operation: TicketBuyerOperation): 
 
 async function stagedUploads(user: SessionUser, inputs: readonly AttachmentInput[]): Promise<Map<string, TicketAttachmentUpload>> {
   const ids = inputs.map((a) => a.uploadId).filter((id): id is string => !!id);
-  if (ids.length === 0) return new Map();
-  const rows = await getDb()
-    .select()
-    .from(ticketAttachmentUploads)
-    .where(and(eq(ticketAttachmentUploads.userId, user.id), inArray(ticketAttachmentUploads.id, ids)))
-    .all();
+  const rows = await stagedUploadsOf(user.id, ids, stagingPolicyFrom(env()));
   return new Map(rows.map((r) => [r.id, r]));
 }
 
@@ -439,20 +436,26 @@ export const reopenTicket = authorizedAction('tickets.write', reopenTicketSchema
 
 // --- delivery controls ----------------------------------------------------------------------------------------------
 
-export const refreshTicketFromSeller = authorizedAction('tickets.view', ticketRefSchema, async (input) => {
+/** MEF 113 UC 3 on demand, for roles that act: single-flight per ticket. */
+export const refreshTicketFromSeller = authorizedAction('sellers.refresh', ticketRefSchema, async (input) => {
   const ticket = await getDb().select().from(tickets).where(eq(tickets.id, input.ticketId)).get();
   if (!ticket) return invalid({ _form: ['This ticket does not exist'] }, 'This ticket does not exist', 422);
-  if (!ticket.sellerTicketId) return { ok: false, status: 409, message: 'The Seller has not acknowledged this ticket yet: nothing to refresh.' };
-  try {
-    const seller = await getSellerById(ticket.sellerId);
-    if (!seller) return { ok: false, status: 409, message: 'This Seller is no longer configured.' };
-    const result = await refreshTicket(seller, ticket.sellerTicketId);
-    refreshPages();
-    return { ok: true, message: result.outcome === 'stale' ? 'Already up to date.' : 'Refreshed from the Seller.', data: { outcome: result.outcome } };
-  } catch (err) {
-    const status = err instanceof SonataHttpError && err.status < 500 ? 422 : 502;
-    return { ok: false, status, message: `The Seller could not be read: ${err instanceof Error ? err.message : String(err)}` };
-  }
+  const sellerTicketId = ticket.sellerTicketId;
+  if (!sellerTicketId) return { ok: false, status: 409, message: 'The Seller has not acknowledged this ticket yet: nothing to refresh.' };
+  const gated = await refreshGate().run(`ticket:${ticket.id}`, ITEM_COOLDOWN_MS, async (): Promise<ActionState<{ outcome: string }>> => {
+    try {
+      const seller = await getSellerById(ticket.sellerId);
+      if (!seller) return { ok: false, status: 409, message: 'This Seller is no longer configured.' };
+      const result = await refreshTicket(seller, sellerTicketId);
+      refreshPages();
+      return { ok: true, message: result.outcome === 'stale' ? 'Already up to date.' : 'Refreshed from the Seller.', data: { outcome: result.outcome } };
+    } catch (err) {
+      const status = err instanceof SonataHttpError && err.status < 500 ? 422 : 502;
+      return { ok: false, status, message: `The Seller could not be read: ${err instanceof Error ? err.message : String(err)}` };
+    }
+  });
+  if (!gated.ran) return { ok: false, status: 429, message: coolingDownMessage(gated.retryAfterSeconds) };
+  return gated.result;
 });
 
 export const sendTicketNow = authorizedAction('tickets.write', ticketRefSchema, async (input, user) => {

@@ -1,7 +1,7 @@
 'use server';
 
 import bcrypt from 'bcryptjs';
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { revalidatePath } from 'next/cache';
 import { z } from 'zod';
 import { getDb } from '@/db';
@@ -10,6 +10,7 @@ import { authorizedAction } from '@/lib/actions/authorized-action';
 import { ROLE_LABELS } from '@/lib/auth/permissions';
 import { audit } from '@/lib/data/audit';
 import { getUserByEmail, getUserById, PASSWORD_MIN_LENGTH } from '@/lib/data/users';
+import { liveStreams } from '@/lib/live/stream-registry';
 
 const BCRYPT_COST = 10;
 
@@ -39,6 +40,13 @@ const hash = (plain: string) => bcrypt.hash(plain, BCRYPT_COST);
 
 function refreshUsersPage() {
   revalidatePath('/settings/users');
+}
+
+/** Ends the user's sessions everywhere: tokens signed in under the old version stop working on their next request. */
+const nextSessionVersion = { sessionVersion: sql`${users.sessionVersion} + 1` };
+
+function endOpenStreams(userId: number) {
+  liveStreams().endAllOf(userId);
 }
 
 export const createUser = authorizedAction('users.manage', createInput, async (input, actor) => {
@@ -71,10 +79,15 @@ export const changeUserRole = authorizedAction('users.manage', z.object({ id: us
     };
   }
   if (target.role === input.role) return { ok: true, message: 'Nothing changed.' };
-  await getDb().update(users).set({ role: input.role, updatedAt: new Date().toISOString() }).where(eq(users.id, target.id)).run();
+  await getDb()
+    .update(users)
+    .set({ role: input.role, ...nextSessionVersion, updatedAt: new Date().toISOString() })
+    .where(eq(users.id, target.id))
+    .run();
+  endOpenStreams(target.id);
   await audit(actor, 'user.role', 'user', target.id, { email: target.email, from: target.role, to: input.role });
   refreshUsersPage();
-  return { ok: true, message: `${target.name} is now ${ROLE_LABELS[input.role]}; it applies from their next page or action.` };
+  return { ok: true, message: `${target.name} is now ${ROLE_LABELS[input.role]}; they are signed out and sign in again under the new role.` };
 });
 
 export const setUserActive = authorizedAction('users.manage', z.object({ id: userId, active: flag }), async (input, actor) => {
@@ -88,7 +101,12 @@ export const setUserActive = authorizedAction('users.manage', z.object({ id: use
     };
   }
   if (target.active === input.active) return { ok: true, message: 'Nothing changed.' };
-  await getDb().update(users).set({ active: input.active, updatedAt: new Date().toISOString() }).where(eq(users.id, target.id)).run();
+  await getDb()
+    .update(users)
+    .set({ active: input.active, ...(input.active ? {} : nextSessionVersion), updatedAt: new Date().toISOString() })
+    .where(eq(users.id, target.id))
+    .run();
+  if (!input.active) endOpenStreams(target.id);
   await audit(actor, input.active ? 'user.reactivate' : 'user.deactivate', 'user', target.id, { email: target.email });
   refreshUsersPage();
   return {
@@ -102,12 +120,13 @@ export const resetUserPassword = authorizedAction('users.manage', z.object({ id:
   if (!target) return { ok: false, status: 404, message: 'This user no longer exists.' };
   await getDb()
     .update(users)
-    .set({ passwordHash: await hash(input.password), updatedAt: new Date().toISOString() })
+    .set({ passwordHash: await hash(input.password), ...nextSessionVersion, updatedAt: new Date().toISOString() })
     .where(eq(users.id, target.id))
     .run();
+  endOpenStreams(target.id);
   await audit(actor, 'user.password-reset', 'user', target.id, { email: target.email });
   refreshUsersPage();
-  return { ok: true, message: `Password of ${target.name} reset. Give it to them through a safe channel.` };
+  return { ok: true, message: `Password of ${target.name} reset and their open sessions ended. Give it to them through a safe channel.` };
 });
 
 /** Unbinds the user's SSO identities: their next SSO sign-in is treated as a first one (new account, or linking). */

@@ -1,49 +1,148 @@
-import { eq } from 'drizzle-orm';
+import { and, eq, inArray, isNull, lt, or } from 'drizzle-orm';
 import type { Db } from '@/db';
-import { transaction } from '@/db/transaction';
+import { transaction, type Tx } from '@/db/transaction';
 import { loginAttempts } from '@/db/schema';
 
+/**
+ * Progressive slow-down, never a hard lock: after a key's free failures, each further failure doubles the wait
+ * before the next attempt (1 s, 2 s, 4 s, …) up to the key's ceiling. Failures are forgotten, and their rows
+ * deleted, once a key has been quiet for the window.
+ */
 export interface ThrottlePolicy {
+  /** Failures of one account from one address before the slow-down starts (LOGIN_MAX_FAILURES). */
   maxFailures: number;
-  lockMinutes: number;
+  /** Longest wait for one account from one address, and for one address (LOGIN_MAX_DELAY_SECONDS). */
+  maxDelaySeconds: number;
+  /** Longest wait for an account across all addresses (LOGIN_ACCOUNT_MAX_DELAY_SECONDS). */
+  accountMaxDelaySeconds: number;
+  /** Quiet time after which a key's failures are forgotten (LOGIN_WINDOW_MINUTES). */
+  windowMinutes: number;
 }
 
-/** Failures older than the lock period no longer count. */
-function isLocked(row: typeof loginAttempts.$inferSelect | undefined, now: Date): boolean {
-  return !!row?.lockedUntil && new Date(row.lockedUntil) > now;
+/** The address and the account across addresses tolerate this many times more failures (a shared NAT, typos). */
+export const SHARED_KEY_FACTOR = 4;
+
+const ACCOUNT_ADDRESS = 'account-address:';
+
+export interface ThrottleKey {
+  key: string;
+  freeFailures: number;
+  maxDelayMs: number;
 }
 
-export async function lockedKeys(db: Db, keys: string[], now = new Date()): Promise<boolean> {
-  for (const key of keys) {
-    const row = await db.select().from(loginAttempts).where(eq(loginAttempts.key, key)).get();
-    if (isLocked(row, now)) return true;
+/**
+ * The counters one attempt is charged to: the account from this address (slowed down first and longest, so an
+ * attacker elsewhere cannot slow the owner down much), the address, and the account from anywhere (a short
+ * ceiling: it bounds a guesser with many addresses without shutting out the owner).
+ */
+export function throttleKeys(email: string, clientAddress: string | undefined, policy: ThrottlePolicy): ThrottleKey[] {
+  const account = email.trim().toLowerCase();
+  const shared = policy.maxFailures * SHARED_KEY_FACTOR;
+  const keys: ThrottleKey[] = [];
+  if (clientAddress) {
+    keys.push({ key: `${ACCOUNT_ADDRESS}${account}|${clientAddress}`, freeFailures: policy.maxFailures, maxDelayMs: policy.maxDelaySeconds * 1000 });
+    keys.push({ key: `address:${clientAddress}`, freeFailures: shared, maxDelayMs: policy.maxDelaySeconds * 1000 });
   }
-  return false;
+  keys.push({ key: `account:${account}`, freeFailures: clientAddress ? shared : policy.maxFailures, maxDelayMs: policy.accountMaxDelaySeconds * 1000 });
+  return keys;
 }
 
-export async function recordFailure(db: Db, keys: string[], policy: ThrottlePolicy, now = new Date()): Promise<void> {
-  const windowMs = policy.lockMinutes * 60_000;
-  await transaction((tx) => {
-    for (const key of keys) {
-      const row = tx.select().from(loginAttempts).where(eq(loginAttempts.key, key)).get();
-      const fresh = !row || now.getTime() - new Date(row.windowStart).getTime() > windowMs;
-      const failures = fresh ? 1 : row.failures + 1;
-      const lockedUntil = failures >= policy.maxFailures ? new Date(now.getTime() + windowMs).toISOString() : null;
-      const values = { failures, windowStart: fresh ? now.toISOString() : row.windowStart, lockedUntil };
+export function delayAfter(failures: number, key: ThrottleKey): number {
+  if (failures < key.freeFailures) return 0;
+  return Math.min(1000 * 2 ** Math.min(failures - key.freeFailures, 30), key.maxDelayMs);
+}
+
+export type AttemptGrant = { ok: true } | { ok: false; retryAfterSeconds: number };
+
+function pruneTx(tx: Tx, now: Date, windowMinutes: number): void {
+  const cutoff = new Date(now.getTime() - windowMinutes * 60_000).toISOString();
+  tx.delete(loginAttempts)
+    .where(
+      and(
+        or(isNull(loginAttempts.lastFailureAt), lt(loginAttempts.lastFailureAt, cutoff)),
+        or(isNull(loginAttempts.lockedUntil), lt(loginAttempts.lockedUntil, now.toISOString())),
+      ),
+    )
+    .run();
+}
+
+/**
+ * Checks every key and, when none is slowed down, charges the attempt to all of them as a failure, in one
+ * transaction and before any password is hashed: parallel attempts cannot all pass the check before one is
+ * counted. A refused attempt is not counted, so refusals do not lengthen the wait. `settleSuccess` gives the charge
+ * back when the password was right.
+ */
+export async function beginAttempt(db: Db, keys: ThrottleKey[], policy: ThrottlePolicy, now = new Date()): Promise<AttemptGrant> {
+  return transaction((tx): AttemptGrant => {
+    pruneTx(tx, now, policy.windowMinutes);
+    const rows = new Map(
+      tx
+        .select()
+        .from(loginAttempts)
+        .where(inArray(loginAttempts.key, keys.map((k) => k.key)))
+        .all()
+        .map((r) => [r.key, r]),
+    );
+    let waitMs = 0;
+    for (const k of keys) {
+      const lockedUntil = rows.get(k.key)?.lockedUntil;
+      if (lockedUntil) waitMs = Math.max(waitMs, new Date(lockedUntil).getTime() - now.getTime());
+    }
+    if (waitMs > 0) return { ok: false, retryAfterSeconds: Math.ceil(waitMs / 1000) };
+    const at = now.toISOString();
+    for (const k of keys) {
+      const row = rows.get(k.key);
+      const failures = (row?.failures ?? 0) + 1;
+      const delay = delayAfter(failures, k);
+      const values = {
+        failures,
+        windowStart: row?.windowStart ?? at,
+        lastFailureAt: at,
+        lockedUntil: delay > 0 ? new Date(now.getTime() + delay).toISOString() : null,
+      };
       tx.insert(loginAttempts)
-        .values({ key, ...values })
+        .values({ key: k.key, ...values })
         .onConflictDoUpdate({ target: loginAttempts.key, set: values })
         .run();
+    }
+    return { ok: true };
+  }, db);
+}
+
+/**
+ * The password was right: the account-from-this-address counter is cleared; the shared counters (the address, the
+ * account from anywhere) only lose this attempt's charge, so one good sign-in does not wipe others' failures.
+ */
+export async function settleSuccess(db: Db, keys: ThrottleKey[], attemptedAt: Date): Promise<void> {
+  const at = attemptedAt.toISOString();
+  await transaction((tx) => {
+    for (const k of keys) {
+      if (k.key.startsWith(ACCOUNT_ADDRESS)) {
+        tx.delete(loginAttempts).where(eq(loginAttempts.key, k.key)).run();
+        continue;
+      }
+      const row = tx.select().from(loginAttempts).where(eq(loginAttempts.key, k.key)).get();
+      if (!row) continue;
+      const failures = Math.max(row.failures - 1, 0);
+      if (failures === 0) tx.delete(loginAttempts).where(eq(loginAttempts.key, k.key)).run();
+      // The wait this attempt set goes too, unless another failure has been counted since.
+      else tx.update(loginAttempts).set({ failures, lockedUntil: row.lastFailureAt === at ? null : row.lockedUntil }).where(eq(loginAttempts.key, k.key)).run();
     }
   }, db);
 }
 
-export async function clearFailures(db: Db, keys: string[]): Promise<void> {
-  for (const key of keys) await db.delete(loginAttempts).where(eq(loginAttempts.key, key));
-}
-
-export function throttleKeys(email: string, clientAddress: string | undefined): string[] {
-  const keys = [`email:${email.trim().toLowerCase()}`];
-  if (clientAddress) keys.push(`ip:${clientAddress}`);
-  return keys;
+/**
+ * The client's address, given how many reverse proxies of ours stand in front of the server: the chain is the
+ * X-Forwarded-For entries followed by the connection's own peer; each trusted proxy appended one entry, so the
+ * client is the entry `trustedHops` from the right. Entries further left were written by the client and are
+ * ignored. Without a known peer, nothing is trusted but what the proxies appended.
+ */
+export function clientAddressFrom(forwardedFor: string | undefined, peer: string | undefined, trustedHops: number): string | undefined {
+  const chain = (forwardedFor ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  if (peer) chain.push(peer);
+  if (chain.length === 0) return undefined;
+  return chain[Math.max(chain.length - 1 - trustedHops, 0)];
 }

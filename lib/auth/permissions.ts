@@ -26,6 +26,10 @@ export const PERMISSIONS = {
   },
   'dashboard.view': { roles: EVERYONE, why: '' },
   'audit.view': { roles: ['manager', 'admin'], why: 'The audit trail is for managers and administrators.' },
+  'sellers.refresh': {
+    roles: ['noc', 'coordinator', 'admin'],
+    why: 'Managers read what the Sellers have sent, which their notifications keep current; only roles that act ask the Sellers again.',
+  },
   'settings.view': { roles: ['admin'], why: 'Settings are for administrators.' },
   'sellers.manage': { roles: ['admin'], why: 'Only administrators manage Sellers and their credentials.' },
   'products.manage': { roles: ['admin'], why: 'Only administrators manage the product inventory.' },

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { csvCell } from './ticket-csv';
+import { csvCell } from './csv-cell';
 
 /** The audit screen's vocabulary: what can be filtered on, how actions read, and the CSV layout. */
 
@@ -8,7 +8,7 @@ export const AUDIT_PAGE_SIZE = 50;
 export const AUDIT_EXPORT_MAX_ROWS = 50_000;
 
 export const AUDIT_CATEGORIES = [
-  { value: 'auth', label: 'Sign-ins and lockouts', prefixes: ['auth.'] },
+  { value: 'auth', label: 'Sign-ins and slow-downs', prefixes: ['auth.'] },
   { value: 'tickets', label: 'Ticket operations', prefixes: ['ticket.'] },
   { value: 'deliveries', label: 'Outcomes at the Seller', prefixes: ['delivery.'] },
   { value: 'appointments', label: 'Appointments', prefixes: ['appointment.'] },
@@ -27,8 +27,7 @@ export const AUDIT_ENTITY_TYPES = ['ticket', 'appointment', 'seller', 'user', 'p
 const LABELS: Record<string, string> = {
   'auth.sign-in': 'Signed in',
   'auth.sign-in.failed': 'Sign-in failed',
-  'auth.lockout': 'Locked out after repeated failures',
-  'auth.sign-in.refused-locked': 'Sign-in refused while locked',
+  'auth.sign-in.refused-slowed': 'Sign-in refused while slowed down after failures',
   'ticket.create': 'Opened a ticket',
   'ticket.resend': 'Sent a corrected ticket again',
   'ticket.patch': 'Updated a ticket',

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { csvCell, restoreFormulaText } from './csv-cell';
 import { productEntrySchema, type ProductEntry } from './seller-registry';
 
 export const PRODUCT_CSV_COLUMNS = ['seller', 'productId', 'label', 'siteId', 'siteName', 'siteAddress', 'siteTimeZone'] as const;
@@ -161,7 +162,7 @@ export function validateProductCsv(text: string, knownSellers: ReadonlySet<strin
 
   const seen = new Map<string, number>();
   const rows = data.map((record): ProductImportRow => {
-    const value = (c: ProductCsvColumn) => record.fields[names.indexOf(c)] ?? '';
+    const value = (c: ProductCsvColumn) => restoreFormulaText(record.fields[names.indexOf(c)] ?? '');
     const raw = Object.fromEntries(PRODUCT_CSV_COLUMNS.map((c) => [c, value(c)]));
     const row: ProductImportRow = { line: record.line, seller: value('seller').trim(), productId: value('productId').trim(), errors: [] };
     if (record.fields.length !== names.length) {
@@ -188,11 +189,10 @@ export function validateProductCsv(text: string, knownSellers: ReadonlySet<strin
   return { fileErrors: [], rows, goodCount, badCount: rows.length - goodCount };
 }
 
-function csvCell(value: string): string {
-  return /[",\r\n]/.test(value) || value !== value.trim() ? `"${value.replace(/"/g, '""')}"` : value;
-}
-
-/** The inverse of the import: same header, one line per product, CRLF line ends. */
+/**
+ * The inverse of the import: same header, one line per product, CRLF line ends. Values a spreadsheet would run as a
+ * formula are neutralised with an apostrophe, which the import takes off again.
+ */
 export function productsToCsv(rows: ReadonlyArray<Record<ProductCsvColumn, string>>): string {
   const lines = [PRODUCT_CSV_COLUMNS.join(','), ...rows.map((r) => PRODUCT_CSV_COLUMNS.map((c) => csvCell(r[c])).join(','))];
   return lines.join('\r\n') + '\r\n';

@@ -1,5 +1,7 @@
 /** The queue as CSV (RFC 4180), with MEF 113 attribute names as headers. Cells that a spreadsheet would run as a
  * formula are prefixed with an apostrophe. */
+import { csvCell } from './csv-cell';
+
 export const QUEUE_CSV_COLUMNS = [
   ['Seller', 'sellerName'],
   ['Seller Ticket Identifier', 'sellerTicketId'],
@@ -20,11 +22,6 @@ export const QUEUE_CSV_COLUMNS = [
   ['Delivery', 'syncState'],
 ] as const;
 
-export function csvCell(value: unknown): string {
-  let text = value === null || value === undefined ? '' : String(value);
-  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
 
 export function csvHeader(): string {
   return QUEUE_CSV_COLUMNS.map(([label]) => csvCell(label)).join(',') + '\r\n';

@@ -3,6 +3,7 @@ import type { LiveEvent } from '@/lib/domain/live-changes';
 import { changesAfter, feedPosition, oldestRetained } from '@/lib/sync/change-feed';
 import { liveConnectionClosed, liveConnectionOpened } from '@/lib/observability/metrics';
 import { feedTail } from './feed-tail';
+import { liveStreams } from './stream-registry';
 
 export const LIVE_HEARTBEAT_MS = 10_000;
 /** A stream further behind than this is told to reload: replaying would cost more than a fresh page. */
@@ -26,17 +27,42 @@ function frame(event: LiveEvent): string {
   return `id: ${event.seq}\nevent: ${event.topic}\ndata: ${JSON.stringify({ ...event.payload, at: event.at })}\n\n`;
 }
 
+/** Who a stream belongs to, and how it re-checks that they may still follow it. */
+export interface StreamOwner {
+  userId: number;
+  /** Streams one user may hold open at once in this server; another is refused with 429. */
+  maxStreams: number;
+  /** Asked every heartbeat: false ends the stream with `event: ended` (signed out, deactivated, role lost). */
+  stillAllowed: () => Promise<boolean>;
+}
+
 /**
  * A text/event-stream of the change feed: `id: <seq>`, `event: <topic>`, `data: <payload JSON>`. It first replays
  * every change after the requested position, then follows the feed. A stream whose position has been pruned, or is
  * too far behind, gets `event: reload` and continues from the present. `event: heartbeat` frames carry the stream's
  * position; they keep proxies open and let the browser notice a dead connection or lost changes. Ends when `signal`
- * aborts.
+ * aborts, or, for a stream with an `owner`, when the owner's session no longer allows it (checked every heartbeat,
+ * and at once when an administrator changes the user in this process).
  */
-export function liveEventStream(request: Request, heartbeatMs = LIVE_HEARTBEAT_MS): Response {
+export function liveEventStream(request: Request, heartbeatMs = LIVE_HEARTBEAT_MS, owner?: StreamOwner): Response {
   const encoder = new TextEncoder();
   const signal = request.signal;
   let cleanup = () => undefined as void;
+  let endedEarly = false;
+  let endForSession = () => {
+    endedEarly = true;
+  };
+  let release: (() => void) | null = () => undefined;
+  if (owner) {
+    release = liveStreams().tryOpen(owner.userId, owner.maxStreams, () => endForSession());
+    if (!release) {
+      return Response.json(
+        { error: `Too many live connections for this user (at most ${owner.maxStreams}): close other tabs of the portal.` },
+        { status: 429, headers: { 'retry-after': '30' } },
+      );
+    }
+  }
+  const releaseSlot = release;
   const stream = new ReadableStream<Uint8Array>({
     async start(controller) {
       let open = true;
@@ -81,13 +107,24 @@ export function liveEventStream(request: Request, heartbeatMs = LIVE_HEARTBEAT_M
         }
       };
       const unsubscribe = feedTail().subscribe(() => void pump());
+      endForSession = () => {
+        send('event: ended\ndata: {"reason":"session"}\n\n');
+        cleanup();
+      };
       // A named event, so the browser can tell a silent connection from a quiet feed, and a position, so it can
       // tell that changes sent to it were lost on the way (then it reopens the stream from what it did receive).
-      const heartbeat = setInterval(() => send(`event: heartbeat\ndata: {"position":${cursor}}\n\n`), heartbeatMs);
+      const heartbeat = setInterval(() => {
+        if (!owner) return send(`event: heartbeat\ndata: {"position":${cursor}}\n\n`);
+        void owner.stillAllowed().then(
+          (allowed) => (allowed ? send(`event: heartbeat\ndata: {"position":${cursor}}\n\n`) : endForSession()),
+          () => send(`event: heartbeat\ndata: {"position":${cursor}}\n\n`),
+        );
+      }, heartbeatMs);
       liveConnectionOpened();
       cleanup = () => {
         if (!open) return;
         open = false;
+        releaseSlot();
         liveConnectionClosed();
         clearInterval(heartbeat);
         unsubscribe();
@@ -99,6 +136,7 @@ export function liveEventStream(request: Request, heartbeatMs = LIVE_HEARTBEAT_M
       };
       if (signal.aborted) cleanup();
       signal.addEventListener('abort', cleanup, { once: true });
+      if (endedEarly) return endForSession();
       send(`retry: 3000\n: connected at ${cursor}\n\n`);
       void pump();
     },

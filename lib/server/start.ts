@@ -1,4 +1,5 @@
 import { getDb } from '@/db';
+import { pruneExpiredUploads, stagingPolicyFrom } from '@/db/attachment-uploads';
 import { env } from '@/lib/env';
 import { startOutboxWorker } from '@/lib/sync/outbox-worker';
 import { startSharedIncidentRefresh } from '@/lib/sync/incident-refresh';
@@ -10,6 +11,15 @@ import { startAuditRetention } from '@/lib/sync/audit-retention';
 import { startSharedSyncProcess } from './sync-process';
 
 let started = false;
+
+const UPLOAD_SWEEP_MS = 10 * 60_000;
+
+/** Staged attachment files nobody sent are deleted once expired, even when nobody uploads anything. */
+function startStagedUploadSweep(settings: ReturnType<typeof env>): void {
+  const sweep = () => pruneExpiredUploads(stagingPolicyFrom(settings)).catch((err) => console.error('[uploads] sweeping expired files failed', err));
+  void sweep();
+  setInterval(sweep, UPLOAD_SWEEP_MS).unref();
+}
 
 /**
  * Fails fast on bad configuration and brings the database up to date before the first request, then starts the
@@ -31,6 +41,7 @@ export async function startPortalServer(): Promise<void> {
   startOutboxWorker();
   startSlaSweep();
   startAuditRetention(settings.AUDIT_RETENTION_DAYS);
+  startStagedUploadSweep(settings);
   if (settings.SYNC_PROCESS === 'inline') {
     await startSellerNotifications();
     startSharedIncidentRefresh();

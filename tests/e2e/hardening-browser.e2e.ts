@@ -37,7 +37,7 @@ async function watchedPage(context: BrowserContext): Promise<{ page: Page; viola
 }
 
 beforeAll(async () => {
-  portal = await startPortal({ env: { ...process.env, LOGIN_MAX_FAILURES: '3', LOGIN_LOCK_MINUTES: '5' } });
+  portal = await startPortal({ env: { ...process.env, LOGIN_MAX_FAILURES: '3' } });
   browser = await launchBrowser();
 });
 
@@ -193,6 +193,33 @@ describe('hostile users in the browser', () => {
     await context.close();
   });
 
+  it('a password reset from Settings ends the user’s sessions: their open page goes to sign-in, their old cookie gets 401', async () => {
+    const nocContext = await browser.newContext();
+    const nocPage = await nocContext.newPage();
+    await signIn(nocPage, portal.baseUrl, DEMO_LOGINS.noc);
+    const streamOpen = nocPage.waitForResponse((r) => new URL(r.url()).pathname === '/api/live' && r.status() === 200);
+    await nocPage.goto(`${portal.baseUrl}/tickets`);
+    await streamOpen;
+    const oldCookie = (await nocContext.cookies()).map((c) => `${c.name}=${c.value}`).join('; ');
+
+    const adminContext = await browser.newContext();
+    const adminPage = await adminContext.newPage();
+    await signIn(adminPage, portal.baseUrl, DEMO_LOGINS.admin);
+    await adminPage.goto(`${portal.baseUrl}/settings/users`);
+    await adminPage.getByRole('row').filter({ hasText: DEMO_LOGINS.noc.email }).getByRole('button', { name: 'Reset password' }).click();
+    await adminPage.getByLabel(/^New password\*?$/).fill('a-new-noc-password-2026');
+    await adminPage.getByRole('dialog').getByRole('button', { name: 'Set password' }).click();
+    await adminPage.getByText(/reset and their open sessions ended/).waitFor();
+
+    // The open page hears `event: ended` on its live stream and is sent to sign in, without anyone touching it.
+    await nocPage.waitForURL((url) => url.pathname === '/login', { timeout: 30_000 });
+    expect((await fetch(`${portal.baseUrl}/api/tickets/export`, { headers: { cookie: oldCookie } })).status).toBe(401);
+    await signIn(nocPage, portal.baseUrl, { email: DEMO_LOGINS.noc.email, password: 'a-new-noc-password-2026' });
+    expect(new URL(nocPage.url()).pathname).not.toBe('/login');
+    await nocContext.close();
+    await adminContext.close();
+  });
+
   it('a user whose role is revoked loses access on the next request, and a deactivated one is signed out', async () => {
     const context = await browser.newContext();
     const page = await context.newPage();
@@ -213,22 +240,38 @@ describe('hostile users in the browser', () => {
     await context.close();
   });
 
-  // Last: the lock also covers the client address, which every test here shares.
-  it('sign-in through the form locks the account after repeated failures, even with the right password', async () => {
+  // Last: the slow-down also covers the client address, which every test here shares.
+  it('sign-in through the form slows the account down after repeated failures, then lets the right password in', async () => {
     const context = await browser.newContext();
     const page = await context.newPage();
     await page.goto(`${portal.baseUrl}/login`);
-    for (let i = 0; i < 3; i++) {
-      await page.getByLabel(/e-?mail/i).fill(DEMO_LOGINS.coordinator.email);
-      await page.getByLabel(/password/i).fill(`wrong-${i}`);
-      await page.getByRole('button', { name: /sign in/i }).click();
-      await page.getByText('Invalid e-mail or password.').waitFor();
+    await page.getByLabel(/e-?mail/i).fill(DEMO_LOGINS.coordinator.email);
+    /** Submits the form and returns the message it shows once next-auth has answered. */
+    const submit = async (password: string): Promise<string> => {
+      await page.getByLabel(/password/i).fill(password);
+      await Promise.all([
+        page.waitForResponse((r) => r.url().includes('/api/auth/callback/credentials')),
+        page.getByRole('button', { name: /sign in/i }).click(),
+      ]);
+      await page.getByRole('button', { name: /^sign in$/i }).waitFor();
+      return (await page.locator('#login-error').innerText()).trim();
+    };
+    // Three free failures, then each failure doubles the wait (1 s, 2 s, 4 s): every guess here comes after its wait.
+    for (const waitMs of [0, 0, 0, 1000, 2000, 4000]) {
+      await new Promise((r) => setTimeout(r, waitMs + 200));
+      expect(await submit('wrong-password')).toBe('Invalid e-mail or password.');
     }
-    await page.getByLabel(/password/i).fill(DEMO_LOGINS.coordinator.password);
-    await page.getByRole('button', { name: /sign in/i }).click();
-    await page.getByText(/Too many failed sign-in attempts/).waitFor();
+    // Now an 8 s wait: even the right password is refused, with the time to wait.
+    const refusal = await submit(DEMO_LOGINS.coordinator.password);
+    expect(refusal).toMatch(/^Too many failed sign-in attempts\. Try again in [1-8] seconds?\.$/);
     expect(new URL(page.url()).pathname).toBe('/login');
     expect((await context.cookies()).some((c) => c.name.endsWith('session-token'))).toBe(false);
+    // Not a lock: once the wait it named is over, the right password signs in.
+    const seconds = Number(/in (\d+) second/.exec(refusal)![1]);
+    await new Promise((r) => setTimeout(r, seconds * 1000 + 200));
+    await page.getByRole('button', { name: /sign in/i }).click();
+    await page.waitForURL((url) => !url.pathname.startsWith('/login'), { timeout: 30_000 });
+    expect((await context.cookies()).some((c) => c.name.endsWith('session-token'))).toBe(true);
     await context.close();
   });
 });

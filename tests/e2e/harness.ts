@@ -182,7 +182,8 @@ export async function startPortal(
     ...sellersEnv,
     ...opts.env,
   };
-  execFileSync(BIN('tsx'), ['db/seed.ts'], { cwd: ROOT, env, stdio: 'pipe' });
+  // The browser tests sign in as the demo users, which db:seed creates under NODE_ENV=production only when asked.
+  execFileSync(BIN('tsx'), ['db/seed.ts'], { cwd: ROOT, env: { ...env, DEMO_USERS: '1' }, stdio: 'pipe' });
   // Every portal's log is kept for the run's final check: no secret, token or e-mail address in any line.
   const logName = `portal-${port}-${Date.now()}`;
   recordSecrets(logName, [env.NEXTAUTH_SECRET, env.SECRETS_KEY, env.METRICS_TOKEN, env.LISTENER_TOKEN_SECRET, ...Object.values(DEMO_LOGINS).map((l) => l.password), ...sellerSecrets(env.SELLERS_FILE)]);

@@ -60,6 +60,10 @@ describe('signing in as each role', () => {
         'page',
       );
       expect(await mainNavigation(page).getByRole('link', { name: 'Tickets' }).getAttribute('aria-current')).toBeNull();
+      // Asking the Sellers again is for roles that act; a manager's button is disabled and says why.
+      const refresh = page.getByRole('button', { name: 'Refresh from Sellers' });
+      expect(await refresh.isDisabled()).toBe(role === 'manager');
+      if (role === 'manager') expect(await refresh.getAttribute('title')).toMatch(/^Managers read what the Sellers have sent/);
 
       await signOut(page);
       await page.goto(`${portal.baseUrl}/tickets`);

@@ -30,7 +30,8 @@ export function LoginForm({ callbackUrl, ssoName, passwordForm, breakGlass, init
   const [pending, setPending] = useState(false);
 
   function messageFor(code: string): string {
-    if (knownMessages.includes(code)) return code;
+    // A known message may go on (the slow-down says how long to wait); anything else is not shown as it is.
+    if (knownMessages.some((known) => code === known || (code.startsWith(`${known} `) && code.length < 200))) return code;
     if (code === 'CredentialsSignin') return invalidMessage;
     return UNEXPECTED;
   }

@@ -3,6 +3,7 @@ import { AppointmentsCalendar } from '@/components/appointments/appointments-cal
 import { PageHeader } from '@/components/ui/page-header';
 import { RefreshFromSellers } from '@/components/work-orders/refresh-from-sellers';
 import { requirePageUser } from '@/lib/auth/page-guard';
+import { whyNot } from '@/lib/auth/permissions';
 import { workforceFilterOptions } from '@/lib/data/work-orders';
 import { FeedMark } from '@/components/live/live-feed';
 import { pageFeedPosition } from '@/lib/data/feed-position';
@@ -10,7 +11,7 @@ import { pageFeedPosition } from '@/lib/data/feed-position';
 export const metadata: Metadata = { title: 'Appointments' };
 
 export default async function AppointmentsPage() {
-  await requirePageUser('appointments.view', { path: '/appointments' });
+  const user = await requirePageUser('appointments.view', { path: '/appointments' });
   const feedSeq = await pageFeedPosition();
   const options = await workforceFilterOptions();
   return (
@@ -19,7 +20,7 @@ export default async function AppointmentsPage() {
       <PageHeader
         title="Appointments"
         description="Technician visits booked with your Sellers, across every Seller. Select one to see or change it."
-        actions={<RefreshFromSellers />}
+        actions={<RefreshFromSellers refusal={whyNot(user.role, 'sellers.refresh')} />}
       />
       <AppointmentsCalendar sellers={options.sellers} sites={options.sites} />
     </>

@@ -29,7 +29,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
     <>
       <PageHeader
         title="Audit trail"
-        description="Who did what, when, to which ticket, appointment, Seller or user: sign-ins and lockouts, settings and credential changes, and every operation sent to a Seller with its outcome. Entries cannot be changed or removed."
+        description="Who did what, when, to which ticket, appointment, Seller or user: sign-ins and slow-downs, settings and credential changes, and every operation sent to a Seller with its outcome. Entries cannot be changed or removed."
         actions={
           <a href={`/api/audit/export${query}`} className={buttonClasses({ variant: 'secondary' })} download>
             Export CSV

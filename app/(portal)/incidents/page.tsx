@@ -11,6 +11,7 @@ import { Card } from '@/components/ui/card';
 import { EmptyState } from '@/components/ui/empty-state';
 import { PageHeader } from '@/components/ui/page-header';
 import { requirePageUser } from '@/lib/auth/page-guard';
+import { whyNot } from '@/lib/auth/permissions';
 import { incidentFilterOptions, incidentPath, incidentSellerStatuses, isFiltered, listIncidents, parseIncidentFilter } from '@/lib/data/incidents';
 import { FeedMark } from '@/components/live/live-feed';
 import { pageFeedPosition } from '@/lib/data/feed-position';
@@ -32,7 +33,7 @@ function pageHref(params: Record<string, string | string[] | undefined>, page: n
 }
 
 export default async function IncidentsPage({ searchParams }: { searchParams: Search }) {
-  await requirePageUser('incidents.view', { path: '/incidents' });
+  const user = await requirePageUser('incidents.view', { path: '/incidents' });
   const feedSeq = await pageFeedPosition();
   const params = await searchParams;
   // Links from "Waiting on you" name one incident.
@@ -54,7 +55,7 @@ export default async function IncidentsPage({ searchParams }: { searchParams: Se
       <PageHeader
         title="Incidents"
         description="Incidents your Sellers report, which of our products they hit, and the tickets we tied to them."
-        actions={<RefreshIncidentsButton />}
+        actions={<RefreshIncidentsButton refusal={whyNot(user.role, 'sellers.refresh')} />}
       />
 
       {notOffered.length ? (

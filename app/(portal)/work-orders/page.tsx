@@ -10,7 +10,7 @@ import { Select } from '@/components/ui/select';
 import { RefreshFromSellers } from '@/components/work-orders/refresh-from-sellers';
 import { WorkOrderTable } from '@/components/work-orders/work-order-table';
 import { requirePageUser } from '@/lib/auth/page-guard';
-import { can } from '@/lib/auth/permissions';
+import { can, whyNot } from '@/lib/auth/permissions';
 import { listAppointmentsNeeded, listWorkOrders, workforceFilterOptions } from '@/lib/data/work-orders';
 import { WORK_ORDER_STATE, WORK_ORDER_STATES } from '@/lib/domain/mef-labels';
 import { FeedMark } from '@/components/live/live-feed';
@@ -41,7 +41,7 @@ export default async function WorkOrdersPage({ searchParams }: { searchParams: S
       <PageHeader
         title="Work orders"
         description="Field work your Sellers carry out to resolve your tickets, and the visits they need booked."
-        actions={<RefreshFromSellers />}
+        actions={<RefreshFromSellers refusal={whyNot(user.role, 'sellers.refresh')} />}
       />
 
       <Card

@@ -120,6 +120,19 @@ describe('create (UC1)', () => {
     resetEnv();
   });
 
+  it('refuses a staged file older than ATTACHMENT_STAGING_HOURS as no longer available, and writes nothing', async () => {
+    const longAgo = new Date(Date.now() - 25 * 3_600_000).toISOString();
+    await getDb()
+      .insert(ticketAttachmentUploads)
+      .values({ id: 'stale-file', userId, name: 'old.txt', mimeType: 'text/plain', size: 5, content: Buffer.from('hello'), createdAt: longAgo })
+      .run();
+    const before = await counts();
+    const result = await createTicket({ ...base, seller: 'acme', productId: acmeProduct, attachments: [{ name: 'old.txt', uploadId: 'stale-file' }] });
+    expect(result.ok).toBe(false);
+    expect(result.errors?.['attachments.0.url']?.[0]).toBe('This file upload is no longer available; attach the file again');
+    expect(await counts()).toEqual(before);
+  });
+
   it('sends an uploaded file as base64 content with its mime type and size, and consumes the upload', async () => {
     await getDb()
       .insert(ticketAttachmentUploads)

@@ -95,4 +95,29 @@ describe('validateProductCsv', () => {
     const report = validateProductCsv(csv, sellers);
     expect(report.rows[0]!.product).toEqual({ ...row, siteAddress: 'padded' });
   });
+
+  it('neutralises values a spreadsheet would run as formulas, and the import reads them back exactly', () => {
+    const row = {
+      seller: 'acme',
+      productId: '=HYPERLINK("https://evil.example","x")',
+      label: "@SUM(A1:A9)",
+      siteId: '+33 1 23',
+      siteName: "-2+3",
+      siteAddress: "'=already quoted",
+      siteTimeZone: 'UTC',
+    };
+    const csv = productsToCsv([row]);
+    const cells = parseCsv(csv)[1]!.fields;
+    expect(cells).toEqual([
+      'acme',
+      `'=HYPERLINK("https://evil.example","x")`,
+      "'@SUM(A1:A9)",
+      "'+33 1 23",
+      "'-2+3",
+      "''=already quoted",
+      'UTC',
+    ]);
+    for (const cell of cells) expect(cell).not.toMatch(/^[=+\-@\t\r]/);
+    expect(validateProductCsv(csv, sellers).rows[0]!.product).toEqual(row);
+  });
 });

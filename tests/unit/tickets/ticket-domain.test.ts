@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { operationAvailability, projectedStatus } from '@/lib/domain/ticket-actions';
-import { csvCell, csvRow } from '@/lib/domain/ticket-csv';
+import { csvCell } from '@/lib/domain/csv-cell';
+import { csvRow } from '@/lib/domain/ticket-csv';
 import { mapSellerErrors } from '@/lib/domain/ticket-errors';
 import { formatExternalId, isExternalId } from '@/lib/domain/ticket-external-id';
 import { attachmentInputSchema, createTicketSchema, patchTicketSchema } from '@/lib/domain/ticket-forms';

@@ -56,7 +56,7 @@ export default async function AppointmentPage({ params }: { params: Params }) {
           </span>
         }
         description={`${appt.sellerName} · ${appt.siteName}`}
-        actions={<RefreshFromSellers seller={appt.sellerSlug} appointmentId={appt.id} label="Refresh" />}
+        actions={<RefreshFromSellers seller={appt.sellerSlug} appointmentId={appt.id} label="Refresh" refusal={whyNot(user.role, 'sellers.refresh')} />}
       />
 
       <div className="mb-4 flex flex-wrap items-center gap-3" data-testid="appointment-summary">

@@ -129,7 +129,7 @@ export default async function IncidentPage({ params }: { params: Params }) {
                 </span>
               )
             ) : null}
-            <RefreshIncidentsButton seller={sellerSlug} id={id} label="Refresh" />
+            <RefreshIncidentsButton seller={sellerSlug} id={id} label="Refresh" refusal={whyNot(user.role, 'sellers.refresh')} />
           </>
         }
       />

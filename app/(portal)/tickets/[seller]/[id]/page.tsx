@@ -138,6 +138,7 @@ export default async function TicketPage({ params }: { params: Params }) {
               availability={availability}
               canWrite={canWrite}
               whyNotWrite={whyNot(user.role, 'tickets.write')}
+              whyNotRefresh={whyNot(user.role, 'sellers.refresh')}
               queued={detail.outbox.map((o) => ({ id: o.id, operation: o.operation, state: o.state, attempts: o.attempts, nextAttemptAt: o.nextAttemptAt, lastError: o.lastError }))}
             />
           </Card>

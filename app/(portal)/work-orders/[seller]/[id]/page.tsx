@@ -54,7 +54,7 @@ export default async function WorkOrderPage({ params }: { params: Params }) {
         description={`${wo.sellerName} · ${wo.siteName}`}
         actions={
           <>
-            <RefreshFromSellers seller={wo.sellerSlug} workOrderId={wo.id} label="Refresh" />
+            <RefreshFromSellers seller={wo.sellerSlug} workOrderId={wo.id} label="Refresh" refusal={whyNot(user.role, 'sellers.refresh')} />
             {wo.appointmentRequired && canBook ? (
               <Link href={`/work-orders/${wo.sellerSlug}/${wo.id}/schedule`} className={buttonClasses({ variant: 'primary' })}>
                 Find a slot
