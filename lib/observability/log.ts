@@ -48,7 +48,8 @@ export function createLog(destination?: pino.DestinationStream, wanted: LogLevel
     redact: { paths: REDACT, censor: '[redacted]' },
     serializers: { err: errorSerializer },
   };
-  return destination ? pino(options, destination) : pino(options);
+  // Buffered, never blocking: a synchronous write to a full stdout pipe would hold up the very request it logs.
+  return pino(options, destination ?? pino.destination({ dest: 1, sync: false }));
 }
 
 export function log(): Logger {

@@ -24,7 +24,7 @@ function startStagedUploadSweep(settings: ReturnType<typeof env>): void {
 /**
  * Fails fast on bad configuration and brings the database up to date before the first request, then starts the
  * workers: the outbox here (actions deliver at once in this process), and fetching and applying Seller
- * notifications, hub maintenance, reconciliation and the incident refresh in the sync process (SYNC_PROCESS=child,
+ * notifications, hub maintenance, reconciliation, the incident refresh and the SLA sweep in the sync process (SYNC_PROCESS=child,
  * the default) or here (SYNC_PROCESS=inline).
  */
 export async function startPortalServer(): Promise<void> {
@@ -39,12 +39,12 @@ export async function startPortalServer(): Promise<void> {
     (err: unknown) => console.error(`[secrets] ${err instanceof Error ? err.message : String(err)}`),
   );
   startOutboxWorker();
-  startSlaSweep();
   startAuditRetention(settings.AUDIT_RETENTION_DAYS);
   startStagedUploadSweep(settings);
   if (settings.SYNC_PROCESS === 'inline') {
     await startSellerNotifications();
     startSharedIncidentRefresh();
+    startSlaSweep();
   } else {
     startSharedSyncProcess();
   }

@@ -181,8 +181,11 @@ function announceDueTx(tx: Tx, seller: SellerRef, ticket: Pick<Ticket, 'id' | 'e
   }
 }
 
-/** Announces the targets whose at-risk or breach instant has passed since they were computed. */
-export async function sweepDueSla(now = Date.now()): Promise<number> {
+/**
+ * Announces the targets whose at-risk or breach instant has passed since they were computed, at most `limit` in one
+ * transaction (the write lock is shared with the listener's acknowledgements).
+ */
+export async function sweepDueSla(now = Date.now(), limit = SWEEP_BATCH): Promise<number> {
   const stamp = new Date(now).toISOString();
   return transaction((tx) => {
     const due = tx
@@ -196,7 +199,7 @@ export async function sweepDueSla(now = Date.now()): Promise<number> {
           or(and(isNull(ticketSla.riskNotifiedAt), lte(ticketSla.atRiskAt, stamp)), and(isNull(ticketSla.breachNotifiedAt), lte(ticketSla.breachAt, stamp))),
         ),
       )
-      .limit(500)
+      .limit(limit)
       .all();
     for (const d of due) announceDueTx(tx, d.seller, d.ticket, [d.row], now);
     return due.length;
@@ -225,14 +228,34 @@ export async function recomputeSellerSla(sellerId: number, from: string | null):
 }
 
 let sweeper: NodeJS.Timeout | undefined;
+const SWEEP_BATCH = 50;
 
-/** Announces clocks that ran into their at-risk or breach instant without a Seller change, every `everyMs`. */
-export function startSlaSweep(everyMs = 15_000): void {
-  if (sweeper) return;
+/**
+ * Announces clocks that ran into their at-risk or breach instant without a Seller change, every `everyMs`, in
+ * batches with the event loop free between them. Runs in the sync process (or the server with SYNC_PROCESS=inline).
+ */
+export function startSlaSweep(everyMs = 15_000): () => void {
+  if (sweeper) return stopSlaSweep;
+  let running = false;
   sweeper = setInterval(() => {
-    sweepDueSla().catch((err: unknown) => console.error('[sla] sweep failed:', err));
+    if (running) return;
+    running = true;
+    void (async () => {
+      const now = Date.now();
+      while ((await sweepDueSla(now)) === SWEEP_BATCH) await new Promise((r) => setImmediate(r));
+    })()
+      .catch((err: unknown) => console.error('[sla] sweep failed:', err))
+      .finally(() => {
+        running = false;
+      });
   }, everyMs);
   sweeper.unref();
+  return stopSlaSweep;
+}
+
+function stopSlaSweep(): void {
+  clearInterval(sweeper);
+  sweeper = undefined;
 }
 
 export type { TargetClock };

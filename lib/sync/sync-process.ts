@@ -1,6 +1,7 @@
 /**
  * The sync process: fetches and applies Seller notifications (the inbox worker), keeps hubs registered and the cache
- * reconciled, and refreshes incidents, on its own database connection and event loop, so that none of it delays
+ * reconciled, refreshes incidents and announces SLA clocks that turned at risk or breached, on its own database
+ * connection and event loop, so that none of it delays
  * the server's answers (listener acknowledgements first of all). lib/server/sync-process.ts starts it with the
  * server and restarts it if it dies:
  *
@@ -16,6 +17,7 @@ import { env } from '@/lib/env';
 import { onFeedAdvanced } from './change-feed';
 import { startSellerNotifications, startSharedInboxWorker } from './inbox-worker';
 import { startSharedIncidentRefresh } from './incident-refresh';
+import { startSlaSweep } from './sla-clocks';
 
 export interface SyncMessage {
   type: 'inbox' | 'feed' | 'ready' | 'metrics';
@@ -35,6 +37,7 @@ setCommitDurability('rederivable');
 getDb();
 const stopNotifications = await startSellerNotifications();
 const stopIncidents = startSharedIncidentRefresh();
+const stopSlaSweep = startSlaSweep();
 const worker = startSharedInboxWorker();
 
 const stopFeedSignal = onFeedAdvanced(() => {
@@ -57,6 +60,7 @@ async function shutdown(reason: string): Promise<void> {
   stopping = true;
   console.info(`stopping (${reason})`);
   stopFeedSignal();
+  stopSlaSweep();
   const timeout = setTimeout(() => process.exit(0), 5_000);
   timeout.unref();
   await Promise.allSettled([stopNotifications(), stopIncidents()]);
