@@ -1,13 +1,12 @@
 'use server';
 
 import { randomUUID } from 'node:crypto';
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import { revalidatePath } from 'next/cache';
 import { getDb } from '@/db';
 import {
   outbox,
   sellers,
-  sequences,
   ticketAttachmentUploads,
   tickets,
   ticketViews,
@@ -28,7 +27,7 @@ import { ticketPath } from '@/lib/data/tickets';
 import { env } from '@/lib/env';
 import { operationAvailability, type QueuedOperation } from '@/lib/domain/ticket-actions';
 import { mapSellerErrors, type TicketFormKind } from '@/lib/domain/ticket-errors';
-import { externalIdSequenceName, formatExternalId } from '@/lib/domain/ticket-external-id';
+import { nextExternalIdTx } from '@/lib/sync/external-ids';
 import {
   createTicketSchema,
   outboxItemRefSchema,
@@ -234,17 +233,6 @@ function toContact(c: Pick<Contact, 'name' | 'number' | 'numberExtension' | 'ema
 function dropUploadsTx(tx: Tx, user: SessionUser, uploads: Map<string, TicketAttachmentUpload>): void {
   const ids = [...uploads.keys()];
   if (ids.length) tx.delete(ticketAttachmentUploads).where(and(eq(ticketAttachmentUploads.userId, user.id), inArray(ticketAttachmentUploads.id, ids))).run();
-}
-
-function nextExternalIdTx(tx: Tx, now: Date): string {
-  const year = now.getUTCFullYear();
-  const row = tx
-    .insert(sequences)
-    .values({ name: externalIdSequenceName(year), value: 1 })
-    .onConflictDoUpdate({ target: sequences.name, set: { value: sql`${sequences.value} + 1` } })
-    .returning()
-    .get();
-  return formatExternalId(year, row.value);
 }
 
 // --- UC1 create ---------------------------------------------------------------------------------------------------

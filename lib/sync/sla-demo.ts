@@ -1,6 +1,9 @@
-import { eq } from 'drizzle-orm';
-import { sellers, slaAgreements, slaCalendars } from '@/db/schema';
+import { asc, eq } from 'drizzle-orm';
+import type { TroubleTicketCreate } from '@/lib/sonata/schemas';
+import { products, sellers, slaAgreements, slaCalendars, tickets, users } from '@/db/schema';
 import { transaction } from '@/db/transaction';
+import { nextExternalIdTx } from './external-ids';
+import { enqueueTx } from './outbox';
 import { recomputeSellerSlaTx } from './sla-clocks';
 
 /** Contract terms of the demo agreements, in Seller minutes, before scaling to the sandbox clock. */
@@ -52,5 +55,63 @@ export async function seedDemoAgreements(clockSpeed: number): Promise<string[]> 
       added.push(seller.slug);
     }
     return added;
+  });
+}
+
+const DEMO_TICKETS: Array<Pick<TroubleTicketCreate, 'severity' | 'priority' | 'observedImpact' | 'description'>> = [
+  { severity: 'extensive', priority: 'high', observedImpact: 'down', description: 'Demo: circuit down since the last maintenance window' },
+  { severity: 'moderate', priority: 'medium', observedImpact: 'degraded', description: 'Demo: intermittent packet loss during business hours' },
+];
+
+/**
+ * Opens two tickets at every enabled Seller whose cache holds none, as the demo NOC operator, through the outbox the
+ * server delivers from: the Sellers work them, and their SLA clocks and verdicts show within minutes of the start.
+ */
+export async function seedDemoTickets(): Promise<string[]> {
+  return transaction((tx) => {
+    const operator = tx.select().from(users).where(eq(users.email, 'noc@example.com')).get();
+    if (!operator) return [];
+    const opened: string[] = [];
+    for (const seller of tx.select().from(sellers).where(eq(sellers.enabled, true)).all()) {
+      if (tx.select({ id: tickets.id }).from(tickets).where(eq(tickets.sellerId, seller.id)).get()) continue;
+      const product = tx.select().from(products).where(eq(products.sellerId, seller.id)).orderBy(asc(products.id)).get();
+      if (!product) continue;
+      for (const demo of DEMO_TICKETS) {
+        const now = new Date();
+        const externalId = nextExternalIdTx(tx, now);
+        const body: TroubleTicketCreate = {
+          externalId,
+          ...demo,
+          ticketType: 'assistance',
+          relatedEntity: [{ '@referredType': 'Product', id: product.productId, role: 'impactedProduct' }],
+          relatedContactInformation: [{ name: operator.name, number: '+33 1 70 00 00 01', emailAddress: operator.email, role: 'reporterContact' }],
+        };
+        const row = tx
+          .insert(tickets)
+          .values({
+            sellerId: seller.id,
+            sellerTicketId: null,
+            externalId,
+            status: null,
+            syncState: 'queued',
+            createdByUserId: operator.id,
+            productId: product.productId,
+            description: body.description,
+            severity: body.severity,
+            priority: body.priority,
+            ticketType: body.ticketType,
+            observedImpact: body.observedImpact,
+            issueStartDate: null,
+            document: body as unknown as Record<string, unknown>,
+            documentHash: '',
+            updatedAt: now.toISOString(),
+          })
+          .returning({ id: tickets.id })
+          .get();
+        enqueueTx(tx, { sellerId: seller.id, ticketId: row.id, operation: 'create', payload: { create: body }, userId: operator.id });
+        opened.push(`${seller.slug} ${externalId}`);
+      }
+    }
+    return opened;
   });
 }
