@@ -229,10 +229,11 @@ export async function recomputeSellerSla(sellerId: number, from: string | null):
 
 let sweeper: NodeJS.Timeout | undefined;
 const SWEEP_BATCH = 50;
+const SWEEP_PAUSE_MS = 100;
 
 /**
  * Announces clocks that ran into their at-risk or breach instant without a Seller change, every `everyMs`, in
- * batches with the event loop free between them. Runs in the sync process (or the server with SYNC_PROCESS=inline).
+ * batches of 50 with 100 ms between them. Runs in the sync process (or the server with SYNC_PROCESS=inline).
  */
 export function startSlaSweep(everyMs = 15_000): () => void {
   if (sweeper) return stopSlaSweep;
@@ -242,7 +243,9 @@ export function startSlaSweep(everyMs = 15_000): () => void {
     running = true;
     void (async () => {
       const now = Date.now();
-      while ((await sweepDueSla(now)) === SWEEP_BATCH) await new Promise((r) => setImmediate(r));
+      // A pause between batches leaves the write lock to the listener, the outbox and sign-ins: after a large import
+      // or a long stop thousands of clocks may be due at once.
+      while ((await sweepDueSla(now)) === SWEEP_BATCH) await new Promise((r) => setTimeout(r, SWEEP_PAUSE_MS));
     })()
       .catch((err: unknown) => console.error('[sla] sweep failed:', err))
       .finally(() => {
