@@ -128,7 +128,7 @@ async function main(): Promise<void> {
   });
   await waitFor(`${PORTAL_URL}/login`, 120_000);
   // The Sellers are registered once the portal has read the sellers file: only then can they get agreements.
-  execFileSync(bin('tsx'), ['scripts/seed-sla-demo.ts'], { env: { ...portalEnv, SANDBOX_CLOCK: process.env.SANDBOX_CLOCK ?? '60' }, stdio: 'inherit' });
+  execFileSync(bin('tsx'), ['--conditions=react-server', 'scripts/seed-sla-demo.ts'], { env: { ...portalEnv, SANDBOX_CLOCK: process.env.SANDBOX_CLOCK ?? '60' }, stdio: 'inherit' });
   console.log(`\nThe portal is up: ${PORTAL_URL}   (Seller sandbox: ${SANDBOX_URL})`);
   console.log('Demo users:');
   for (const u of DEMO_USERS) console.log(`  ${u.role.padEnd(12)} ${u.email.padEnd(26)} ${u.password}`);

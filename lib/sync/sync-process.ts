@@ -72,4 +72,5 @@ process.on('SIGTERM', () => void shutdown('SIGTERM'));
 process.on('SIGINT', () => void shutdown('SIGINT'));
 
 console.info(`started (pid ${process.pid})`);
-process.send?.({ type: 'ready' } satisfies SyncMessage);
+// The server may already be gone (stopped while this process started): nothing to tell then.
+if (process.connected) process.send?.({ type: 'ready' } satisfies SyncMessage, (err: Error | null) => err && undefined);
