@@ -19,6 +19,14 @@ import { readSettings } from './settings';
 const run = promisify(execFile);
 const MB = 1024 * 1024;
 
+function autogroups(): boolean | null {
+  try {
+    return fs.readFileSync('/proc/sys/kernel/sched_autogroup_enabled', 'utf8').trim() === '1';
+  } catch {
+    return null;
+  }
+}
+
 function machine(): Machine {
   const cpuinfo = fs.readFileSync('/proc/cpuinfo', 'utf8');
   return {
@@ -27,6 +35,7 @@ function machine(): Machine {
     node: process.version,
     memoryGiB: os.totalmem() / 1024 ** 3,
     loadAverageAtStart: loadNow(),
+    schedulerAutogroups: autogroups(),
   };
 }
 
@@ -90,7 +99,7 @@ export async function main(args: string[]): Promise<void> {
       }
       previous = scale;
       const scaleLoadStart = loadNow();
-      try {
+      if (settings.phases.has('scale')) try {
         step.scale = await measureScale(stage.portal.dbPath);
         log(`queue and dashboard measured at ${scale}`);
       } catch (err) {
@@ -98,7 +107,7 @@ export async function main(args: string[]): Promise<void> {
         log(`queue and dashboard at ${scale} failed: ${step.scaleError}`);
       }
       step.scaleLoad = { start: scaleLoadStart, end: loadNow() };
-      try {
+      if (settings.phases.has('ingest')) try {
         step.ingest = await runIngest(stage, settings.ingest, bare, rss);
       } catch (err) {
         step.ingestError = describe(err);
@@ -108,7 +117,7 @@ export async function main(args: string[]): Promise<void> {
     }
     // Pages before end to end: the Seller's delivery backlog that end to end may leave must not slow the page loads.
     const pagesLoadStart = loadNow();
-    try {
+    if (settings.phases.has('pages')) try {
       results.pages = await runPages(stage);
       log('pages measured');
     } catch (err) {
@@ -117,7 +126,7 @@ export async function main(args: string[]): Promise<void> {
     }
     results.pagesLoad = { start: pagesLoadStart, end: loadNow() };
     const e2e = settings.endToEnd;
-    for (const [i, rate] of e2e.rates.entries()) {
+    for (const [i, rate] of (settings.phases.has('e2e') ? e2e.rates : []).entries()) {
       // Later rates are shortened (not below 20 s) when their full length would take the run past its budget.
       let durationMs = e2e.durationMs;
       if (i > 0) {

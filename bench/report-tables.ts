@@ -420,6 +420,7 @@ export function machineLine(results: BenchResults): string {
   const m = results.machine;
   const end = m.loadAverageAtEnd ? `, at end ${m.loadAverageAtEnd.map((l) => l.toFixed(2)).join(' ')}` : '';
   const build = results.build.built ? `, ${formatNumber(results.build.buildS, 0)} s of it next build` : ', existing build';
+  const groups = m.schedulerAutogroups === undefined || m.schedulerAutogroups === null ? '' : `; scheduler autogroups ${m.schedulerAutogroups ? 'on' : 'off'}`;
   const delivery = results.sandboxDeliveryConcurrency ? `; sandbox delivery concurrency ${results.sandboxDeliveryConcurrency}` : '';
-  return `${m.nproc} cores (nproc), ${m.cpuModel}, ${formatNumber(m.memoryGiB, 0)} GiB, Node ${m.node}; load average (1, 5, 15 min) at start ${m.loadAverageAtStart.map((l) => l.toFixed(2)).join(' ')}${end}; run took ${formatNumber(results.durationS, 0)} s${build} (${results.mode})${delivery}; each table gives the load average at the start and end of its phase`;
+  return `${m.nproc} cores (nproc), ${m.cpuModel}, ${formatNumber(m.memoryGiB, 0)} GiB, Node ${m.node}; load average (1, 5, 15 min) at start ${m.loadAverageAtStart.map((l) => l.toFixed(2)).join(' ')}${end}; run took ${formatNumber(results.durationS, 0)} s${build} (${results.mode})${delivery}${groups}; each table gives the load average at the start and end of its phase`;
 }

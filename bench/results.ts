@@ -14,6 +14,8 @@ export interface Machine {
   loadAverageAtStart: number[];
   /** os.loadavg() when the run ended (1, 5, 15 min). */
   loadAverageAtEnd?: number[];
+  /** The kernel's scheduler autogroups (one CPU share per session): on, off, or null when not readable. */
+  schedulerAutogroups?: boolean | null;
 }
 
 export interface MeasuredQuery {

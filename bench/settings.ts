@@ -41,6 +41,20 @@ export interface Settings {
   budgetMs: number;
   out: string;
   rebuild: boolean;
+  /** Phases to run (BENCH_PHASES, default all): scale (queue and dashboard), ingest, pages, e2e. */
+  phases: Set<Phase>;
+}
+
+export const PHASES = ['scale', 'ingest', 'pages', 'e2e'] as const;
+export type Phase = (typeof PHASES)[number];
+
+function phases(): Set<Phase> {
+  const raw = process.env.BENCH_PHASES;
+  if (!raw) return new Set(PHASES);
+  const named = raw.split(',').map((p) => p.trim());
+  const unknown = named.filter((p) => !(PHASES as readonly string[]).includes(p));
+  if (unknown.length > 0) throw new Error(`BENCH_PHASES names unknown phases: ${unknown.join(', ')} (known: ${PHASES.join(', ')})`);
+  return new Set(named as Phase[]);
 }
 
 export function readSettings(args: string[]): Settings {
@@ -67,5 +81,6 @@ export function readSettings(args: string[]): Settings {
     budgetMs: num('BENCH_BUDGET_S', large ? 1800 : 720) * 1000,
     out: process.env.BENCH_OUT ?? 'bench/results.json',
     rebuild: args.includes('--rebuild') || process.env.BENCH_REBUILD === '1',
+    phases: phases(),
   };
 }

@@ -3,7 +3,7 @@ import { validateRequestBody } from '@/lib/sonata/openapi-validator';
 import { enqueueInbox } from '@/lib/sync/inbox';
 import { LISTENER_APIS, listenerOperation, type NotificationApi } from '@/lib/sync/listener-catalog';
 import type { REFERENCE_POINTS } from '@/db/schema';
-import { logger, requestIdOf } from '@/lib/observability/log';
+import { callLogger, logger, requestIdOf } from '@/lib/observability/log';
 import { recordListenerCall, type ListenerOutcome } from '@/lib/observability/metrics';
 import { enabledSeller, listenerSellerLabel } from './listener-access';
 import { authorizeListenerCall } from './listener-auth';
@@ -92,7 +92,7 @@ export async function receiveNotification(request: Request, target: ListenerTarg
   const seconds = (performance.now() - started) / 1000;
   const seller = listenerSellerLabel(target.sellerSlug);
   recordListenerCall({ seller, api: target.api, outcome: note.outcome, seconds });
-  logger('listener').info(
+  callLogger('listener').info(
     // The event type from the path only when it names a listener: anything else is caller-typed text.
     { requestId, seller, api: target.api, operation: note.outcome === 'noListener' ? null : target.eventType, outcome: note.outcome, status: response.status, durationMs: Math.round(seconds * 1000) },
     'listener call',
