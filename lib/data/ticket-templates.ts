@@ -5,6 +5,8 @@ import { recordAuditTx } from '@/db/audit-log';
 import { noteSnippets, sellers, ticketTemplates, type NoteSnippetRow } from '@/db/schema';
 import { transaction } from '@/db/transaction';
 import type { SessionUser } from '@/lib/auth/session';
+import { listSellers } from '@/lib/sellers/registry';
+import { listProducts } from './products';
 import type { TemplateContactValue, TemplateValues } from '@/lib/domain/ticket-templates';
 
 /** A template as Settings lists it and the create form offers it. */
@@ -33,6 +35,23 @@ export interface TicketTemplateRecord {
   observedImpact: string | null;
   note: string;
   contacts: TemplateContactValue[];
+}
+
+/** A Seller and its products, as a template can be narrowed to them. */
+export interface TemplateSellerOption {
+  slug: string;
+  name: string;
+  products: { productId: string; label: string }[];
+}
+
+/** The Sellers and their products a template can be narrowed to. */
+export async function templateSellerOptions(): Promise<TemplateSellerOption[]> {
+  const [all, products] = await Promise.all([listSellers(), listProducts()]);
+  return all.map((s) => ({
+    slug: s.slug,
+    name: s.name,
+    products: products.filter((p) => p.sellerId === s.id).map((p) => ({ productId: p.productId, label: p.label })),
+  }));
 }
 
 type Actor = Pick<SessionUser, 'id' | 'email'>;
