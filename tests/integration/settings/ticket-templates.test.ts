@@ -191,6 +191,15 @@ describe('ticket templates', () => {
     expect(await stored()).toEqual(before);
   });
 
+  it('drops fields the form does not offer: a posted id, Seller row id or timestamp is not stored', async () => {
+    const result = await createTicketTemplate({ ...fibreCut, seller: '', productId: '', id: 77, sellerId: 2, createdAt: '2000-01-01T00:00:00Z' });
+    expect(result.ok).toBe(true);
+    const [row] = await getDb().select().from(ticketTemplates).all();
+    expect(row).toMatchObject({ id: (result.data as { id: number }).id, sellerId: null, productId: null });
+    expect(row!.id).not.toBe(77);
+    expect(row!.createdAt).not.toBe('2000-01-01T00:00:00Z');
+  });
+
   it('answers 404 for a template or snippet deleted in the meantime', async () => {
     expect(await updateTicketTemplate({ ...fibreCut, id: 999 })).toMatchObject({ ok: false, status: 404 });
     expect(await deleteTicketTemplate({ id: 999 })).toMatchObject({ ok: false, status: 404 });
