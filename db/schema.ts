@@ -717,6 +717,54 @@ export type Contact = typeof contacts.$inferSelect;
 export type TicketView = typeof ticketViews.$inferSelect;
 export type TicketAttachmentUpload = typeof ticketAttachmentUploads.$inferSelect;
 
+/** A Buyer Technical Contact carried by a ticket template (MEF 113 Table 27). */
+export interface TemplateContact {
+  name: string;
+  number: string;
+  emailAddress: string;
+  organization: string;
+}
+
+/**
+ * Ready-made values for the create form, optionally only for one Seller and/or one of its products. Empty texts and
+ * null values are fields the template leaves to the operator.
+ */
+export const ticketTemplates = sqliteTable(
+  'ticket_templates',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    name: text('name').notNull(),
+    /** Offered only for this Seller; null for every Seller. */
+    sellerId: integer('seller_id').references(() => sellers.id, { onDelete: 'cascade' }),
+    /** The Seller's product identifier (needs sellerId); null for every product. */
+    productId: text('product_id'),
+    description: text('description').notNull().default(''),
+    ticketType: text('ticket_type'),
+    severity: text('severity'),
+    priority: text('priority'),
+    observedImpact: text('observed_impact'),
+    note: text('note').notNull().default(''),
+    contacts: text('contacts', { mode: 'json' }).$type<TemplateContact[]>().notNull(),
+    ...timestamps,
+  },
+  (t) => [uniqueIndex('ticket_templates_name_uq').on(t.name), index('ticket_templates_seller_idx').on(t.sellerId)],
+);
+
+/** Short named texts operators insert into a ticket note. */
+export const noteSnippets = sqliteTable(
+  'note_snippets',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    name: text('name').notNull(),
+    text: text('text').notNull(),
+    ...timestamps,
+  },
+  (t) => [uniqueIndex('note_snippets_name_uq').on(t.name)],
+);
+
+export type TicketTemplateRow = typeof ticketTemplates.$inferSelect;
+export type NoteSnippetRow = typeof noteSnippets.$inferSelect;
+
 // ---------------------------------------------------------------------------------------------------------------
 // Service levels: agreements with each Seller, the calendars their clocks run on, and each ticket's clocks.
 

@@ -14,9 +14,11 @@ import { OpenIncidentNotice } from '@/components/incidents/open-incident-notice'
 import { createTicket } from '@/lib/actions/tickets';
 import { OBSERVED_IMPACT, TICKET_PRIORITY, TICKET_SEVERITY, TICKET_TYPE, type MefLabel } from '@/lib/domain/mef-labels';
 import { createTicketSchema } from '@/lib/domain/ticket-forms';
+import { applyTemplate, clearTemplate, type TemplateContactValue, type TemplateFill, type TemplateValues } from '@/lib/domain/ticket-templates';
 import { AttachmentInputs, attachmentPayload, type AttachmentDraft } from './attachment-inputs';
 import { ContactPicker, type ContactOption } from './contact-picker';
 import { RelatedIssueInputs, newRelatedIssue, type RelatedIssueDraft } from './related-issue-inputs';
+import { TemplatePicker, type TemplateOption, type TemplateOutcome } from './template-picker';
 
 export interface SellerOption {
   slug: string;
@@ -35,6 +37,8 @@ export interface CreateTicketInitial {
   issueStartDate: string;
   reporter: { name: string; number: string; numberExtension: string; emailAddress: string; organization: string };
   technicalContactIds: number[];
+  /** Buyer Technical Contacts not in the contact book (from a template). */
+  technicalContacts?: TemplateContactValue[];
   note: string;
   relatedIssues: Omit<RelatedIssueDraft, 'key'>[];
   draft?: { ticketId: number; externalId: string; lastError: string | null };
@@ -54,11 +58,15 @@ export function CreateTicketForm({
   contacts,
   initial,
   maxBytes,
+  templates = [],
+  manageTemplatesHref,
 }: {
   sellers: SellerOption[];
   contacts: ContactOption[];
   initial: CreateTicketInitial;
   maxBytes: number;
+  templates?: TemplateOption[];
+  manageTemplatesHref?: string;
 }) {
   const router = useRouter();
   const toast = useToast();
@@ -81,6 +89,34 @@ export function CreateTicketForm({
     initial.draft?.lastError ? { tone: 'danger', text: `The Seller refused this draft: ${initial.draft.lastError}` } : null,
   );
   const [draftTicketId, setDraftTicketId] = useState<number | undefined>(initial.draft?.ticketId);
+  const [templateContacts, setTemplateContacts] = useState<TemplateContactValue[]>(initial.technicalContacts ?? []);
+  const [template, setTemplate] = useState<{ id: number | null; fill: TemplateFill; outcome: TemplateOutcome | null }>({ id: null, fill: {}, outcome: null });
+
+  const templateValues = (): TemplateValues => ({ description, ticketType, severity, priority, observedImpact, note, contacts: templateContacts });
+  function setTemplateValues(v: TemplateValues) {
+    setDescription(v.description);
+    setTicketType(v.ticketType);
+    setSeverity(v.severity);
+    setPriority(v.priority);
+    setObservedImpact(v.observedImpact);
+    setNote(v.note);
+    setTemplateContacts(v.contacts);
+  }
+  function chooseTemplate(option: TemplateOption) {
+    const applied = applyTemplate(templateValues(), template.fill, option.values);
+    setTemplateValues(applied.form);
+    setTemplate({
+      id: option.id,
+      fill: applied.fill,
+      outcome: { kind: 'applied', name: option.name, filled: Object.keys(applied.fill) as TemplateOutcome['filled'], untouched: applied.leftAlone },
+    });
+  }
+  function clearChosenTemplate() {
+    const name = templates.find((t) => t.id === template.id)?.name ?? '';
+    const cleared = clearTemplate(templateValues(), template.fill);
+    setTemplateValues(cleared.form);
+    setTemplate({ id: null, fill: {}, outcome: name ? { kind: 'cleared', name, filled: [], untouched: cleared.kept } : null });
+  }
 
   const products = useMemo(() => sellers.find((s) => s.slug === seller)?.products ?? [], [sellers, seller]);
 
@@ -96,6 +132,7 @@ export function CreateTicketForm({
       issueStartDate: toIso(issueStartDate),
       reporter,
       technicalContactIds,
+      technicalContacts: templateContacts,
       note,
       attachments: attachmentPayload(attachments),
       relatedIssues: relatedIssues.map(({ key: _key, ...r }) => r),
@@ -184,6 +221,21 @@ export function CreateTicketForm({
         </div>
       </Card>
 
+      {templates.length || manageTemplatesHref ? (
+        <Card title="Start from a template">
+          <TemplatePicker
+            templates={templates}
+            seller={seller}
+            productId={productId}
+            chosen={template.id}
+            outcome={template.outcome}
+            onChoose={chooseTemplate}
+            onClear={clearChosenTemplate}
+            manageHref={manageTemplatesHref}
+          />
+        </Card>
+      ) : null}
+
       <Card title="The issue">
         <div className="grid gap-4 sm:grid-cols-2">
           <Field label="Description" required error={err('description')} className="sm:col-span-2">
@@ -228,6 +280,26 @@ export function CreateTicketForm({
             </Field>
           </fieldset>
           <ContactPicker contacts={contacts} value={technicalContactIds} onChange={setTechnicalContactIds} error={err('technicalContactIds')} />
+          {templateContacts.length ? (
+            <ul aria-label="Buyer Technical Contacts from the template" className="flex flex-col gap-1 text-xs">
+              {templateContacts.map((c, i) => (
+                <li key={`${c.emailAddress}-${i}`} className="flex items-center justify-between gap-2 rounded-md border border-border px-2 py-1.5">
+                  <span>
+                    <span className="font-medium text-fg">{c.name}</span>
+                    <span className="text-fg-muted">
+                      {' '}
+                      · {c.emailAddress} · {c.number}
+                      {c.organization ? ` · ${c.organization}` : ''}
+                    </span>
+                  </span>
+                  <Button size="sm" variant="ghost" onClick={() => setTemplateContacts(templateContacts.filter((_, j) => j !== i))}>
+                    Remove {c.name}
+                  </Button>
+                </li>
+              ))}
+            </ul>
+          ) : null}
+          {err('technicalContacts') ? <p className="text-xs font-medium text-danger-fg">{err('technicalContacts')!.join(' ')}</p> : null}
         </div>
       </Card>
 

@@ -1,6 +1,6 @@
 'use client';
 
-import { useState, useTransition } from 'react';
+import { useRef, useState, useTransition } from 'react';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { Field } from '@/components/ui/field';
@@ -14,6 +14,8 @@ import type { Availability } from '@/lib/domain/ticket-actions';
 import { AttachmentInputs, attachmentPayload, type AttachmentDraft } from './attachment-inputs';
 import { ContactPicker, type ContactOption } from './contact-picker';
 import { RelatedIssueInputs, newRelatedIssue, type RelatedIssueDraft } from './related-issue-inputs';
+import { SnippetPicker, type SnippetOption } from './snippet-picker';
+import { insertSnippet } from '@/lib/domain/ticket-templates';
 import { useTicketRefresh } from './use-ticket-refresh';
 
 const options = (table: Record<string, MefLabel>) => Object.entries(table).map(([value, l]) => ({ value, label: `${l.label} (${l.mef113})` }));
@@ -43,6 +45,7 @@ export function PatchTicketForm({
   contacts,
   availability,
   maxBytes,
+  snippets = [],
 }: {
   ticketId: number;
   seller: string;
@@ -51,11 +54,13 @@ export function PatchTicketForm({
   contacts: ContactOption[];
   availability: Availability;
   maxBytes: number;
+  snippets?: SnippetOption[];
 }) {
   const toast = useToast();
   const refresh = useTicketRefresh(seller, routeId);
   const [pending, start] = useTransition();
   const [note, setNote] = useState('');
+  const noteRef = useRef<HTMLTextAreaElement>(null);
   const [severity, setSeverity] = useState(current.severity);
   const [priority, setPriority] = useState(current.priority);
   const [issueStartDate, setIssueStartDate] = useState(current.issueStartDate ? current.issueStartDate.slice(0, 16) : '');
@@ -127,8 +132,21 @@ export function PatchTicketForm({
         error={errors.note}
         hint={needsNote ? 'A note explaining the change is required (MEF 113 R42)' : 'Added to the ticket as a Buyer note'}
       >
-        <Textarea value={note} onChange={(e) => setNote(e.target.value)} rows={3} />
+        <Textarea ref={noteRef} value={note} onChange={(e) => setNote(e.target.value)} rows={3} />
       </Field>
+      <SnippetPicker
+        snippets={snippets}
+        onInsert={(text) => {
+          const area = noteRef.current;
+          const at = area && area.value === note ? area.selectionEnd : null;
+          const next = insertSnippet(note, text, at);
+          setNote(next.text);
+          requestAnimationFrame(() => {
+            noteRef.current?.focus();
+            noteRef.current?.setSelectionRange(next.caret, next.caret);
+          });
+        }}
+      />
       <div className="grid gap-3 sm:grid-cols-3">
         <Field label="Severity" error={errors.severity}>
           <Select value={severity} onChange={(e) => setSeverity(e.target.value)} options={options(TICKET_SEVERITY)} />

@@ -284,6 +284,9 @@ export const createTicket = authorizedAction('tickets.write', createTicketSchema
     relatedContactInformation: [
       toContact({ ...input.reporter, numberExtension: input.reporter.numberExtension ?? null, organization: input.reporter.organization ?? null }, REPORTER_CONTACT),
       ...technical.map((c) => toContact(c, BUYER_TECHNICAL_CONTACT)),
+      ...input.technicalContacts
+        .filter((c) => !technical.some((t) => t.emailAddress === c.emailAddress && t.name === c.name))
+        .map((c) => toContact({ ...c, numberExtension: c.numberExtension ?? null, organization: c.organization ?? null }, BUYER_TECHNICAL_CONTACT)),
     ],
     ...(input.note ? { note: [{ id: randomUUID(), author: user.name, date: nowIso, source: 'buyer' as const, text: input.note }] } : {}),
     ...(input.attachments.length ? { attachment: toAttachments(user, input.attachments, uploads, nowIso) } : {}),

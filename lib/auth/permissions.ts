@@ -37,6 +37,10 @@ export const PERMISSIONS = {
   'sla.view': { roles: ['manager', 'admin'], why: 'Scorecards and credit-claim evidence are for managers and administrators.' },
   'sla.manage': { roles: ['admin'], why: 'Only administrators edit SLA agreements and calendars.' },
   'contacts.manage': { roles: ['noc', 'coordinator', 'admin'], why: 'Managers have read-only access to contacts.' },
+  'templates.manage': {
+    roles: ['noc', 'admin'],
+    why: 'Only NOC operators and administrators keep ticket templates and note snippets.',
+  },
 } as const satisfies Record<string, { roles: readonly Role[]; why: string }>;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -17,12 +17,13 @@ export const AUDIT_CATEGORIES = [
   { value: 'users', label: 'Users', prefixes: ['user.'] },
   { value: 'products', label: 'Products', prefixes: ['product.'] },
   { value: 'contacts', label: 'Contacts', prefixes: ['contact.'] },
+  { value: 'templates', label: 'Templates and snippets', prefixes: ['template.', 'snippet.'] },
   { value: 'incidents', label: 'Incidents', prefixes: ['incident.'] },
   { value: 'audit', label: 'Audit exports', prefixes: ['audit.'] },
 ] as const;
 export type AuditCategory = (typeof AUDIT_CATEGORIES)[number]['value'];
 
-export const AUDIT_ENTITY_TYPES = ['ticket', 'appointment', 'seller', 'user', 'product', 'contact', 'incident', 'outbox', 'audit'] as const;
+export const AUDIT_ENTITY_TYPES = ['ticket', 'appointment', 'seller', 'user', 'product', 'contact', 'incident', 'outbox', 'audit', 'template', 'snippet'] as const;
 
 const LABELS: Record<string, string> = {
   'auth.sign-in': 'Signed in',
@@ -64,6 +65,12 @@ const LABELS: Record<string, string> = {
   'contact.update': 'Changed a contact',
   'contact.delete': 'Removed a contact',
   'incident.link': 'Linked an incident to a ticket',
+  'template.create': 'Added a ticket template',
+  'template.update': 'Changed a ticket template',
+  'template.delete': 'Removed a ticket template',
+  'snippet.create': 'Added a note snippet',
+  'snippet.update': 'Changed a note snippet',
+  'snippet.delete': 'Removed a note snippet',
   'audit.export': 'Exported the audit trail',
 };
 

@@ -105,6 +105,8 @@ export const createTicketSchema = z.object({
   issueStartDate: optionalDateTime,
   reporter: contactSchema,
   technicalContactIds: ids.default([]),
+  /** Buyer Technical Contacts typed rather than taken from the contact book (a ticket template's). */
+  technicalContacts: z.array(contactSchema).max(20, 'At most 20 contacts').default([]),
   note: optionalTrimmed(4000),
   attachments: z.array(attachmentInputSchema).max(10, 'At most 10 attachments').default([]),
   relatedIssues: z.array(relatedIssueInputSchema).max(20, 'At most 20 related objects').default([]),

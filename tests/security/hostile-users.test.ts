@@ -8,7 +8,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { getDb } from '@/db';
-import { auditLog, outbox, products, ROLES, sellers, ticketViews, tickets, users, type Role } from '@/db/schema';
+import { auditLog, noteSnippets, outbox, products, ROLES, sellers, ticketTemplates, ticketViews, tickets, users, type Role } from '@/db/schema';
 import { actionPermission } from '@/lib/actions/authorized-action';
 import { can } from '@/lib/auth/permissions';
 import { sealClientSecret } from '@/lib/sellers/registry';
@@ -40,6 +40,8 @@ async function dbSnapshot(): Promise<string> {
     sellers: await db.select().from(sellers).all(),
     products: await db.select().from(products).all(),
     views: await db.select().from(ticketViews).all(),
+    templates: await db.select().from(ticketTemplates).all(),
+    snippets: await db.select().from(noteSnippets).all(),
     audit: await db.select().from(auditLog).all(),
   });
 }

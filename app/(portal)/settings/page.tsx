@@ -23,6 +23,11 @@ const SECTIONS = [
     description: 'What each Seller promised: targets per severity or priority, pause states, business-hour calendars.',
   },
   {
+    href: '/settings/templates',
+    title: 'Templates',
+    description: 'Ticket templates for the create form, per Seller or product, and note snippets for ticket updates.',
+  },
+  {
     href: '/settings/users',
     title: 'Users',
     description: 'Who may sign in to the portal and with which role.',

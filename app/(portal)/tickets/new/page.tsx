@@ -6,8 +6,10 @@ import { CreateTicketForm, type CreateTicketInitial } from '@/components/tickets
 import { getDb } from '@/db';
 import { outbox, tickets } from '@/db/schema';
 import { requirePageUser } from '@/lib/auth/page-guard';
+import { can } from '@/lib/auth/permissions';
 import { listContacts } from '@/lib/data/contacts';
 import { listProducts } from '@/lib/data/products';
+import { listTicketTemplates } from '@/lib/data/ticket-templates';
 import { listSellers } from '@/lib/sellers/registry';
 import { env } from '@/lib/env';
 import type { TroubleTicketCreate } from '@/lib/sonata/schemas';
@@ -35,7 +37,7 @@ async function draftOf(ticketId: number) {
 export default async function NewTicketPage({ searchParams }: { searchParams: SearchParams }) {
   const user = await requirePageUser('tickets.write', { path: '/tickets/new' });
   const params = await searchParams;
-  const [sellers, products, contacts] = await Promise.all([listSellers(), listProducts(), listContacts()]);
+  const [sellers, products, contacts, templates] = await Promise.all([listSellers(), listProducts(), listContacts(), listTicketTemplates()]);
   const sellerOptions = sellers
     .filter((s) => s.enabled)
     .map((s) => ({
@@ -83,6 +85,9 @@ export default async function NewTicketPage({ searchParams }: { searchParams: Se
       technicalContactIds: contacts
         .filter((c) => b.relatedContactInformation.some((r) => r.role === 'buyerTechnicalContact' && r.emailAddress === c.emailAddress && r.name === c.name))
         .map((c) => c.id),
+      technicalContacts: b.relatedContactInformation
+        .filter((r) => r.role === 'buyerTechnicalContact' && !contacts.some((c) => r.emailAddress === c.emailAddress && r.name === c.name))
+        .map((r) => ({ name: r.name, number: r.number, emailAddress: r.emailAddress, organization: r.organization ?? '' })),
       note: b.note?.[0]?.text ?? '',
       relatedIssues: (b.relatedIssue ?? []).map((r) => ({
         referredType: r['@referredType'] === 'Incident' ? 'Incident' : 'TroubleTicket',
@@ -106,6 +111,8 @@ export default async function NewTicketPage({ searchParams }: { searchParams: Se
         contacts={contacts.map((c) => ({ id: c.id, name: c.name, emailAddress: c.emailAddress, number: c.number, organization: c.organization }))}
         initial={initial}
         maxBytes={env().ATTACHMENT_MAX_BYTES}
+        templates={templates.map((t) => ({ id: t.id, name: t.name, seller: t.seller, productId: t.productId, values: t.values }))}
+        manageTemplatesHref={can(user.role, 'templates.manage') ? '/settings/templates' : undefined}
       />
     </>
   );

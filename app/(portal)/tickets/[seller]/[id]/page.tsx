@@ -16,6 +16,7 @@ import { TicketTimeline } from '@/components/tickets/ticket-timeline';
 import { requirePageUser } from '@/lib/auth/page-guard';
 import { can, whyNot } from '@/lib/auth/permissions';
 import { listContacts } from '@/lib/data/contacts';
+import { listNoteSnippets } from '@/lib/data/ticket-templates';
 import { ticketSlaView } from '@/lib/data/sla';
 import { getTicketDetail, ticketPath } from '@/lib/data/tickets';
 import { env } from '@/lib/env';
@@ -160,6 +161,7 @@ export default async function TicketPage({ params }: { params: Params }) {
                 contacts={contacts.map((c) => ({ id: c.id, name: c.name, emailAddress: c.emailAddress, number: c.number, organization: c.organization }))}
                 availability={availability.patch}
                 maxBytes={env().ATTACHMENT_MAX_BYTES}
+                snippets={(await listNoteSnippets()).map((s) => ({ id: s.id, name: s.name, text: s.text }))}
               />
             </Card>
           ) : null}
