@@ -39,8 +39,12 @@ export const SHORTCUT_GROUPS: readonly ShortcutGroup[] = [
   },
 ];
 
-/** Keys typed into a text field are text, not shortcuts. */
+const NOT_TEXT = new Set(['checkbox', 'radio', 'button', 'submit', 'reset']);
+
+/** Keys typed into a text field (or a select) are input, not shortcuts; a focused checkbox or button takes shortcuts. */
 export function isTyping(target: EventTarget | null): boolean {
   const el = target as HTMLElement | null;
-  return !!el && (el.tagName === 'INPUT' || el.tagName === 'TEXTAREA' || el.tagName === 'SELECT' || el.isContentEditable);
+  if (!el) return false;
+  if (el.tagName === 'INPUT') return !NOT_TEXT.has((el as HTMLInputElement).type);
+  return el.tagName === 'TEXTAREA' || el.tagName === 'SELECT' || el.isContentEditable;
 }
