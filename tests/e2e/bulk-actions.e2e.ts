@@ -128,6 +128,7 @@ describe('NOC operator: bulk actions and triage keys in the ticket queue', () =>
 
     // Typed into the search box, x, j and ? are text.
     await page.keyboard.press('/');
+    await page.keyboard.press('End');
     await page.keyboard.type('xj?');
     expect(await page.locator('#ticket-search').inputValue()).toBe(`${RUN}xj?`);
     expect(await selectionCount()).toBe('1 selected');
