@@ -50,12 +50,13 @@ export function QueueSelectionProvider({ rowIds, total, filter, canAct, whyNot, 
   const toggle = useCallback(
     (id: number, opts: { range?: boolean; checked?: boolean } = {}) => {
       setAllMatchingState(false);
+      // Read the anchor now: the state updater runs later, after the anchor has moved to this row.
+      const from = anchor.current === null ? -1 : rowIds.indexOf(anchor.current);
+      const to = rowIds.indexOf(id);
+      const span = opts.range && from >= 0 && to >= 0 ? rowIds.slice(Math.min(from, to), Math.max(from, to) + 1) : [id];
       setSelected((prev) => {
         const next = new Set(prev);
         const checked = opts.checked ?? !prev.has(id);
-        const from = anchor.current === null ? -1 : rowIds.indexOf(anchor.current);
-        const to = rowIds.indexOf(id);
-        const span = opts.range && from >= 0 && to >= 0 ? rowIds.slice(Math.min(from, to), Math.max(from, to) + 1) : [id];
         for (const rowId of span) {
           if (checked) next.add(rowId);
           else next.delete(rowId);
