@@ -218,4 +218,24 @@ describe('NOC operator: bulk actions and triage keys in the ticket queue', () =>
       expect((await atSeller(t)).status, t.externalId).toBe(expected);
     }
   });
+
+  it('a manager sees the queue without selection or bulk actions, and the triage keys start nothing', async () => {
+    const context = await browser.newContext({ viewport: { width: 1440, height: 1000 } });
+    const managerPage = await context.newPage();
+    await signIn(managerPage, portal.baseUrl, DEMO_LOGINS.manager);
+    await managerPage.goto(`${portal.baseUrl}/tickets?q=${RUN}`);
+    await expect.poll(() => managerPage.getByTestId('ticket-row').count()).toBe(6);
+    expect(await managerPage.getByTestId('bulk-bar').count()).toBe(0);
+    expect(await managerPage.getByTestId('row-select').count()).toBe(0);
+    await expect
+      .poll(async () => {
+        await managerPage.keyboard.press('j');
+        return managerPage.locator('tr[aria-selected="true"]').count();
+      })
+      .toBe(1);
+    await managerPage.keyboard.press('x');
+    await managerPage.keyboard.press('a');
+    expect(await managerPage.getByRole('dialog').count()).toBe(0);
+    await context.close();
+  });
 });
