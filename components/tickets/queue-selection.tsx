@@ -1,6 +1,6 @@
 'use client';
 
-import { createContext, useCallback, useContext, useMemo, useRef, useState, type ReactNode } from 'react';
+import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { BulkAction } from '@/lib/domain/bulk-actions';
 import { BulkActionDialog, BulkActionsBar, BulkProgressPanel, type BulkRequest, type FinishedRun } from './bulk-actions';
 
@@ -23,6 +23,7 @@ export interface QueueSelectionContext {
 }
 
 const Context = createContext<QueueSelectionContext | null>(null);
+const RUN_STORAGE_KEY = 'ticket-queue.bulk-run';
 
 export function useQueueSelection(): QueueSelectionContext | null {
   return useContext(Context);
@@ -44,8 +45,27 @@ export function QueueSelectionProvider({ rowIds, total, filter, canAct, whyNot, 
   const [selected, setSelected] = useState<Set<number>>(() => new Set());
   const [allMatching, setAllMatchingState] = useState(false);
   const [request, setRequest] = useState<BulkRequest | null>(null);
-  const [run, setRun] = useState<FinishedRun | null>(null);
+  const [run, setRunState] = useState<FinishedRun | null>(null);
   const anchor = useRef<number | null>(null);
+
+  // The last run's progress stays on screen across filter changes and reloads in this tab, until dismissed.
+  useEffect(() => {
+    try {
+      const saved = sessionStorage.getItem(RUN_STORAGE_KEY);
+      if (saved) setRunState(JSON.parse(saved) as FinishedRun);
+    } catch {
+      // Storage unavailable or unreadable: the panel simply starts empty.
+    }
+  }, []);
+  const setRun = useCallback((next: FinishedRun | null) => {
+    setRunState(next);
+    try {
+      if (next) sessionStorage.setItem(RUN_STORAGE_KEY, JSON.stringify(next));
+      else sessionStorage.removeItem(RUN_STORAGE_KEY);
+    } catch {
+      // Storage unavailable: the panel lasts as long as the page.
+    }
+  }, []);
 
   const toggle = useCallback(
     (id: number, opts: { range?: boolean; checked?: boolean } = {}) => {

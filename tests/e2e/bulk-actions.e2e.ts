@@ -217,6 +217,14 @@ describe('NOC operator: bulk actions and triage keys in the ticket queue', () =>
       const expected = t === notResolved ? 'acknowledged' : t === refused ? 'resolved' : 'closed';
       expect((await atSeller(t)).status, t.externalId).toBe(expected);
     }
+    // The run's progress survives a reload of the queue, read again from the outbox.
+    await page.reload();
+    await expect.poll(() => item(refused).getAttribute('data-state')).toBe('refused');
+    expect(await page.getByTestId('bulk-counts').textContent()).toContain('4 done · 1 refused · 0 sending · 0 queued · 1 skipped');
+    await page.getByTestId('bulk-progress').getByRole('button', { name: 'Dismiss' }).click();
+    await page.reload();
+    await page.getByTestId('ticket-row').first().waitFor();
+    expect(await page.getByTestId('bulk-progress').count()).toBe(0);
   });
 
   it('a manager sees the queue without selection or bulk actions, and the triage keys start nothing', async () => {
