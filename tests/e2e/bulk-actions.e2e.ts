@@ -223,7 +223,9 @@ describe('NOC operator: bulk actions and triage keys in the ticket queue', () =>
     expect(await page.getByTestId('bulk-counts').textContent()).toContain('4 done · 1 refused · 0 sending · 0 queued · 1 skipped');
     await page.getByTestId('bulk-progress').getByRole('button', { name: 'Dismiss' }).click();
     await page.reload();
-    await page.getByTestId('ticket-row').first().waitFor();
+    // Once the page answers keys it has hydrated and read the tab's storage.
+    await pressUntil('?', () => page.getByRole('dialog', { name: 'Keyboard shortcuts' }).isVisible());
+    await page.keyboard.press('Escape');
     expect(await page.getByTestId('bulk-progress').count()).toBe(0);
   });
 
