@@ -1,6 +1,7 @@
 import type { SellerClock } from './clock';
 import { deliveryQuirks } from './imperfections';
 import type { Notifier, SandboxEvent } from './notifier';
+import { SellerRefusals } from './refusals';
 import { referencePointOf, type SellerConfig } from './sellers';
 import type { SellerActions } from './seller-actions';
 import type { SandboxStore } from './store';
@@ -27,6 +28,8 @@ export class SandboxContext {
   baseUrl = 'http://127.0.0.1:4010';
   /** Set right after construction: the Seller behaviours bound to this context. */
   actions!: SellerActions;
+  /** Operations on one ticket the Seller is told to refuse (control API). */
+  readonly refusals = new SellerRefusals();
 
   constructor(
     readonly store: SandboxStore,

@@ -5,7 +5,9 @@ import type { SandboxContext } from './context';
 import { decodeSegment, fail, parseJson, problem, readBody, sendEmpty, sendJson, type Problem422 } from './http';
 import { OPERATION_SCOPES } from './auth';
 import type { Incident, TroubleTicket, WorkOrder, Appointment } from './mef-types';
+import { refusalSchema } from './refusals';
 import { referencePointOf } from './sellers';
+import { loadTicket } from './tickets';
 
 const priority = z.enum(['low', 'medium', 'high', 'critical']);
 const severity = z.enum(['minor', 'moderate', 'significant', 'extensive']);
@@ -124,6 +126,23 @@ export const CONTROL_ROUTES: ControlRoute[] = [
   { method: 'POST', pattern: /^\/tickets\/([^/]+)\/attachments$/, created: true, run: (c) => c.ctx.actions.addTicketAttachment(c.slug, p(c), parse(schemas.attachment, c.body)) },
   { method: 'POST', pattern: /^\/tickets\/([^/]+)\/related-issues$/, created: true, run: (c) => c.ctx.actions.relateTicket(c.slug, p(c), parse(schemas.relatedIssue, c.body)) },
   { method: 'POST', pattern: /^\/tickets\/([^/]+)\/work-orders$/, created: true, run: (c) => c.ctx.actions.createWorkOrder(c.slug, p(c), parse(schemas.workOrder, c.body)) },
+  {
+    method: 'PUT',
+    pattern: /^\/tickets\/([^/]+)\/refusal$/,
+    run: (c) => {
+      loadTicket(c.ctx, c.slug, p(c));
+      return c.ctx.refusals.set(c.slug, p(c), parse(refusalSchema, c.body));
+    },
+  },
+  {
+    method: 'DELETE',
+    pattern: /^\/tickets\/([^/]+)\/refusal$/,
+    run: (c) => {
+      if (!c.ctx.refusals.clear(c.slug, p(c))) throw fail.notFound(`No refusal set for ticket ${p(c)}`);
+      return undefined;
+    },
+  },
+  { method: 'GET', pattern: /^\/refusals$/, run: (c) => c.ctx.refusals.list(c.slug) },
   { method: 'GET', pattern: /^\/work-orders$/, run: (c) => c.ctx.store.list<WorkOrder>(c.slug, 'workOrder').map((e) => e.doc) },
   { method: 'POST', pattern: /^\/work-orders\/([^/]+)\/state$/, run: (c) => c.ctx.actions.setWorkOrderState(c.slug, p(c), parse(schemas.workOrderState, c.body).state) },
   { method: 'POST', pattern: /^\/work-orders\/([^/]+)\/require-appointment$/, run: (c) => c.ctx.actions.requireAppointment(c.slug, p(c)) },

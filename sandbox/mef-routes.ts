@@ -290,7 +290,9 @@ async function serveStrictly(ctx: SandboxContext, seller: SellerConfig, api: Not
     ...(typeof parsed.values.sellerId === 'string' ? { sellerId: parsed.values.sellerId } : {}),
   };
   const [, ...params] = route.pattern.exec(rest) ?? [];
-  const result = route.run({ ctx, seller, req, res, params: params.map(decodeSegment), query: parsed.values, ids, body });
+  const decoded = params.map(decodeSegment);
+  if (api === 'troubleTicket') ctx.refusals.check(seller.slug, route.operationId, decoded[0]);
+  const result = route.run({ ctx, seller, req, res, params: decoded, query: parsed.values, ids, body });
   if (result.body === undefined) sendEmpty(res, result.status, result.headers);
   else if (seller.imperfect) {
     const answer = imperfectBody(route.operationId, result.body, ctx.clock.nowIso());

@@ -1,6 +1,7 @@
 import { cookies, headers } from 'next/headers';
 import { redirect } from 'next/navigation';
 import type { ReactNode } from 'react';
+import { ShortcutsSheet } from '@/components/layout/shortcuts-sheet';
 import { Sidebar } from '@/components/layout/sidebar';
 import { parseSidebarCollapsed, parseTheme, SIDEBAR_COOKIE, THEME_COOKIE } from '@/components/layout/theme';
 import { TopBar } from '@/components/layout/top-bar';
@@ -35,6 +36,7 @@ export default async function PortalLayout({ children }: { children: ReactNode }
         </main>
       </div>
     </div>
+    <ShortcutsSheet />
     </LiveFeedProvider>
   );
 }

@@ -6,6 +6,7 @@ import { ticketVerdictAt } from '@/lib/domain/sla-targets';
 import { SlaVerdictBadge } from './sla-verdict-badge';
 import { PairBadge, StateBadge, SyncMarker, WaitingOn } from './ticket-badges';
 import { formatDateTime } from './format';
+import { RowCheckbox, SelectPageCheckbox } from './queue-selection';
 
 const OPEN_FOR_OVERDUE = new Set(['acknowledged', 'inProgress', 'pending', 'reopened', 'assessingCancellation']);
 
@@ -18,6 +19,9 @@ export function QueueTable({ rows, now }: { rows: TicketQueueRow[]; now: number 
     <Table caption="Trouble tickets across all Sellers" dense>
       <TableHead>
         <tr>
+          <TableHeaderCell className="w-8">
+            <SelectPageCheckbox />
+          </TableHeaderCell>
           <TableHeaderCell>Seller</TableHeaderCell>
           <TableHeaderCell>Seller Ticket Identifier</TableHeaderCell>
           <TableHeaderCell>Our ticket</TableHeaderCell>
@@ -42,7 +46,10 @@ export function QueueTable({ rows, now }: { rows: TicketQueueRow[]; now: number 
           const overdue =
             !!row.expectedResolutionDate && Date.parse(row.expectedResolutionDate) < now && OPEN_FOR_OVERDUE.has(row.status ?? '');
           return (
-            <TableRow key={row.id} data-href={href} tabIndex={-1} className="cursor-pointer focus:outline-2 focus:outline-ring" data-testid="ticket-row">
+            <TableRow key={row.id} data-href={href} data-ticket-id={row.id} tabIndex={-1} className="cursor-pointer focus:outline-2 focus:outline-ring" data-testid="ticket-row">
+              <TableCell className="w-8">
+                <RowCheckbox id={row.id} externalId={row.externalId} />
+              </TableCell>
               <TableCell className="whitespace-nowrap">{row.sellerName}</TableCell>
               <TableCell numeric>{row.sellerTicketId ?? <span className="text-fg-subtle">—</span>}</TableCell>
               <TableCell numeric>

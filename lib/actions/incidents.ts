@@ -9,7 +9,7 @@ import { authorizedAction, type ActionState } from '@/lib/actions/authorized-act
 import { patchTicket, type TicketActionResult } from '@/lib/actions/tickets';
 import { audit } from '@/lib/data/audit';
 import { DEFAULT_INCIDENT_RELATIONSHIP, incidentPath, incidentReferences, isTicketOpen, openIncidentsForProduct, type OpenIncidentSummary } from '@/lib/data/incidents';
-import { RELATED_OBJECT_TYPES, type RelatedIssueInput } from '@/lib/domain/ticket-forms';
+import { relatedIssuesWithIncident } from '@/lib/domain/incident-link';
 import type { TroubleTicket } from '@/lib/sonata/schemas';
 import { refreshAllIncidents, refreshOneIncident } from '@/lib/sync/incident-refresh';
 import { coolingDownMessage, ITEM_COOLDOWN_MS, listCooldownMs, refreshGate } from '@/lib/sync/refresh-gate';
@@ -84,14 +84,6 @@ const linkSchema = z.object({
 });
 export type LinkIncidentInput = z.input<typeof linkSchema>;
 
-type RelatedItem = NonNullable<TroubleTicket['relatedIssue']>[number];
-
-function asInput(r: RelatedItem): RelatedIssueInput | null {
-  if (!(RELATED_OBJECT_TYPES as readonly string[]).includes(r['@referredType'])) return null;
-  if (!r.id || !r.relationshipType || !r.description) return null;
-  return { referredType: r['@referredType'] as RelatedIssueInput['referredType'], id: r.id, relationshipType: r.relationshipType, description: r.description };
-}
-
 /**
  * Ties one of our existing tickets to a Seller's incident: the ticket's Buyer relatedIssue list gains
  * {@referredType: Incident, id, relationshipType, description} with the required note, sent as a ticket patch
@@ -118,15 +110,10 @@ export const linkIncidentToTicket = authorizedAction('incidents.link', linkSchem
   if (incidentReferences(doc).some((r) => r.id === input.incidentId)) {
     return { ok: false, status: 409, message: `Ticket ${ticket.externalId} is already linked to this incident.`, errors: { ticketId: ['Already linked to this incident'] } };
   }
-  const buyers = (doc.relatedIssue ?? []).filter((r) => r.source === 'buyer');
-  const kept = buyers.map(asInput);
-  if (kept.some((k) => k === null)) {
+  const relatedIssues = relatedIssuesWithIncident(doc, { id: input.incidentId, relationshipType: input.relationshipType, description: input.note });
+  if (!relatedIssues) {
     return { ok: false, status: 422, message: `Ticket ${ticket.externalId} has a related object this portal cannot resend unchanged; link it from the ticket page.` };
   }
-  const relatedIssues: RelatedIssueInput[] = [
-    ...(kept as RelatedIssueInput[]),
-    { referredType: 'Incident', id: input.incidentId, relationshipType: input.relationshipType, description: input.note },
-  ];
   const state = await patchTicket({ ticketId: ticket.id, note: `Linked to ${seller.name} incident ${input.incidentId}: ${input.note}`, relatedIssues });
   if (state.ok || state.data?.delivery === 'queued') {
     await audit(user, 'incident.link', 'incident', `${seller.slug}/${input.incidentId}`, { ticket: ticket.externalId, relationshipType: input.relationshipType });

@@ -7,10 +7,11 @@ import { PageHeader } from '@/components/ui/page-header';
 import { ticketQueueKey } from '@/components/tickets/query-keys';
 import { QueueFilters, SEARCH_INPUT_ID } from '@/components/tickets/queue-filters';
 import { QueueKeyboard } from '@/components/tickets/queue-keyboard';
+import { QueueSelectionProvider } from '@/components/tickets/queue-selection';
 import { QueueTable } from '@/components/tickets/queue-table';
 import { SavedViews } from '@/components/tickets/saved-views';
 import { requirePageUser } from '@/lib/auth/page-guard';
-import { can } from '@/lib/auth/permissions';
+import { can, whyNot } from '@/lib/auth/permissions';
 import { queueViewsFor } from '@/lib/data/saved-views';
 import { listSellers } from '@/lib/sellers/registry';
 import { listTicketQueue } from '@/lib/data/tickets';
@@ -74,12 +75,21 @@ export default async function TicketsPage({ searchParams }: { searchParams: Sear
       </div>
       <QueueFilters query={query} sellers={sellers.map((s) => ({ slug: s.slug, name: s.name }))} />
       <div className="mt-4 rounded-lg border border-border bg-surface">
+        {/* Selection, bulk actions and their progress around the rows of this page. */}
+        <QueueSelectionProvider
+          rowIds={page.rows.map((r) => r.id)}
+          total={page.total}
+          filter={viewSearch}
+          canAct={can(user.role, 'tickets.write')}
+          whyNot={whyNot(user.role, 'tickets.write')}
+          sellers={sellers.map((s) => ({ slug: s.slug, name: s.name }))}
+        >
         <div className="flex items-center justify-between border-b border-border px-3 py-2 text-xs text-fg-muted">
           <span aria-live="polite" data-testid="queue-count">
             {page.total === 0 ? 'No tickets' : `${first}–${last} of ${page.total.toLocaleString('en')} tickets`}
           </span>
           <span className="hidden sm:inline">
-            <kbd>/</kbd> search · <kbd>j</kbd>/<kbd>k</kbd> or arrows move · <kbd>Enter</kbd> opens
+            <kbd>/</kbd> search · <kbd>j</kbd>/<kbd>k</kbd> or arrows move · <kbd>x</kbd> selects · <kbd>Enter</kbd> opens · <kbd>?</kbd> all shortcuts
           </span>
         </div>
         <QueueKeyboard searchInputId={SEARCH_INPUT_ID}>
@@ -92,6 +102,7 @@ export default async function TicketsPage({ searchParams }: { searchParams: Sear
             <QueueTable rows={page.rows} now={now} />
           )}
         </QueueKeyboard>
+        </QueueSelectionProvider>
         {page.pageCount > 1 ? (
           <nav aria-label="Pages" className="flex items-center justify-end gap-2 border-t border-border px-3 py-2 text-xs">
             {page.page > 1 ? (

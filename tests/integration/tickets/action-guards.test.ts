@@ -5,6 +5,7 @@ vi.mock('next/cache', () => ({ revalidatePath: vi.fn() }));
 
 import { getDb } from '@/db';
 import { auditLog, contacts, outbox, ROLES, sellers, ticketViews, tickets, type Role } from '@/db/schema';
+import * as bulkActions from '@/lib/actions/bulk-tickets';
 import * as contactActions from '@/lib/actions/contacts';
 import * as ticketActions from '@/lib/actions/tickets';
 import { actionPermission } from '@/lib/actions/authorized-action';
@@ -36,6 +37,9 @@ const VALID_INPUT: Record<string, (f: Fixture) => Record<string, unknown>> = {
   createContact: () => ({ name: 'New', number: '1', emailAddress: 'new@example.test' }),
   updateContact: (f) => ({ contactId: f.contactId, name: 'Changed', number: '2', emailAddress: 'c@example.test' }),
   deleteContact: (f) => ({ contactId: f.contactId }),
+  previewBulkTicketAction: (f) => ({ action: 'accept', scope: 'selected', ticketIds: [f.ticketId] }),
+  runBulkTicketAction: (f) => ({ action: 'accept', scope: 'selected', ticketIds: [f.ticketId] }),
+  bulkTicketProgress: (f) => ({ outboxIds: [f.outboxId] }),
 };
 
 let fixture: Fixture;
@@ -80,6 +84,7 @@ beforeEach(async () => {
 const MODULES: Array<[string, Record<string, unknown>]> = [
   ['lib/actions/tickets', ticketActions],
   ['lib/actions/contacts', contactActions],
+  ['lib/actions/bulk-tickets', bulkActions],
 ];
 
 describe.each(MODULES)('every action of %s', (_name, module) => {
