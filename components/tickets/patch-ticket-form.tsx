@@ -1,6 +1,6 @@
 'use client';
 
-import { useState, useTransition } from 'react';
+import { useEffect, useState, useTransition } from 'react';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { Field } from '@/components/ui/field';
@@ -8,12 +8,15 @@ import { Input } from '@/components/ui/input';
 import { Select } from '@/components/ui/select';
 import { Textarea } from '@/components/ui/textarea';
 import { useToast } from '@/components/ui/toast';
-import { patchTicket, type TicketActionResult } from '@/lib/actions/tickets';
+import { patchTicket, type PatchTicketResult } from '@/lib/actions/tickets';
 import { TICKET_PRIORITY, TICKET_SEVERITY, type MefLabel } from '@/lib/domain/mef-labels';
 import type { Availability } from '@/lib/domain/ticket-actions';
+import { type TicketRevision } from '@/lib/domain/ticket-revision';
 import { AttachmentInputs, attachmentPayload, type AttachmentDraft } from './attachment-inputs';
 import { ContactPicker, type ContactOption } from './contact-picker';
 import { RelatedIssueInputs, newRelatedIssue, type RelatedIssueDraft } from './related-issue-inputs';
+import { TicketChangedNotice } from './ticket-changed-notice';
+import { useWritingSignal } from './ticket-presence';
 import { useTicketRefresh } from './use-ticket-refresh';
 
 const options = (table: Record<string, MefLabel>) => Object.entries(table).map(([value, l]) => ({ value, label: `${l.label} (${l.mef113})` }));
@@ -43,6 +46,7 @@ export function PatchTicketForm({
   contacts,
   availability,
   maxBytes,
+  revision,
 }: {
   ticketId: number;
   seller: string;
@@ -51,6 +55,8 @@ export function PatchTicketForm({
   contacts: ContactOption[];
   availability: Availability;
   maxBytes: number;
+  /** The ticket's revision this render shows; the form keeps the one it was opened on until its update is sent. */
+  revision: TicketRevision;
 }) {
   const toast = useToast();
   const refresh = useTicketRefresh(seller, routeId);
@@ -65,6 +71,38 @@ export function PatchTicketForm({
   const [contactIds, setContactIds] = useState(current.technicalContactIds);
   const [errors, setErrors] = useState<Record<string, string[]>>({});
   const [message, setMessage] = useState<string | null>(null);
+  // The revision the operator's update is written against, and the newer one the server refused it for.
+  const [base, setBase] = useState(revision);
+  const [staleAgainst, setStaleAgainst] = useState<TicketRevision | null>(null);
+  const [touched, setTouched] = useState(false);
+  const writing = useWritingSignal(ticketId);
+  const touch =
+    <T,>(set: (value: T) => void) =>
+    (value: T) => {
+      setTouched(true);
+      set(value);
+    };
+
+  function resetTo(values: PatchCurrent) {
+    setNote('');
+    setSeverity(values.severity);
+    setPriority(values.priority);
+    setIssueStartDate(values.issueStartDate ? values.issueStartDate.slice(0, 16) : '');
+    setAttachments([]);
+    setEditRelated(false);
+    setRelated(values.buyerRelated.map((r) => newRelatedIssue(r)));
+    setContactIds(values.technicalContactIds);
+    setTouched(false);
+  }
+
+  // A form nobody has written in follows the ticket; one with an update in progress keeps its revision and says
+  // that the ticket changed.
+  useEffect(() => {
+    if (touched || staleAgainst || pending || revision.fingerprint === base.fingerprint) return;
+    setBase(revision);
+    resetTo(current);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [revision.fingerprint, touched, staleAgainst, pending]);
 
   const issueChanged = !!issueStartDate && issueStartDate !== (current.issueStartDate ? current.issueStartDate.slice(0, 16) : '');
   const needsNote = severity !== current.severity || priority !== current.priority || issueChanged || editRelated;
@@ -74,11 +112,12 @@ export function PatchTicketForm({
     return <p className="text-sm text-fg-muted">{availability.reason}</p>;
   }
 
-  function submit() {
+  function submit(expected: TicketRevision = base) {
     if (attachments.some((a) => a.uploading)) return setMessage('Wait for the uploads to finish.');
     start(async () => {
       const result = await patchTicket({
         ticketId,
+        expectedRevision: expected.fingerprint,
         note,
         attachments: attachmentPayload(attachments),
         severity,
@@ -87,7 +126,14 @@ export function PatchTicketForm({
         ...(editRelated ? { relatedIssues: related.map(({ key: _k, ...r }) => r) } : {}),
         ...(contactsChanged ? { technicalContactIds: contactIds } : {}),
       });
-      const data = result.data as TicketActionResult | undefined;
+      const data = result.data as PatchTicketResult | undefined;
+      if (data?.stale && data.revision) {
+        setStaleAgainst(data.revision);
+        setErrors({});
+        setMessage(null);
+        refresh();
+        return;
+      }
       if (result.ok) {
         if (data?.delivery === 'queued') toast.show({ title: 'Queued — will be sent', description: result.message, tone: 'warning' });
         else toast.success(result.message ?? 'Updated');
@@ -96,6 +142,10 @@ export function PatchTicketForm({
         setErrors({});
         setMessage(null);
         setEditRelated(false);
+        setTouched(false);
+        setStaleAgainst(null);
+        setBase(data?.revision ?? revision);
+        writing.stopped();
         refresh();
         return;
       }
@@ -115,6 +165,28 @@ export function PatchTicketForm({
         submit();
       }}
     >
+      {staleAgainst || revision.fingerprint !== base.fingerprint ? (
+        <TicketChangedNotice
+          before={base}
+          after={staleAgainst ?? revision}
+          refused={!!staleAgainst}
+          pending={pending}
+          onSendAgain={() => {
+            const now = staleAgainst ?? revision;
+            setBase(now);
+            setStaleAgainst(null);
+            submit(now);
+          }}
+          onDiscard={() => {
+            setBase(revision);
+            setStaleAgainst(null);
+            setErrors({});
+            setMessage(null);
+            resetTo(current);
+            writing.stopped();
+          }}
+        />
+      ) : null}
       {message ? (
         <Alert tone="danger" live title={message}>
           {errors._form?.length ? errors._form.join(' ') : null}
@@ -127,31 +199,40 @@ export function PatchTicketForm({
         error={errors.note}
         hint={needsNote ? 'A note explaining the change is required (MEF 113 R42)' : 'Added to the ticket as a Buyer note'}
       >
-        <Textarea value={note} onChange={(e) => setNote(e.target.value)} rows={3} />
+        <Textarea
+          value={note}
+          onChange={(e) => {
+            setTouched(true);
+            setNote(e.target.value);
+            if (e.target.value) writing.typing();
+            else writing.stopped();
+          }}
+          rows={3}
+        />
       </Field>
       <div className="grid gap-3 sm:grid-cols-3">
         <Field label="Severity" error={errors.severity}>
-          <Select value={severity} onChange={(e) => setSeverity(e.target.value)} options={options(TICKET_SEVERITY)} />
+          <Select value={severity} onChange={(e) => touch(setSeverity)(e.target.value)} options={options(TICKET_SEVERITY)} />
         </Field>
         <Field label="Priority" error={errors.priority}>
-          <Select value={priority} onChange={(e) => setPriority(e.target.value)} options={options(TICKET_PRIORITY)} />
+          <Select value={priority} onChange={(e) => touch(setPriority)(e.target.value)} options={options(TICKET_PRIORITY)} />
         </Field>
         <Field label="Issue Start Date" error={errors.issueStartDate}>
-          <Input type="datetime-local" value={issueStartDate} onChange={(e) => setIssueStartDate(e.target.value)} />
+          <Input type="datetime-local" value={issueStartDate} onChange={(e) => touch(setIssueStartDate)(e.target.value)} />
         </Field>
       </div>
-      <AttachmentInputs value={attachments} onChange={setAttachments} maxBytes={maxBytes} errors={errors} />
+      <AttachmentInputs value={attachments} onChange={touch(setAttachments)} maxBytes={maxBytes} errors={errors} />
       {editRelated ? (
-        <RelatedIssueInputs value={related} onChange={setRelated} errors={errors} />
+        <RelatedIssueInputs value={related} onChange={touch(setRelated)} errors={errors} />
       ) : (
         <div>
-          <Button size="sm" onClick={() => setEditRelated(true)}>
+          <Button size="sm" onClick={() => touch(setEditRelated)(true)}>
             Change our related objects
           </Button>
           {errors.relatedIssues ? <p className="text-xs text-danger-fg">{errors.relatedIssues.join(' ')}</p> : null}
         </div>
       )}
-      <ContactPicker contacts={contacts} value={contactIds} onChange={setContactIds} error={errors.technicalContactIds} />
+      <ContactPicker contacts={contacts} value={contactIds} onChange={touch(setContactIds)} error={errors.technicalContactIds} />
       <div>
         <Button type="submit" variant="primary" loading={pending}>
           Send update
