@@ -52,7 +52,7 @@ import {
   type TroubleTicketDoc,
 } from '@/lib/domain/ticket-patch';
 import { normaliseViewSearch } from '@/lib/domain/ticket-queue';
-import type { TicketRevision } from '@/lib/domain/ticket-revision';
+import { STALE_TICKET_MESSAGE, type TicketRevision } from '@/lib/domain/ticket-revision';
 import type { TicketBuyerOperation } from '@/lib/domain/ticket-state-machine';
 import type { TroubleTicketCreate } from '@/lib/sonata/schemas';
 import {
@@ -339,8 +339,6 @@ export interface PatchTicketResult extends TicketActionResult {
   revision?: TicketRevision;
   stale?: boolean;
 }
-
-export const STALE_TICKET_MESSAGE = 'This ticket changed since you opened it. Nothing was sent: review the changes, then send again.';
 
 function staleAnswer(ticket: Ticket & { sellerSlug?: string }, revision: TicketRevision): ActionState<PatchTicketResult> {
   return {

@@ -34,6 +34,8 @@ export interface TicketRevision {
 
 export const REVISION_PATTERN = /^[0-9a-z]{1,32}$/;
 
+export const STALE_TICKET_MESSAGE = 'This ticket changed since you opened it. Nothing was sent: review the changes, then send again.';
+
 const instant = (value: string | undefined | null): string | null => {
   if (!value) return null;
   const t = Date.parse(value);
