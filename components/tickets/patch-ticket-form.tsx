@@ -47,6 +47,7 @@ export function PatchTicketForm({
   availability,
   maxBytes,
   revision,
+  revisionSeq,
 }: {
   ticketId: number;
   seller: string;
@@ -57,6 +58,8 @@ export function PatchTicketForm({
   maxBytes: number;
   /** The ticket's revision this render shows; the form keeps the one it was opened on until its update is sent. */
   revision: TicketRevision;
+  /** The change-feed position the page was rendered at: a revision from an older render is not newer news. */
+  revisionSeq: number;
 }) {
   const toast = useToast();
   const refresh = useTicketRefresh(seller, routeId);
@@ -72,8 +75,10 @@ export function PatchTicketForm({
   const [errors, setErrors] = useState<Record<string, string[]>>({});
   const [message, setMessage] = useState<string | null>(null);
   // The revision the operator's update is written against, and the newer one the server refused it for.
-  const [base, setBase] = useState(revision);
-  const [staleAgainst, setStaleAgainst] = useState<TicketRevision | null>(null);
+  const [opened, setOpened] = useState({ revision, seq: revisionSeq });
+  const base = opened.revision;
+  const setBase = (next: TicketRevision, seq: number) => setOpened({ revision: next, seq });
+  const [staleAgainst, setStaleAgainst] = useState<{ revision: TicketRevision; seq: number } | null>(null);
   const [touched, setTouched] = useState(false);
   const writing = useWritingSignal(ticketId);
   const touch =
@@ -97,12 +102,13 @@ export function PatchTicketForm({
 
   // A form nobody has written in follows the ticket; one with an update in progress keeps its revision and says
   // that the ticket changed.
+  const newerRender = revisionSeq >= opened.seq && revision.fingerprint !== base.fingerprint;
   useEffect(() => {
-    if (touched || staleAgainst || pending || revision.fingerprint === base.fingerprint) return;
-    setBase(revision);
+    if (touched || staleAgainst || pending || !newerRender) return;
+    setBase(revision, revisionSeq);
     resetTo(current);
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [revision.fingerprint, touched, staleAgainst, pending]);
+  }, [revision.fingerprint, revisionSeq, touched, staleAgainst, pending]);
 
   const issueChanged = !!issueStartDate && issueStartDate !== (current.issueStartDate ? current.issueStartDate.slice(0, 16) : '');
   const needsNote = severity !== current.severity || priority !== current.priority || issueChanged || editRelated;
@@ -128,7 +134,7 @@ export function PatchTicketForm({
       });
       const data = result.data as PatchTicketResult | undefined;
       if (data?.stale && data.revision) {
-        setStaleAgainst(data.revision);
+        setStaleAgainst({ revision: data.revision, seq: data.revisionSeq ?? revisionSeq });
         setErrors({});
         setMessage(null);
         refresh();
@@ -144,7 +150,8 @@ export function PatchTicketForm({
         setEditRelated(false);
         setTouched(false);
         setStaleAgainst(null);
-        setBase(data?.revision ?? revision);
+        if (data?.revision) setBase(data.revision, data.revisionSeq ?? revisionSeq);
+        else setBase(revision, revisionSeq);
         writing.stopped();
         refresh();
         return;
@@ -165,20 +172,21 @@ export function PatchTicketForm({
         submit();
       }}
     >
-      {staleAgainst || revision.fingerprint !== base.fingerprint ? (
+      {staleAgainst || newerRender ? (
         <TicketChangedNotice
           before={base}
-          after={staleAgainst ?? revision}
+          after={staleAgainst?.revision ?? revision}
           refused={!!staleAgainst}
           pending={pending}
           onSendAgain={() => {
-            const now = staleAgainst ?? revision;
-            setBase(now);
+            const now = staleAgainst ?? { revision, seq: revisionSeq };
+            setBase(now.revision, now.seq);
             setStaleAgainst(null);
-            submit(now);
+            submit(now.revision);
           }}
           onDiscard={() => {
-            setBase(revision);
+            // The page's own render follows; an untouched form takes it up from there.
+            setBase(revision, revisionSeq);
             setStaleAgainst(null);
             setErrors({});
             setMessage(null);

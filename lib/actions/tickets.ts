@@ -28,6 +28,7 @@ import { ticketPath } from '@/lib/data/tickets';
 import { env } from '@/lib/env';
 import { operationAvailability, type QueuedOperation } from '@/lib/domain/ticket-actions';
 import { mapSellerErrors, type TicketFormKind } from '@/lib/domain/ticket-errors';
+import { feedPosition } from '@/lib/sync/change-feed';
 import { nextExternalIdTx } from '@/lib/sync/external-ids';
 import {
   createTicketSchema,
@@ -337,16 +338,19 @@ export const createTicket = authorizedAction('tickets.write', createTicketSchema
  */
 export interface PatchTicketResult extends TicketActionResult {
   revision?: TicketRevision;
+  /** The change-feed position `revision` is as new as: a page rendered from an older position shows an older one. */
+  revisionSeq?: number;
   stale?: boolean;
 }
 
-function staleAnswer(ticket: Ticket & { sellerSlug?: string }, revision: TicketRevision): ActionState<PatchTicketResult> {
+async function staleAnswer(ticket: Ticket, revision: TicketRevision): Promise<ActionState<PatchTicketResult>> {
+  const revisionSeq = await feedPosition();
   return {
     ok: false,
     status: 409,
     message: STALE_TICKET_MESSAGE,
     errors: { expectedRevision: ['The ticket changed since you opened it (see the changes above)'] },
-    data: { ticketId: ticket.id, externalId: ticket.externalId, path: '', delivery: 'rejected', stale: true, revision },
+    data: { ticketId: ticket.id, externalId: ticket.externalId, path: '', delivery: 'rejected', stale: true, revision, revisionSeq },
   };
 }
 
@@ -415,9 +419,10 @@ export const patchTicket = authorizedAction('tickets.write', patchTicketSchema, 
     throw err;
   }
   await audit(user, 'ticket.patch', 'ticket', ticket.externalId, { fields: Object.keys(intent) });
+  const revisionSeq = await feedPosition();
   const reports = await deliverFast(ticket.id);
   const result: ActionState<PatchTicketResult> = await answer(ticket.id, queued.outboxId, reports, 'patch', `Ticket ${ticket.externalId} updated.`);
-  return result.data && queued.revision ? { ...result, data: { ...result.data, revision: queued.revision } } : result;
+  return result.data && queued.revision ? { ...result, data: { ...result.data, revision: queued.revision, revisionSeq } } : result;
 });
 
 // --- UC5 cancel, UC6 close / reopen -----------------------------------------------------------------------------------

@@ -165,6 +165,7 @@ export default async function TicketPage({ params }: { params: Params }) {
                 availability={availability.patch}
                 maxBytes={env().ATTACHMENT_MAX_BYTES}
                 revision={revision!}
+                revisionSeq={feedSeq}
               />
             </Card>
           ) : null}
