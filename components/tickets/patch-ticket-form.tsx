@@ -107,7 +107,6 @@ export function PatchTicketForm({
     if (touched || staleAgainst || pending || !newerRender) return;
     setBase(revision, revisionSeq);
     resetTo(current);
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [revision.fingerprint, revisionSeq, touched, staleAgainst, pending]);
 
   const issueChanged = !!issueStartDate && issueStartDate !== (current.issueStartDate ? current.issueStartDate.slice(0, 16) : '');
