@@ -104,10 +104,10 @@ export function PatchTicketForm({
   // that the ticket changed.
   const newerRender = revisionSeq >= opened.seq && revision.fingerprint !== base.fingerprint;
   useEffect(() => {
-    if (touched || staleAgainst || pending || !newerRender) return;
+    if (touched || note !== '' || attachments.length > 0 || staleAgainst || pending || !newerRender) return;
     setBase(revision, revisionSeq);
     resetTo(current);
-  }, [revision.fingerprint, revisionSeq, touched, staleAgainst, pending]);
+  }, [revision.fingerprint, revisionSeq, touched, note, attachments.length, staleAgainst, pending]);
 
   const issueChanged = !!issueStartDate && issueStartDate !== (current.issueStartDate ? current.issueStartDate.slice(0, 16) : '');
   const needsNote = severity !== current.severity || priority !== current.priority || issueChanged || editRelated;
