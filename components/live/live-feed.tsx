@@ -6,6 +6,7 @@ import { createContext, useCallback, useContext, useEffect, useMemo, useRef, use
 import { invalidationsFor, toastFor } from '@/components/notifications/live-invalidation';
 import { useToast } from '@/components/ui/toast';
 import { LIVE_TOPICS, type LivePayload, type LiveTopic } from '@/lib/domain/live-changes';
+import type { PresenceMessage } from '@/lib/domain/ticket-presence';
 
 export type LiveStatus = 'connecting' | 'live' | 'reconnecting';
 
@@ -15,6 +16,10 @@ interface LiveFeedContext {
   lastSeen: () => number;
   /** Re-renders the page from the cache (one refresh per burst). */
   refreshSoon: () => void;
+  /** This tab's id on the live stream: a ticket page announces presence under it. */
+  tabId: string;
+  /** Listens to presence frames for this tab (who else is on its ticket); returns the unsubscribe. */
+  onPresence: (listener: (message: PresenceMessage) => void) => () => void;
 }
 
 const Context = createContext<LiveFeedContext | null>(null);
@@ -42,6 +47,12 @@ export function LiveFeedProvider({ since, children }: { since: number; children:
   const refreshTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
   const connected = useRef(false);
   const refreshOwed = useRef(false);
+  const [tabId] = useState(newTabId);
+  const presenceListeners = useRef(new Set<(message: PresenceMessage) => void>());
+  const onPresence = useCallback((listener: (message: PresenceMessage) => void) => {
+    presenceListeners.current.add(listener);
+    return () => void presenceListeners.current.delete(listener);
+  }, []);
 
   // A refresh that cannot reach the server makes Next fall back to a full navigation, which offline means the
   // browser's error page: while the stream is down the refresh is owed, and made as soon as it is back.
@@ -127,17 +138,29 @@ export function LiveFeedProvider({ since, children }: { since: number; children:
       if (position > lastSeen.current) reopen();
     };
     const handlers = LIVE_TOPICS.map((topic) => [topic, onChange(topic)] as const);
+    // Presence frames carry no id: they say who else is on this tab's ticket, and are not part of the feed.
+    const onPresenceFrame = (message: MessageEvent<string>) => {
+      lastMessageAt = Date.now();
+      let payload: PresenceMessage;
+      try {
+        payload = JSON.parse(message.data) as PresenceMessage;
+      } catch {
+        return;
+      }
+      for (const listener of presenceListeners.current) listener(payload);
+    };
 
     const open = () => {
       if (disposed) return;
       source?.close();
       lastMessageAt = Date.now();
-      const es = new EventSource(`/api/live?since=${lastSeen.current}`);
+      const es = new EventSource(`/api/live?since=${lastSeen.current}&tab=${encodeURIComponent(tabId)}`);
       source = es;
       for (const [topic, handler] of handlers) es.addEventListener(topic, handler as EventListener);
       es.addEventListener('reload', onReload as EventListener);
       es.addEventListener('heartbeat', onHeartbeat as EventListener);
       es.addEventListener('ended', onEnded);
+      es.addEventListener('presence', onPresenceFrame as EventListener);
       es.onopen = () => {
         failures = 0;
         lastMessageAt = Date.now();
@@ -196,10 +219,18 @@ export function LiveFeedProvider({ since, children }: { since: number; children:
       unsubscribeCache?.();
       source?.close();
     };
-  }, [refreshSoon, queryClient]);
+  }, [refreshSoon, queryClient, tabId]);
 
-  const value = useMemo<LiveFeedContext>(() => ({ status, lastSeen: () => lastSeen.current, refreshSoon }), [status, refreshSoon]);
+  const value = useMemo<LiveFeedContext>(
+    () => ({ status, lastSeen: () => lastSeen.current, refreshSoon, tabId, onPresence }),
+    [status, refreshSoon, tabId, onPresence],
+  );
   return <Context.Provider value={value}>{children}</Context.Provider>;
+}
+
+function newTabId(): string {
+  if (typeof crypto !== 'undefined' && typeof crypto.randomUUID === 'function') return crypto.randomUUID();
+  return `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 12)}`;
 }
 
 export function useLiveFeed(): LiveFeedContext | null {

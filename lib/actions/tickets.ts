@@ -23,10 +23,12 @@ import { contactsByIds, type Contact } from '@/lib/data/contacts';
 import { findProduct } from '@/lib/data/products';
 import { getSellerById, getSellerBySlug } from '@/lib/sellers/registry';
 import { getOwnView } from '@/lib/data/saved-views';
+import { ticketRevision, ticketRevisionTx } from '@/lib/data/ticket-revision';
 import { ticketPath } from '@/lib/data/tickets';
 import { env } from '@/lib/env';
 import { operationAvailability, type QueuedOperation } from '@/lib/domain/ticket-actions';
 import { mapSellerErrors, type TicketFormKind } from '@/lib/domain/ticket-errors';
+import { feedPosition } from '@/lib/sync/change-feed';
 import { nextExternalIdTx } from '@/lib/sync/external-ids';
 import {
   createTicketSchema,
@@ -51,6 +53,7 @@ import {
   type TroubleTicketDoc,
 } from '@/lib/domain/ticket-patch';
 import { normaliseViewSearch } from '@/lib/domain/ticket-queue';
+import { STALE_TICKET_MESSAGE, type TicketRevision } from '@/lib/domain/ticket-revision';
 import type { TicketBuyerOperation } from '@/lib/domain/ticket-state-machine';
 import type { TroubleTicketCreate } from '@/lib/sonata/schemas';
 import {
@@ -72,7 +75,7 @@ export interface TicketActionResult {
   ticketId: number;
   externalId: string;
   path: string;
-  /** sent: the Seller answered; queued: it will be retried; rejected: the Seller refused (see errors). */
+  /** sent: the Seller answered; queued: it will be retried; rejected: refused, by the Seller or as stale (see errors). */
   delivery: 'sent' | 'queued' | 'rejected';
 }
 
@@ -332,9 +335,41 @@ export const createTicket = authorizedAction('tickets.write', createTicketSchema
 
 // --- UC4 patch ------------------------------------------------------------------------------------------------------
 
-export const patchTicket = authorizedAction('tickets.write', patchTicketSchema, async (input, user) => {
+/**
+ * What the patch form learns: the delivery, and the ticket's revision with this update in it (the form's new base).
+ * `stale`: the ticket changed since the revision the form sent, nothing was queued, and `revision` is the current one.
+ */
+export interface PatchTicketResult extends TicketActionResult {
+  revision?: TicketRevision;
+  /** The change-feed position `revision` is as new as: a page rendered from an older position shows an older one. */
+  revisionSeq?: number;
+  stale?: boolean;
+}
+
+async function staleAnswer(ticket: Ticket, revision: TicketRevision): Promise<ActionState<PatchTicketResult>> {
+  const revisionSeq = await feedPosition();
+  return {
+    ok: false,
+    status: 409,
+    message: STALE_TICKET_MESSAGE,
+    errors: { expectedRevision: ['The ticket changed since you opened it (see the changes above)'] },
+    data: { ticketId: ticket.id, externalId: ticket.externalId, path: '', delivery: 'rejected', stale: true, revision, revisionSeq },
+  };
+}
+
+class StaleRevision extends Error {
+  constructor(readonly revision: TicketRevision) {
+    super('stale ticket revision');
+  }
+}
+
+export const patchTicket = authorizedAction('tickets.write', patchTicketSchema, async (input, user): Promise<ActionState<PatchTicketResult>> => {
   const ticket = await getDb().select().from(tickets).where(eq(tickets.id, input.ticketId)).get();
   if (!ticket) return invalid({ _form: ['This ticket does not exist'] }, 'This ticket does not exist', 422);
+  if (input.expectedRevision) {
+    const revision = await ticketRevision(ticket.id);
+    if (revision && revision.fingerprint !== input.expectedRevision) return staleAnswer(ticket, revision);
+  }
   const refused = await checkOperation(ticket, 'patch');
   if (refused) return refused;
 
@@ -370,13 +405,27 @@ export const patchTicket = authorizedAction('tickets.write', patchTicketSchema, 
     return invalid({ _form: ['Nothing to send: add a note or an attachment, or change an attribute (MEF 113 R41)'] });
   }
 
-  const outboxId = await transaction((tx) => {
-    dropUploadsTx(tx, user, uploads);
-    return enqueueTx(tx, { sellerId: ticket.sellerId, ticketId: ticket.id, operation: 'patch', payload: { patch: intent }, userId: user.id }).id;
-  });
+  let queued: { outboxId: number; revision: TicketRevision | undefined };
+  try {
+    queued = await transaction((tx) => {
+      // Checked again where the update is queued: another update in between makes this one stale too.
+      if (input.expectedRevision) {
+        const now = ticketRevisionTx(tx, ticket.id);
+        if (now && now.fingerprint !== input.expectedRevision) throw new StaleRevision(now);
+      }
+      dropUploadsTx(tx, user, uploads);
+      const outboxId = enqueueTx(tx, { sellerId: ticket.sellerId, ticketId: ticket.id, operation: 'patch', payload: { patch: intent }, userId: user.id }).id;
+      return { outboxId, revision: ticketRevisionTx(tx, ticket.id) };
+    });
+  } catch (err) {
+    if (err instanceof StaleRevision) return staleAnswer(ticket, err.revision);
+    throw err;
+  }
   await audit(user, 'ticket.patch', 'ticket', ticket.externalId, { fields: Object.keys(intent) });
+  const revisionSeq = await feedPosition();
   const reports = await deliverFast(ticket.id);
-  return answer(ticket.id, outboxId, reports, 'patch', `Ticket ${ticket.externalId} updated.`);
+  const result: ActionState<PatchTicketResult> = await answer(ticket.id, queued.outboxId, reports, 'patch', `Ticket ${ticket.externalId} updated.`);
+  return result.data && queued.revision ? { ...result, data: { ...result.data, revision: queued.revision, revisionSeq } } : result;
 });
 
 // --- UC5 cancel, UC6 close / reopen -----------------------------------------------------------------------------------

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { OBSERVED_IMPACTS, TICKET_PRIORITIES, TICKET_SEVERITIES, TICKET_TYPES } from './mef-labels';
+import { REVISION_PATTERN } from './ticket-revision';
 
 const trimmed = (label: string, max: number) =>
   z
@@ -132,6 +133,8 @@ export const patchTicketSchema = z
     relatedIssues: z.array(relatedIssueInputSchema).max(20, 'At most 20 related objects').optional(),
     /** When present, the Buyer Technical Contacts are replaced by these contact-book entries (MEF 113 R52). */
     technicalContactIds: ids.optional(),
+    /** The ticket revision the form was opened on; a patch against an older one is refused (see ticket-revision.ts). */
+    expectedRevision: z.string().trim().regex(REVISION_PATTERN, 'The ticket revision is not one the portal gave out').optional(),
     /** The Reporter Contact is set when the ticket is opened; a patch can never replace it (MEF 113 R41, O14, R52). */
     reporter: notReplaceable,
     reporterContact: notReplaceable,

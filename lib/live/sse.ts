@@ -3,6 +3,7 @@ import type { LiveEvent } from '@/lib/domain/live-changes';
 import { changesAfter, feedPosition, oldestRetained } from '@/lib/sync/change-feed';
 import { liveConnectionClosed, liveConnectionOpened } from '@/lib/observability/metrics';
 import { feedTail } from './feed-tail';
+import { ticketPresence } from './presence';
 import { liveStreams } from './stream-registry';
 
 export const LIVE_HEARTBEAT_MS = 10_000;
@@ -34,6 +35,8 @@ export interface StreamOwner {
   maxStreams: number;
   /** Asked every heartbeat: false ends the stream with `event: ended` (signed out, deactivated, role lost). */
   stillAllowed: () => Promise<boolean>;
+  /** The browser tab this stream serves, named by the page (`?tab=`): it receives presence on the ticket the tab shows. */
+  presence?: { tabId: string; name: string };
 }
 
 /**
@@ -121,9 +124,11 @@ export function liveEventStream(request: Request, heartbeatMs = LIVE_HEARTBEAT_M
         );
       }, heartbeatMs);
       liveConnectionOpened();
+      let detachPresence = () => undefined as void;
       cleanup = () => {
         if (!open) return;
         open = false;
+        detachPresence();
         releaseSlot();
         liveConnectionClosed();
         clearInterval(heartbeat);
@@ -138,6 +143,12 @@ export function liveEventStream(request: Request, heartbeatMs = LIVE_HEARTBEAT_M
       signal.addEventListener('abort', cleanup, { once: true });
       if (endedEarly) return endForSession();
       send(`retry: 3000\n: connected at ${cursor}\n\n`);
+      // Presence frames carry no id: they are not part of the feed and must not move the browser's Last-Event-ID.
+      if (owner?.presence) {
+        detachPresence = ticketPresence().attachStream({ id: owner.userId, name: owner.presence.name }, owner.presence.tabId, (message) =>
+          send(`event: presence\ndata: ${JSON.stringify(message)}\n\n`),
+        );
+      }
       void pump();
     },
     cancel() {

@@ -12,12 +12,14 @@ import { SlaClockView } from '@/components/tickets/sla-clock-view';
 import { SlaTargetsView } from '@/components/tickets/sla-targets-view';
 import { SideBySide, StateBadge, SyncMarker, WaitingOn } from '@/components/tickets/ticket-badges';
 import { TicketActionsPanel } from '@/components/tickets/ticket-actions-panel';
+import { TicketPresence } from '@/components/tickets/ticket-presence';
 import { TicketTimeline } from '@/components/tickets/ticket-timeline';
 import { requirePageUser } from '@/lib/auth/page-guard';
 import { can, whyNot } from '@/lib/auth/permissions';
 import { listContacts } from '@/lib/data/contacts';
 import { listNoteSnippets } from '@/lib/data/ticket-templates';
 import { ticketSlaView } from '@/lib/data/sla';
+import { ticketRevision } from '@/lib/data/ticket-revision';
 import { getTicketDetail, ticketPath } from '@/lib/data/tickets';
 import { env } from '@/lib/env';
 import { OBSERVED_IMPACT, TICKET_TYPE, contactRoleLabel, labelOf } from '@/lib/domain/mef-labels';
@@ -65,6 +67,7 @@ export default async function TicketPage({ params }: { params: Params }) {
   const clock = slaClock({ creationDate: ticket.creationDate, status: ticket.status, statusChange: doc.statusChange });
   const timeline = ticketTimeline(doc);
   const slaTargets = await ticketSlaView(ticket.id);
+  const revision = await ticketRevision(ticket.id);
   const routeId = ticket.sellerTicketId ?? ticket.externalId;
   const expectedOverdue =
     !!ticket.expectedResolutionDate && Date.parse(ticket.expectedResolutionDate) < Date.now() && !['resolved', 'closed', 'cancelled'].includes(ticket.status ?? '');
@@ -93,6 +96,7 @@ export default async function TicketPage({ params }: { params: Params }) {
           </span>
         }
       />
+      <TicketPresence ticketId={ticket.id} />
       <div className="grid gap-5 xl:grid-cols-[minmax(0,1fr)_380px]">
         <div className="flex flex-col gap-5">
           <Card title="Ticket">
@@ -162,6 +166,8 @@ export default async function TicketPage({ params }: { params: Params }) {
                 availability={availability.patch}
                 maxBytes={env().ATTACHMENT_MAX_BYTES}
                 snippets={(await listNoteSnippets()).map((s) => ({ id: s.id, name: s.name, text: s.text }))}
+                revision={revision!}
+                revisionSeq={feedSeq}
               />
             </Card>
           ) : null}
