@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { createLog, scrub } from '@/lib/observability/log';
+import { createCallLog, createLog, logger, scrub } from '@/lib/observability/log';
 import { findLeaks } from '../../e2e/log-hygiene';
 
 function capture(): { lines: () => Array<Record<string, unknown>>; stream: Writable } {
@@ -21,6 +21,15 @@ describe('the structured log', () => {
     const [line] = out.lines();
     expect(line).toMatchObject({ level: 'info', proc: 'server', component: 'outbox', outboxId: 7, ticketId: 3, msg: 'operation delivered' });
     expect(typeof line!.time).toBe('string');
+  });
+
+  it('writes call lines (flat ids and numbers) on the same settings, and keeps one logger per component', () => {
+    const out = capture();
+    createCallLog(out.stream, 'info').child({ component: 'listener' }).info({ requestId: 'r-12345678', seller: 'acme', status: 204, durationMs: 3 }, 'listener call');
+    expect(out.lines()[0]).toMatchObject({ level: 'info', proc: 'server', component: 'listener', requestId: 'r-12345678', seller: 'acme', status: 204, msg: 'listener call' });
+    expect(createCallLog(out.stream, 'warn').isLevelEnabled('info')).toBe(false);
+    expect(logger('outbox')).toBe(logger('outbox'));
+    expect(logger('outbox')).not.toBe(logger('inbox'));
   });
 
   it('censors secrets, tokens and contact data wherever a caller puts them', () => {
