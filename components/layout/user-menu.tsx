@@ -72,7 +72,7 @@ export function UserMenu({ name, email, roleLabel, organization }: UserMenuProps
         <span className="hidden min-w-0 flex-col leading-tight sm:flex" aria-hidden="true">
           <span data-testid="user-name" className="max-w-44 truncate text-[13px] font-medium text-fg">
             {name}
-          </span>
+          </span>{' '}
           <span data-testid="user-role" className="text-[11px] text-fg-muted">
             {roleLabel}
           </span>

@@ -160,8 +160,8 @@ function pagesFor(role: Role): Target[] {
     { path: fixtures.incidentPath },
     { path: '/work-orders', ready: '[data-testid="appointments-needed"]' },
     { path: fixtures.workOrderPath, ready: '[data-testid="work-order-summary"]' },
-    { path: '/appointments', ready: '[data-testid="appointments-calendar"][data-loaded="true"] .rbc-calendar', views: ['Month', 'Day', 'Agenda'] },
-    ...(books ? [{ path: `${fixtures.workOrderPath}/schedule`, ready: '.portal-calendar .rbc-calendar', views: ['Day', 'Agenda'] }] : []),
+    { path: '/appointments', ready: '[data-testid="appointments-calendar"][data-loaded="true"] .rbc-time-content[tabindex]', views: ['Month', 'Day', 'Agenda'] },
+    ...(books ? [{ path: `${fixtures.workOrderPath}/schedule`, ready: '.portal-calendar .rbc-time-content[tabindex]', views: ['Day', 'Agenda'] }] : []),
     { path: '/dashboard', ready: '[data-chart] .recharts-surface' },
     ...(readsSla
       ? [
