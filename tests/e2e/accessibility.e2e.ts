@@ -42,7 +42,7 @@ let sandbox: SandboxHandle;
 let portal: PortalHandle;
 let browser: Browser;
 let sellers: Discovered[];
-const fixtures = { ticketPath: '', incidentPath: '', workOrderPath: '', month: '' };
+const fixtures = { ticketPath: '', incidentPath: '', workOrderPath: '', appointmentPath: '', month: '' };
 
 async function control<T = unknown>(method: string, p: string, body?: unknown): Promise<T> {
   const res = await fetch(`${sandbox.url}/_sandbox${p}`, {
@@ -114,6 +114,8 @@ beforeAll(async () => {
   await control('POST', `/globex/tickets/${ticket.id}/resolve`, { text: 'Replaced the line card' });
   const visited = await openTicket('Access circuit flapping at the branch office');
   const workOrder = await control<{ id: string }>('POST', `/globex/tickets/${visited.id}/work-orders`, { appointmentRequired: true, task: ['Replace the access NTU'] });
+  const booked = await openTicket('Access circuit down at the depot');
+  const bookedOrder = await control<{ id: string }>('POST', `/globex/tickets/${booked.id}/work-orders`, { appointmentRequired: true, task: ['Replace the access NTU'] });
   const incident = await control<{ id: string }>('POST', '/acme/incidents', {
     description: 'Fibre cut between two exchanges',
     productIds: [sellers.find((s) => s.slug === 'acme')!.products[0]!.id],
@@ -124,7 +126,7 @@ beforeAll(async () => {
   });
   await until('the ticket, work order and incident in the portal', () =>
     portalCount("select count(*) as n from tickets where seller_ticket_id = ? and status = 'resolved'", ticket.id) === 1 &&
-    portalCount('select count(*) as n from work_orders where seller_resource_id = ?', workOrder.id) === 1 &&
+    portalCount('select count(*) as n from work_orders where seller_resource_id in (?, ?)', workOrder.id, bookedOrder.id) === 2 &&
     portalCount('select count(*) as n from incidents where seller_resource_id = ?', incident.id) === 1,
   );
   fixtures.ticketPath = `/tickets/globex/${encodeURIComponent(ticket.id)}`;
@@ -132,6 +134,18 @@ beforeAll(async () => {
   fixtures.incidentPath = `/incidents/acme/${encodeURIComponent(incident.id)}`;
   fixtures.month = new Date().toISOString().slice(0, 7);
   browser = await launchBrowser();
+
+  // A booked visit, so the calendar and an appointment page show one.
+  const page = await newPage('light');
+  await signIn(page, portal.baseUrl, DEMO_LOGINS.coordinator);
+  await page.goto(`${portal.baseUrl}/work-orders/globex/${encodeURIComponent(bookedOrder.id)}/schedule`);
+  await page.locator('.portal-calendar .rbc-time-content[tabindex]').waitFor();
+  await searchSlots(page);
+  await page.getByRole('region', { name: 'Available slots' }).getByRole('button').first().click();
+  await page.getByRole('dialog', { name: 'Book this appointment' }).getByRole('button', { name: 'Confirm booking' }).click();
+  await page.waitForURL(/\/appointments\/globex\/[^/]+$/, { timeout: 20_000 });
+  fixtures.appointmentPath = new URL(page.url()).pathname;
+  await page.context().close();
 });
 
 afterAll(async () => {
@@ -140,12 +154,21 @@ afterAll(async () => {
   await sandbox?.stop();
 });
 
+/** Asks for next week's slots in the slot finder and waits for them on the calendar. */
+async function searchSlots(page: Page): Promise<void> {
+  await page.getByRole('group', { name: 'Quick picks' }).getByRole('button', { name: /^All of next week/ }).click();
+  await page.getByRole('button', { name: 'Search available slots' }).click();
+  await page.locator('[data-testid="slot-event"]').first().waitFor({ timeout: 20_000 });
+}
+
 interface Target {
   path: string;
   /** What shows that the page's client parts have rendered. */
   ready?: string;
   /** Calendar views to switch to (toolbar buttons), each scanned too. */
   views?: string[];
+  /** States reached on the page (a dialog open, search results shown), each scanned too. */
+  states?: Array<{ name: string; reach: (page: Page) => Promise<void> }>;
 }
 
 function pagesFor(role: Role): Target[] {
@@ -154,14 +177,55 @@ function pagesFor(role: Role): Target[] {
   const readsSla = role === 'manager' || role === 'admin';
   const pages: Target[] = [
     { path: '/tickets' },
-    { path: fixtures.ticketPath, ready: '[data-testid="external-id"]' },
+    {
+      path: fixtures.ticketPath,
+      ready: '[data-testid="external-id"]',
+      states: writesTickets
+        ? [
+            {
+              name: 'rejecting the resolution',
+              reach: async (page) => {
+                const reject = page.getByRole('button', { name: 'Reject resolution (reopen)' });
+                await expect.poll(() => reject.isEnabled()).toBe(true);
+                await reject.click();
+                await page.getByRole('dialog', { name: 'Reject the resolution' }).getByRole('button', { name: 'Reopen ticket' }).waitFor();
+              },
+            },
+          ]
+        : [],
+    },
     ...(writesTickets ? [{ path: '/tickets/new' }] : []),
     { path: '/incidents', ready: '[data-testid="incident-row"]' },
     { path: fixtures.incidentPath },
     { path: '/work-orders', ready: '[data-testid="appointments-needed"]' },
     { path: fixtures.workOrderPath, ready: '[data-testid="work-order-summary"]' },
     { path: '/appointments', ready: '[data-testid="appointments-calendar"][data-loaded="true"] .rbc-time-content[tabindex]', views: ['Month', 'Day', 'Agenda'] },
-    ...(books ? [{ path: `${fixtures.workOrderPath}/schedule`, ready: '.portal-calendar .rbc-time-content[tabindex]', views: ['Day', 'Agenda'] }] : []),
+    { path: fixtures.appointmentPath, ready: '[data-testid="appointment-status"]' },
+    ...(books
+      ? [
+          {
+            path: `${fixtures.workOrderPath}/schedule`,
+            ready: '.portal-calendar .rbc-time-content[tabindex]',
+            views: ['Day', 'Agenda'],
+            states: [
+              {
+                name: 'slots found',
+                reach: async (page: Page) => {
+                  await page.locator('.rbc-toolbar').getByRole('button', { name: 'Week', exact: true }).click();
+                  await searchSlots(page);
+                },
+              },
+              {
+                name: 'booking a slot',
+                reach: async (page: Page) => {
+                  await page.getByRole('region', { name: 'Available slots' }).getByRole('button').first().click();
+                  await page.getByRole('dialog', { name: 'Book this appointment' }).getByRole('button', { name: 'Confirm booking' }).waitFor();
+                },
+              },
+            ],
+          },
+        ]
+      : []),
     { path: '/dashboard', ready: '[data-chart] .recharts-surface' },
     ...(readsSla
       ? [
@@ -205,6 +269,10 @@ async function scan(page: Page, target: Target, theme: Theme): Promise<Violation
     await page.locator('.rbc-toolbar').getByRole('button', { name: view, exact: true }).click();
     await page.locator(`.rbc-toolbar button.rbc-active`).filter({ hasText: view }).waitFor();
     found.push(...(await audit(page, `${target.path} (${view})`, theme)));
+  }
+  for (const state of target.states ?? []) {
+    await state.reach(page);
+    found.push(...(await audit(page, `${target.path} (${state.name})`, theme)));
   }
   return found;
 }
