@@ -201,8 +201,11 @@ function pagesFor(role: Role): Target[] {
     { path: fixtures.workOrderPath, ready: '[data-testid="work-order-summary"]' },
     { path: '/appointments', ready: '[data-testid="appointments-calendar"][data-loaded="true"] .rbc-time-content[tabindex]', views: ['Month', 'Day', 'Agenda'] },
     { path: fixtures.appointmentPath, ready: '[data-testid="appointment-status"]' },
+    { path: '/tickets/contacts' },
+    { path: `/leave?to=${encodeURIComponent('https://status.example.net/incidents/42')}` },
     ...(books
       ? [
+          { path: `${fixtures.appointmentPath}/reschedule`, ready: '.portal-calendar .rbc-time-content[tabindex]' },
           {
             path: `${fixtures.workOrderPath}/schedule`,
             ready: '.portal-calendar .rbc-time-content[tabindex]',
@@ -239,9 +242,12 @@ function pagesFor(role: Role): Target[] {
           { path: '/settings' },
           { path: '/settings/sellers' },
           { path: '/settings/sellers/acme' },
+          { path: '/settings/sellers/new' },
           { path: '/settings/notifications' },
           { path: '/settings/products' },
           { path: '/settings/products/new' },
+          { path: '/settings/products/import' },
+          { path: `/settings/products/${portalCount('select min(id) as n from products')}` },
           { path: '/settings/users' },
           { path: '/settings/sla' },
           { path: '/settings/sla/agreements/new' },
