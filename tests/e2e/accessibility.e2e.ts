@@ -268,6 +268,8 @@ async function newPage(theme: Theme): Promise<Page> {
 
 async function scan(page: Page, target: Target, theme: Theme): Promise<Violation[]> {
   await page.goto(`${portal.baseUrl}${target.path}`, { waitUntil: 'load' });
+  // Portal pages are scanned once hydrated and connected to the live feed, as they are used.
+  if (await page.locator('[data-live-status]').count()) await page.locator('[data-live-status="live"]').waitFor({ timeout: 30_000 });
   if (target.ready) await page.locator(target.ready).first().waitFor({ timeout: 30_000 });
   expect(await page.evaluate(() => document.documentElement.classList.contains('dark'))).toBe(theme === 'dark');
   const found = await audit(page, target.path, theme);
