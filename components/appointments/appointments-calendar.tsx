@@ -13,6 +13,7 @@ import { Select } from '@/components/ui/select';
 import type { AppointmentListItem } from '@/lib/data/appointments';
 import { APPOINTMENT_STATUS, APPOINTMENT_STATUSES } from '@/lib/domain/mef-labels';
 import { formatWindowIn } from '@/lib/domain/time-windows';
+import { CALENDAR_TIME_VIEW_COMPONENTS, useCalendarRoles } from './calendar-a11y';
 import { sellerColour } from './seller-colours';
 import { useUserTimeZone } from './zoned-time';
 
@@ -42,6 +43,7 @@ export function AppointmentsCalendar({ sellers, sites }: { sellers: Option[]; si
   const router = useRouter();
   const userZone = useUserTimeZone();
   const [date, setDate] = useState(() => new Date());
+  const calendarRef = useCalendarRoles<HTMLDivElement>();
   const [view, setView] = useState<View>('week');
   const [seller, setSeller] = useState('');
   const [status, setStatus] = useState('');
@@ -115,7 +117,7 @@ export function AppointmentsCalendar({ sellers, sites }: { sellers: Option[]; si
           {(query.error as Error).message}
         </Alert>
       ) : null}
-      <div className="portal-calendar h-[720px]" data-testid="appointments-calendar" data-loaded={query.isSuccess ? 'true' : 'false'}>
+      <div ref={calendarRef} className="portal-calendar h-[720px]" data-testid="appointments-calendar" data-loaded={query.isSuccess ? 'true' : 'false'}>
         <Calendar<CalendarEvent>
           localizer={localizer}
           events={events}
@@ -135,6 +137,7 @@ export function AppointmentsCalendar({ sellers, sites }: { sellers: Option[]; si
             style: { backgroundColor: colourOf.get(e.item.sellerSlug) ?? sellerColour(0), borderColor: 'transparent', color: '#fff' },
           })}
           components={{
+            ...CALENDAR_TIME_VIEW_COMPONENTS,
             event: ({ event }) => (
               <span data-testid="calendar-appointment" data-appointment={event.item.id} data-status={event.item.status} className="flex flex-col leading-tight">
                 <span className="font-medium">{event.item.sellerName}</span>

@@ -20,6 +20,7 @@ import { bookAppointment, rescheduleAppointment, searchTimeSlots, type SlotSearc
 import type { ActionState } from '@/lib/actions/authorized-action';
 import { formatWindowIn, QUICK_PICKS, quickPickWindows, type TimeWindow } from '@/lib/domain/time-windows';
 import { AttachmentPicker, type AttachmentDraft } from './attachment-picker';
+import { CALENDAR_TIME_VIEW_COMPONENTS, useCalendarRoles } from './calendar-a11y';
 import { ContactFields, type ContactValue } from './contact-fields';
 import { ZoneLegend } from './zoned-time';
 
@@ -55,6 +56,7 @@ export function SlotFinder(props: SlotFinderProps) {
   const router = useRouter();
   const toast = useToast();
   const [windows, setWindows] = useState<TimeWindow[]>([]);
+  const calendarRef = useCalendarRoles<HTMLDivElement>();
   const [result, setResult] = useState<SlotSearchResult | null>(null);
   const [state, setState] = useState<ActionState<SlotSearchResult> | null>(null);
   const [searching, setSearching] = useState(false);
@@ -219,7 +221,7 @@ export function SlotFinder(props: SlotFinderProps) {
         </Alert>
       ) : null}
 
-      <div className="portal-calendar h-[640px]">
+      <div ref={calendarRef} className="portal-calendar h-[640px]">
         <Calendar<CalendarItem>
           localizer={localizer}
           events={events}
@@ -241,6 +243,7 @@ export function SlotFinder(props: SlotFinderProps) {
             className: event.kind === 'slot' ? `event-slot${chosen?.start === event.window.start ? ' is-chosen' : ''}` : event.kind === 'current' ? 'event-current' : 'event-requested',
           })}
           components={{
+            ...CALENDAR_TIME_VIEW_COMPONENTS,
             event: ({ event }) => (
               <span data-testid={event.kind === 'slot' ? 'slot-event' : undefined} data-start={event.window.start}>
                 {event.kind === 'slot' ? 'Available' : event.title}

@@ -63,16 +63,16 @@ export function UserMenu({ name, email, roleLabel, organization }: UserMenuProps
         onClick={() => setOpen((v) => !v)}
         className="flex h-9 items-center gap-2.5 rounded-md py-1 pr-2 pl-1 text-left transition-colors hover:bg-surface-2"
       >
+        {/* The initials are drawn, not written: the button's visible words stay those of its name (WCAG 2.5.3). */}
         <span
           aria-hidden="true"
-          className="flex size-7 items-center justify-center rounded-full bg-accent-soft text-[11px] font-semibold text-accent"
-        >
-          {initials(name)}
-        </span>
+          data-initials={initials(name)}
+          className="flex size-7 items-center justify-center rounded-full bg-accent-soft text-[11px] font-semibold text-accent before:content-[attr(data-initials)]"
+        />
         <span className="hidden min-w-0 flex-col leading-tight sm:flex" aria-hidden="true">
           <span data-testid="user-name" className="max-w-44 truncate text-[13px] font-medium text-fg">
             {name}
-          </span>
+          </span>{' '}
           <span data-testid="user-role" className="text-[11px] text-fg-muted">
             {roleLabel}
           </span>

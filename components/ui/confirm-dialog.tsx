@@ -53,7 +53,7 @@ export function ConfirmDialog({
           <Button variant="ghost" onClick={onCancel} disabled={busy}>
             {cancelLabel}
           </Button>
-          <Button variant={tone === 'danger' ? 'danger' : 'primary'} onClick={confirm} loading={busy} autoFocus>
+          <Button variant={tone === 'danger' ? 'danger' : 'primary'} onClick={confirm} loading={busy} data-autofocus>
             {confirmLabel}
           </Button>
         </>
