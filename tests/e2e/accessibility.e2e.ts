@@ -176,7 +176,38 @@ function pagesFor(role: Role): Target[] {
   const books = role === 'coordinator' || role === 'admin';
   const readsSla = role === 'manager' || role === 'admin';
   const pages: Target[] = [
-    { path: '/tickets' },
+    {
+      path: '/tickets',
+      ready: '[data-testid="ticket-row"]',
+      states: [
+        {
+          name: 'keyboard shortcuts',
+          reach: async (page) => {
+            const sheet = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
+            await expect
+              .poll(async () => {
+                await page.keyboard.press('?');
+                return sheet.isVisible();
+              })
+              .toBe(true);
+          },
+        },
+        ...(writesTickets
+          ? [
+              {
+                name: 'a bulk note being confirmed',
+                reach: async (page: Page) => {
+                  await page.keyboard.press('Escape');
+                  await page.getByRole('dialog', { name: 'Keyboard shortcuts' }).waitFor({ state: 'hidden' });
+                  await page.getByTestId('select-page').check();
+                  await page.keyboard.press('n');
+                  await page.getByRole('dialog').getByTestId('bulk-summary').waitFor();
+                },
+              },
+            ]
+          : []),
+      ],
+    },
     {
       path: fixtures.ticketPath,
       ready: '[data-testid="external-id"]',
@@ -194,7 +225,7 @@ function pagesFor(role: Role): Target[] {
           ]
         : [],
     },
-    ...(writesTickets ? [{ path: '/tickets/new' }] : []),
+    ...(writesTickets ? [{ path: '/tickets/new' }, { path: '/settings/templates' }, { path: '/settings/templates/new' }] : []),
     { path: '/incidents', ready: '[data-testid="incident-row"]' },
     { path: fixtures.incidentPath },
     { path: '/work-orders', ready: '[data-testid="appointments-needed"]' },
