@@ -223,7 +223,8 @@ export function SlotFinder(props: SlotFinderProps) {
         </Alert>
       ) : null}
 
-      <div className="portal-calendar h-[640px]">
+      {/* On a phone the slots' list comes first: the calendar shows a day at a time, below it. */}
+      <div className="portal-calendar h-[640px] max-md:order-last">
         <Calendar<CalendarItem>
           localizer={localizer}
           events={events}

@@ -84,7 +84,7 @@ export function TicketNoteForm({ seller, workOrderId, ticketLabel, maxBytes }: {
           {errors._form && errors._form[0] !== state.message ? ` ${errors._form.join(' ')}` : ''}
         </Alert>
       ) : null}
-      <Field label={`Note for ticket ${ticketLabel}`} optional error={errors.note}>
+      <Field label={`Note for ticket ${ticketLabel}`} hint="A note, photos, or both." error={errors.note}>
         <Textarea value={note} onChange={(e) => setNote(e.target.value)} rows={3} placeholder="What you found on site…" />
       </Field>
       <div className="flex flex-col gap-2">

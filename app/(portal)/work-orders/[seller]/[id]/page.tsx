@@ -93,7 +93,7 @@ export default async function WorkOrderPage({ params }: { params: Params }) {
               <ul className="divide-y divide-border">
                 {wo.appointments.map((a) => (
                   <li key={a.id} className="flex flex-wrap items-center justify-between gap-3 px-4 py-2 text-sm">
-                    <Link href={`/appointments/${wo.sellerSlug}/${a.id}`} className="font-mono text-xs text-accent hover:underline">
+                    <Link href={`/appointments/${wo.sellerSlug}/${a.id}`} className="font-mono text-xs text-accent hover:underline max-md:py-2 max-md:text-sm">
                       {a.id.slice(0, 8)}
                     </Link>
                     {a.startAt && a.endAt ? <ZonedPeriod start={a.startAt} end={a.endAt} siteTimeZone={wo.timeZone} compact /> : <span className="text-fg-muted">Not fetched yet</span>}
