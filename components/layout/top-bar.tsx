@@ -25,7 +25,7 @@ export function TopBar({ navigation, user, roleLabel, theme }: TopBarProps) {
         <LiveIndicator />
         <WaitingOnYou />
         <ThemeToggle initialTheme={theme} />
-        <span aria-hidden="true" className="mx-1 h-5 w-px bg-border" />
+        <span aria-hidden="true" className="mx-1 h-5 w-px bg-border max-sm:hidden" />
         <UserMenu name={user.name} email={user.email} roleLabel={roleLabel} organization={user.organization} />
       </div>
     </header>
