@@ -75,7 +75,7 @@ export function IncidentFilters({
           Only our products
         </label>
       </div>
-      <fieldset className="flex flex-wrap items-end gap-x-5 gap-y-3">
+      <fieldset className="flex min-w-0 flex-wrap items-end gap-x-5 gap-y-3">
         <legend className="sr-only">Date ranges (UTC days, both ends included)</legend>
         {DATE_FILTERS.map((d) => (
           <div key={d.param} className="flex items-end gap-1.5 max-sm:w-full max-sm:*:min-w-0 max-sm:*:flex-1">
