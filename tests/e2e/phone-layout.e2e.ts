@@ -90,7 +90,6 @@ async function sideScroll(step: string): Promise<string | null> {
           .map((el) => `${el.tagName.toLowerCase()}.${String(el.className).split(' ').slice(0, 4).join('.')} (${Math.round(el.getBoundingClientRect().right)}px)`);
     return { fits, scrollWidth: Math.max(document.documentElement.scrollWidth, main?.scrollWidth ?? 0), width, culprits };
   });
-  if (process.env.PHONE_SHOTS) await page.screenshot({ path: `${process.env.PHONE_SHOTS}/${step.replace(/[^a-z0-9]+/gi, '-')}.png` });
   return found.fits ? null : `${step}: page is ${found.scrollWidth}px wide in a ${found.width}px screen; sticking out: ${found.culprits.join(', ')}`;
 }
 
