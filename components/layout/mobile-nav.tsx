@@ -4,6 +4,7 @@ import Link from 'next/link';
 import { usePathname } from 'next/navigation';
 import { useEffect, useId, useRef, useState } from 'react';
 import { cn } from '@/components/ui/class-names';
+import { useNarrowScreen } from '@/components/ui/use-narrow-screen';
 import { LogoMark } from './logo-mark';
 import { NavIcon } from './nav-icons';
 import { isActiveHref, type SidebarItem } from './sidebar';
@@ -32,8 +33,11 @@ export function MobileNav({ items }: { items: readonly SidebarItem[] }) {
     }
   }, [open]);
 
-  // A navigation that did not come from a click in the drawer (back button) closes it as well.
-  useEffect(() => setOpen(false), [pathname]);
+  const narrow = useNarrowScreen();
+
+  // A navigation that did not come from a click in the drawer (back button) closes it as well, and so does a screen
+  // grown past the tablet width, where the sidebar is back and a hidden modal would leave the page inert.
+  useEffect(() => setOpen(false), [pathname, narrow]);
 
   return (
     <>

@@ -183,6 +183,16 @@ describe('a field coordinator on a 390 px phone', () => {
     await drawer.waitFor({ state: 'hidden' });
     expect(await menu.getAttribute('aria-expanded')).toBe('false');
     await expectNoSideScroll('work orders');
+
+    // Turned to a tablet's width with the drawer open: the sidebar is back and the page is not left inert.
+    await menu.tap();
+    await drawer.waitFor();
+    await page.setViewportSize({ width: 1024, height: 844 });
+    await page.waitForFunction(() => !document.querySelector('dialog[aria-label="Navigation"]')?.hasAttribute('open'));
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Tickets' }).click();
+    await page.waitForURL((url) => url.pathname === '/tickets');
+    await page.setViewportSize(PHONE.viewport);
+    await menu.waitFor();
   });
 
   it('finds a slot and confirms the booking without sideways scrolling', async () => {
