@@ -28,11 +28,13 @@ export default async function PortalLayout({ children }: { children: ReactNode }
       >
         Skip to content
       </a>
-      <Sidebar items={items} initialCollapsed={parseSidebarCollapsed(jar.get(SIDEBAR_COOKIE)?.value)} />
+      <div className="hidden md:contents">
+        <Sidebar items={items} initialCollapsed={parseSidebarCollapsed(jar.get(SIDEBAR_COOKIE)?.value)} />
+      </div>
       <div className="flex min-w-0 flex-1 flex-col">
-        <TopBar user={user} roleLabel={ROLE_LABELS[user.role]} theme={parseTheme(jar.get(THEME_COOKIE)?.value)} />
+        <TopBar navigation={items} user={user} roleLabel={ROLE_LABELS[user.role]} theme={parseTheme(jar.get(THEME_COOKIE)?.value)} />
         <main id="main" tabIndex={-1} className="flex-1 overflow-y-auto focus:outline-none">
-          <div className="mx-auto w-full max-w-[1600px] px-6 py-6 lg:px-8">{children}</div>
+          <div className="mx-auto w-full max-w-[1600px] px-3 py-4 sm:px-6 sm:py-6 lg:px-8">{children}</div>
         </main>
       </div>
     </div>

@@ -10,6 +10,7 @@ import { Calendar, dayjsLocalizer, type View } from 'react-big-calendar';
 import { Alert } from '@/components/ui/alert';
 import { Field } from '@/components/ui/field';
 import { Select } from '@/components/ui/select';
+import { useNarrowScreen } from '@/components/ui/use-narrow-screen';
 import type { AppointmentListItem } from '@/lib/data/appointments';
 import { APPOINTMENT_STATUS, APPOINTMENT_STATUSES } from '@/lib/domain/mef-labels';
 import { formatWindowIn } from '@/lib/domain/time-windows';
@@ -44,7 +45,10 @@ export function AppointmentsCalendar({ sellers, sites }: { sellers: Option[]; si
   const userZone = useUserTimeZone();
   const [date, setDate] = useState(() => new Date());
   const calendarRef = useCalendarRoles<HTMLDivElement>();
-  const [view, setView] = useState<View>('week');
+  const [chosenView, setView] = useState<View>('week');
+  const narrow = useNarrowScreen();
+  // A week or a month does not fit a phone: there the calendar lists appointments or shows one day.
+  const view: View = narrow && chosenView !== 'day' ? 'agenda' : chosenView;
   const [seller, setSeller] = useState('');
   const [status, setStatus] = useState('');
   const [site, setSite] = useState('');
@@ -83,9 +87,9 @@ export function AppointmentsCalendar({ sellers, sites }: { sellers: Option[]; si
 
   return (
     <div className="flex flex-col gap-4">
-      <div className="flex flex-wrap items-end gap-3" role="group" aria-label="Filter appointments">
+      <div className="flex flex-wrap items-end gap-3 max-sm:flex-col max-sm:items-stretch" role="group" aria-label="Filter appointments">
         <Field label="Seller">
-          <Select value={seller} onChange={(e) => setSeller(e.target.value)} placeholder="All Sellers" options={sellers} className="w-48" />
+          <Select value={seller} onChange={(e) => setSeller(e.target.value)} placeholder="All Sellers" options={sellers} className="w-48 max-sm:w-full" />
         </Field>
         <Field label="Status">
           <Select
@@ -93,13 +97,13 @@ export function AppointmentsCalendar({ sellers, sites }: { sellers: Option[]; si
             onChange={(e) => setStatus(e.target.value)}
             placeholder="All statuses"
             options={APPOINTMENT_STATUSES.map((s) => ({ value: s, label: APPOINTMENT_STATUS[s].label }))}
-            className="w-48"
+            className="w-48 max-sm:w-full"
           />
         </Field>
         <Field label="Site">
-          <Select value={site} onChange={(e) => setSite(e.target.value)} placeholder="All sites" options={sites} className="w-64" />
+          <Select value={site} onChange={(e) => setSite(e.target.value)} placeholder="All sites" options={sites} className="w-64 max-sm:w-full" />
         </Field>
-        <ul className="ml-auto flex flex-wrap gap-3 text-xs" aria-label="Seller colours">
+        <ul className="ml-auto flex flex-wrap gap-3 text-xs max-sm:ml-0" aria-label="Seller colours">
           {sellers.map((s) => (
             <li key={s.value} className="flex items-center gap-1.5">
               <span aria-hidden="true" className="size-3 rounded-sm" style={{ background: colourOf.get(s.value) }} />
@@ -125,7 +129,7 @@ export function AppointmentsCalendar({ sellers, sites }: { sellers: Option[]; si
           onNavigate={setDate}
           view={view}
           onView={setView}
-          views={['month', 'week', 'day', 'agenda']}
+          views={narrow ? ['day', 'agenda'] : ['month', 'week', 'day', 'agenda']}
           popup
           step={30}
           timeslots={2}

@@ -16,6 +16,7 @@ import { Field } from '@/components/ui/field';
 import { Input } from '@/components/ui/input';
 import { Textarea } from '@/components/ui/textarea';
 import { useToast } from '@/components/ui/toast';
+import { useNarrowScreen } from '@/components/ui/use-narrow-screen';
 import { bookAppointment, rescheduleAppointment, searchTimeSlots, type SlotSearchResult } from '@/lib/actions/appointments';
 import type { ActionState } from '@/lib/actions/authorized-action';
 import { formatWindowIn, QUICK_PICKS, quickPickWindows, type TimeWindow } from '@/lib/domain/time-windows';
@@ -62,7 +63,10 @@ export function SlotFinder(props: SlotFinderProps) {
   const [searching, setSearching] = useState(false);
   const [chosen, setChosen] = useState<TimeWindow | null>(null);
   const [date, setDate] = useState<Date>(() => toDate(props.currentPeriod?.start ?? new Date().toISOString()));
-  const [view, setView] = useState<View>('week');
+  const [chosenView, setView] = useState<View>('week');
+  const narrow = useNarrowScreen();
+  // On a phone a week is too narrow to pick from: one day at a time, or the list.
+  const view: View = narrow && chosenView === 'week' ? 'day' : chosenView;
   const [draftDay, setDraftDay] = useState(() => dayjs().tz(siteTimeZone).add(1, 'day').format('YYYY-MM-DD'));
   const [draftFrom, setDraftFrom] = useState('08:00');
   const [draftTo, setDraftTo] = useState('18:00');
@@ -150,7 +154,7 @@ export function SlotFinder(props: SlotFinderProps) {
       </div>
 
       <form
-        className="flex flex-wrap items-end gap-2"
+        className="flex flex-wrap items-end gap-2 max-sm:flex-col max-sm:items-stretch"
         aria-label="Add a window"
         onSubmit={(event) => {
           event.preventDefault();
@@ -159,13 +163,13 @@ export function SlotFinder(props: SlotFinderProps) {
         }}
       >
         <Field label="Day (site time)">
-          <Input type="date" value={draftDay} onChange={(e) => setDraftDay(e.target.value)} className="w-40" />
+          <Input type="date" value={draftDay} onChange={(e) => setDraftDay(e.target.value)} className="w-40 max-sm:w-full" />
         </Field>
         <Field label="From">
-          <Input type="time" value={draftFrom} onChange={(e) => setDraftFrom(e.target.value)} className="w-28" step={900} />
+          <Input type="time" value={draftFrom} onChange={(e) => setDraftFrom(e.target.value)} className="w-28 max-sm:w-full" step={900} />
         </Field>
         <Field label="To">
-          <Input type="time" value={draftTo} onChange={(e) => setDraftTo(e.target.value)} className="w-28" step={900} />
+          <Input type="time" value={draftTo} onChange={(e) => setDraftTo(e.target.value)} className="w-28 max-sm:w-full" step={900} />
         </Field>
         <Button type="submit">Add window</Button>
       </form>
@@ -221,7 +225,8 @@ export function SlotFinder(props: SlotFinderProps) {
         </Alert>
       ) : null}
 
-      <div ref={calendarRef} className="portal-calendar h-[640px]">
+      {/* On a phone the slots' list comes first: the calendar shows a day at a time, below it. */}
+      <div ref={calendarRef} className="portal-calendar h-[640px] max-md:order-last">
         <Calendar<CalendarItem>
           localizer={localizer}
           events={events}
@@ -230,7 +235,7 @@ export function SlotFinder(props: SlotFinderProps) {
           onNavigate={setDate}
           view={view}
           onView={setView}
-          views={['week', 'day', 'agenda']}
+          views={narrow ? ['day', 'agenda'] : ['week', 'day', 'agenda']}
           selectable
           onSelectSlot={onSelectSlot}
           onSelectEvent={(event) => {

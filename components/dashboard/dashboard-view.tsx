@@ -101,7 +101,7 @@ export function DashboardView({ view, filters, problems }: DashboardViewProps) {
             </span>
           </Alert>
         ) : null}
-        <div className="grid gap-4 xl:grid-cols-2">
+        <div className="grid grid-cols-1 gap-4 xl:grid-cols-2">
           {panel('open-by-seller', 'Open tickets by Seller and state', 'Click a bar segment for those tickets.', (t) => (
             <BarChartOfTable table={t} series={statusSeries} stacked horizontal />
           ))}
@@ -109,7 +109,7 @@ export function DashboardView({ view, filters, problems }: DashboardViewProps) {
             <BarChartOfTable table={t} series={[{ key: 'open', label: 'Open tickets', color: '#2563eb' }]} />
           ))}
         </div>
-        <div className="grid gap-4 xl:grid-cols-2">
+        <div className="grid grid-cols-1 gap-4 xl:grid-cols-2">
           {listCard('waiting-on-us', 'Pending (the Seller needs something from us) or resolved and awaiting our confirmation; longest wait first.', 'Nothing is waiting on us.', {
             href: ticketsHref({ seller: slug, waiting: 'us' }),
             label: 'All tickets waiting on us',
@@ -119,7 +119,7 @@ export function DashboardView({ view, filters, problems }: DashboardViewProps) {
             label: 'All overdue tickets',
           })}
         </div>
-        <div className="grid gap-4 xl:grid-cols-2">
+        <div className="grid grid-cols-1 gap-4 xl:grid-cols-2">
           {listCard('incidents-open', 'Seller incidents naming one of our products, not yet closed.', 'No open incident touches our products.')}
           {listCard('appointments-48h', 'Technician visits starting within 48 hours.', 'No appointment in the next 48 hours.')}
         </div>
@@ -138,7 +138,7 @@ export function DashboardView({ view, filters, problems }: DashboardViewProps) {
             ]}
           />
         ))}
-        <div className="grid gap-4 xl:grid-cols-2">
+        <div className="grid grid-cols-1 gap-4 xl:grid-cols-2">
           {panel(
             'time-to-resolve',
             'Time to resolve',
@@ -160,7 +160,7 @@ export function DashboardView({ view, filters, problems }: DashboardViewProps) {
             <BarChartOfTable table={t} series={sellerSeries} stacked />
           ))}
         </div>
-        <div className="grid gap-4 xl:grid-cols-2">
+        <div className="grid grid-cols-1 gap-4 xl:grid-cols-2">
           {listCard('rates', 'Reopened: share of the tickets the Seller resolved at least once that we reopened. Cancelled: share of tickets created.', 'No ticket was created in this range.')}
           {listCard('incidents-by-seller', 'Incidents naming our products, created in the range; duration from creation to closure.', 'No incident on our products in this range.')}
         </div>

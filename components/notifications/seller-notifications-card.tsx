@@ -28,7 +28,7 @@ function when(iso: string | null | undefined): string {
 
 function Row({ label, children }: { label: string; children: React.ReactNode }) {
   return (
-    <div className="grid grid-cols-[12rem_1fr] gap-3 py-1.5 text-sm">
+    <div className="grid grid-cols-[12rem_1fr] gap-3 py-1.5 text-sm max-sm:grid-cols-1 max-sm:gap-1">
       <dt className="text-fg-muted">{label}</dt>
       <dd className="min-w-0 break-words text-fg">{children}</dd>
     </div>

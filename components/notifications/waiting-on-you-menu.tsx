@@ -69,7 +69,9 @@ export function WaitingOnYouMenu({ items }: { items: WaitingItemView[] }) {
         onClick={() => setOpen((v) => !v)}
         className="inline-flex h-8 items-center gap-2 rounded-md px-2.5 text-sm text-fg-muted hover:bg-surface-2 hover:text-fg focus-visible:outline-2 focus-visible:outline-accent"
       >
-        <span>Waiting on you</span>
+        <span>
+          Waiting<span className="max-sm:sr-only"> on you</span>
+        </span>
         <span
           data-testid="waiting-count"
           className={cn(

@@ -27,7 +27,8 @@ export function attachmentPayload(list: AttachmentDraft[]) {
   return list.map((a) => ({ name: a.name, description: a.description || undefined, url: a.uploadId ? undefined : a.url || undefined, uploadId: a.uploadId }));
 }
 
-async function upload(file: File): Promise<{ uploadId: string; name: string; size: number } | { error: string }> {
+/** Stages one file for a ticket form; the form then names it by uploadId. */
+export async function stageAttachment(file: File): Promise<{ uploadId: string; name: string; size: number } | { error: string }> {
   const form = new FormData();
   form.set('file', file);
   const res = await fetch('/api/tickets/attachments', { method: 'POST', body: form });
@@ -80,7 +81,7 @@ export function AttachmentInputs({
                   return;
                 }
                 update(a.key, { uploading: true, error: undefined, fileName: file.name, size: file.size, name: a.name || file.name, url: '' });
-                const result = await upload(file);
+                const result = await stageAttachment(file);
                 const current = latest.current.find((x) => x.key === a.key);
                 if (!current) return;
                 if ('error' in result) update(a.key, { uploading: false, error: result.error, uploadId: undefined });

@@ -36,11 +36,11 @@ function CheckGroup({ name, legend, table, selected }: { name: string; legend: s
 
 function DateRangeFields({ name, legend, value }: { name: 'created' | 'expected' | 'resolved'; legend: string; value: { from?: string; to?: string } }) {
   return (
-    <fieldset className="flex items-center gap-1 text-xs">
+    <fieldset className="flex items-center gap-1 text-xs max-md:grid max-md:w-full max-md:grid-cols-[minmax(0,1fr)_auto_minmax(0,1fr)]">
       <legend className="mb-0.5 text-[11px] text-fg-muted">{legend}</legend>
-      <Input type="date" name={`${name}From`} defaultValue={value.from ?? ''} aria-label={`${legend} from`} className="h-8 w-36 text-xs" />
+      <Input type="date" name={`${name}From`} defaultValue={value.from ?? ''} aria-label={`${legend} from`} className="h-8 w-36 text-xs max-md:w-full max-md:min-w-0 max-md:px-2" />
       <span className="text-fg-subtle">–</span>
-      <Input type="date" name={`${name}To`} defaultValue={value.to ?? ''} aria-label={`${legend} to`} className="h-8 w-36 text-xs" />
+      <Input type="date" name={`${name}To`} defaultValue={value.to ?? ''} aria-label={`${legend} to`} className="h-8 w-36 text-xs max-md:w-full max-md:min-w-0 max-md:px-2" />
     </fieldset>
   );
 }

@@ -18,8 +18,9 @@ const VARIANTS: Record<ButtonVariant, string> = {
 };
 
 const SIZES: Record<ButtonSize, string> = {
-  sm: 'h-7 px-2.5 text-xs',
-  md: 'h-9 px-3.5 text-sm',
+  // Phones get finger-sized targets.
+  sm: 'h-7 px-2.5 text-xs max-md:h-10 max-md:px-3',
+  md: 'h-9 px-3.5 text-sm max-md:h-11',
 };
 
 /** The classes of a button, for links and other elements that must look like one. */

@@ -15,7 +15,7 @@ export function Input({ invalid, className, ...rest }: InputProps) {
   return (
     <input
       aria-invalid={invalid || rest['aria-invalid'] || undefined}
-      className={cn(CONTROL, 'h-9 px-3 text-sm', className)}
+      className={cn(CONTROL, 'h-9 px-3 text-sm max-md:h-11 max-md:text-base', className)}
       {...rest}
     />
   );

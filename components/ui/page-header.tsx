@@ -19,7 +19,7 @@ export function PageHeader({ title, description, eyebrow, actions, className }: 
         <h1 className="text-xl font-semibold tracking-tight text-fg">{title}</h1>
         {description ? <p className="mt-1 max-w-3xl text-sm text-fg-muted">{description}</p> : null}
       </div>
-      {actions ? <div className="flex shrink-0 flex-wrap items-center gap-2">{actions}</div> : null}
+      {actions ? <div className="flex shrink-0 flex-wrap items-center gap-2 max-md:min-w-0 max-md:shrink">{actions}</div> : null}
     </header>
   );
 }

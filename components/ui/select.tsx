@@ -21,7 +21,7 @@ export function Select({ invalid, options, placeholder, className, children, ...
     <div className={cn('relative', className)}>
       <select
         aria-invalid={invalid || rest['aria-invalid'] || undefined}
-        className={cn(CONTROL, 'h-9 appearance-none pr-8 pl-3 text-sm')}
+        className={cn(CONTROL, 'h-9 appearance-none pr-8 pl-3 text-sm max-md:h-11 max-md:text-base')}
         {...rest}
       >
         {placeholder !== undefined ? <option value="">{placeholder}</option> : null}

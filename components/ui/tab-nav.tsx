@@ -19,7 +19,7 @@ export interface TabNavProps {
 /** Tabs that are links to sub-pages: a nav with aria-current, not an ARIA tablist. */
 export function TabNav({ items, current, label, className }: TabNavProps) {
   return (
-    <nav aria-label={label} className={cn('flex gap-1 border-b border-border', className)}>
+    <nav aria-label={label} className={cn('flex gap-1 border-b border-border max-md:flex-wrap', className)}>
       {items.map((item) => {
         const active = item.href === current;
         return (

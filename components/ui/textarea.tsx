@@ -11,7 +11,7 @@ export function Textarea({ invalid, className, rows = 4, ...rest }: TextareaProp
     <textarea
       rows={rows}
       aria-invalid={invalid || rest['aria-invalid'] || undefined}
-      className={cn(CONTROL, 'min-h-16 px-3 py-2 text-sm leading-relaxed', className)}
+      className={cn(CONTROL, 'min-h-16 px-3 py-2 text-sm leading-relaxed max-md:text-base', className)}
       {...rest}
     />
   );

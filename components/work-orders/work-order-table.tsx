@@ -26,8 +26,9 @@ export function TicketLink({ seller, ticketId, externalId }: { seller: string; t
 /** `queue`: the "Appointments needed" list, with the waiting time and a booking link. */
 export function WorkOrderTable({ items, caption, queue = false, canBook }: { items: WorkOrderListItem[]; caption: string; queue?: boolean; canBook: boolean }) {
   return (
-    <Table caption={caption} dense>
-      <TableHead>
+    // On phones each row becomes a card: the same cells, stacked, with the headings said inline.
+    <Table caption={caption} dense className="max-md:block">
+      <TableHead className="max-md:sr-only">
         <tr>
           <TableHeaderCell>Work order</TableHeaderCell>
           <TableHeaderCell>Seller</TableHeaderCell>
@@ -39,11 +40,16 @@ export function WorkOrderTable({ items, caption, queue = false, canBook }: { ite
           {queue ? <TableHeaderCell>Action</TableHeaderCell> : null}
         </tr>
       </TableHead>
-      <TableBody>
+      <TableBody className="max-md:block">
         {items.map((wo) => (
-          <TableRow key={`${wo.sellerSlug}/${wo.id}`} data-testid="work-order-row" data-work-order={wo.id}>
-            <TableCell>
-              <Link href={`/work-orders/${wo.sellerSlug}/${wo.id}`} className="font-mono text-xs text-accent hover:underline">
+          <TableRow
+            key={`${wo.sellerSlug}/${wo.id}`}
+            data-testid="work-order-row"
+            data-work-order={wo.id}
+            className="max-md:flex max-md:flex-wrap max-md:items-center max-md:gap-x-3 max-md:gap-y-1.5 max-md:px-4 max-md:py-3 max-md:[&>td]:p-0"
+          >
+            <TableCell className="max-md:basis-full">
+              <Link href={`/work-orders/${wo.sellerSlug}/${wo.id}`} className="font-mono text-xs text-accent hover:underline max-md:inline-block max-md:py-2 max-md:text-sm">
                 {wo.id.slice(0, 8)}
               </Link>
               {wo.appointmentRequired ? (
@@ -56,19 +62,21 @@ export function WorkOrderTable({ items, caption, queue = false, canBook }: { ite
             <TableCell>
               <WorkOrderStateBadge state={wo.state} />
             </TableCell>
-            <TableCell>
+            <TableCell className="max-md:basis-full">
               <span className="flex flex-col">
                 <span>{wo.siteName}</span>
                 <span className="text-xs text-fg-muted">{wo.timeZone}</span>
               </span>
             </TableCell>
             <TableCell>
+              <span className="text-fg-muted md:hidden">Ticket </span>
               <TicketLink seller={wo.sellerSlug} ticketId={wo.ticketId} externalId={wo.ticketExternalId} />
             </TableCell>
-            <TableCell className="max-w-72 truncate" title={wo.tasks.join('; ')}>
+            <TableCell className="max-w-72 truncate max-md:max-w-none max-md:basis-full max-md:whitespace-normal" title={wo.tasks.join('; ')}>
               {wo.tasks.join('; ')}
             </TableCell>
-            <TableCell className="whitespace-nowrap">
+            <TableCell className="whitespace-nowrap max-md:basis-full">
+              <span className="text-fg-muted md:hidden">{queue ? 'Waiting since ' : 'Planned for '}</span>
               {queue
                 ? wo.appointmentRequiredSince
                   ? formatInstantIn(wo.appointmentRequiredSince, wo.timeZone)
@@ -78,9 +86,12 @@ export function WorkOrderTable({ items, caption, queue = false, canBook }: { ite
                   : '—'}
             </TableCell>
             {queue ? (
-              <TableCell>
+              <TableCell className="max-md:basis-full">
                 {canBook ? (
-                  <Link href={`/work-orders/${wo.sellerSlug}/${wo.id}/schedule`} className="font-medium text-accent hover:underline">
+                  <Link
+                    href={`/work-orders/${wo.sellerSlug}/${wo.id}/schedule`}
+                    className="font-medium text-accent hover:underline max-md:flex max-md:h-11 max-md:items-center max-md:justify-center max-md:rounded-md max-md:border max-md:border-border-strong max-md:no-underline"
+                  >
                     Find a slot
                   </Link>
                 ) : (

@@ -7,6 +7,7 @@ import { getDb } from '@/db';
 import {
   outbox,
   sellers,
+  workOrders,
   ticketAttachmentUploads,
   tickets,
   ticketViews,
@@ -24,6 +25,7 @@ import { findProduct } from '@/lib/data/products';
 import { getSellerById, getSellerBySlug } from '@/lib/sellers/registry';
 import { getOwnView } from '@/lib/data/saved-views';
 import { ticketRevision, ticketRevisionTx } from '@/lib/data/ticket-revision';
+import { derivedWorkOrderColumns } from '@/lib/data/work-orders';
 import { ticketPath } from '@/lib/data/tickets';
 import { env } from '@/lib/env';
 import { operationAvailability, type QueuedOperation } from '@/lib/domain/ticket-actions';
@@ -38,6 +40,7 @@ import {
   saveViewSchema,
   ticketRefSchema,
   viewRefSchema,
+  workOrderTicketNoteSchema,
   type AttachmentInput,
   type RelatedIssueInput,
 } from '@/lib/domain/ticket-forms';
@@ -426,6 +429,55 @@ export const patchTicket = authorizedAction('tickets.write', patchTicketSchema, 
   const reports = await deliverFast(ticket.id);
   const result: ActionState<PatchTicketResult> = await answer(ticket.id, queued.outboxId, reports, 'patch', `Ticket ${ticket.externalId} updated.`);
   return result.data && queued.revision ? { ...result, data: { ...result.data, revision: queued.revision, revisionSeq } } : result;
+});
+
+/**
+ * A note and photos from the field, on the ticket a work order serves: all that a field coordinator may change on a
+ * ticket. The ticket is found from the work order, never named by the form.
+ */
+export const addWorkOrderTicketNote = authorizedAction('workOrders.ticketNote', workOrderTicketNoteSchema, async (input, user) => {
+  const db = getDb();
+  const found = await db
+    .select({ row: workOrders })
+    .from(workOrders)
+    .innerJoin(sellers, eq(workOrders.sellerId, sellers.id))
+    .where(and(eq(sellers.slug, input.seller), eq(workOrders.sellerResourceId, input.workOrderId)))
+    .get();
+  if (!found) return invalid({ _form: ['This work order does not exist'] }, 'This work order does not exist', 422);
+  const sellerTicketId = derivedWorkOrderColumns(found.row).ticketId;
+  const ticket = sellerTicketId
+    ? await db.select().from(tickets).where(and(eq(tickets.sellerId, found.row.sellerId), eq(tickets.sellerTicketId, sellerTicketId))).get()
+    : undefined;
+  if (!ticket) {
+    const why = sellerTicketId
+      ? `Ticket ${sellerTicketId} of this work order is not in the portal yet; refresh the work order from the Seller`
+      : 'This work order names no ticket';
+    return invalid({ _form: [why] }, why, 422);
+  }
+  const refused = await checkOperation(ticket, 'patch');
+  if (refused) return refused;
+
+  const now = new Date().toISOString();
+  const uploads = await stagedUploads(user, input.attachments);
+  const errors = attachmentErrors(input.attachments, uploads);
+  if (Object.keys(errors).length) return invalid(errors);
+  const intent: PatchIntent = {};
+  if (input.note) intent.notes = [{ id: randomUUID(), author: user.name, date: now, source: 'buyer', text: input.note }];
+  if (input.attachments.length) intent.attachments = toAttachments(user, input.attachments, uploads, now);
+
+  const outboxId = await transaction((tx) => {
+    dropUploadsTx(tx, user, uploads);
+    return enqueueTx(tx, { sellerId: ticket.sellerId, ticketId: ticket.id, operation: 'patch', payload: { patch: intent }, userId: user.id }).id;
+  });
+  await audit(user, 'ticket.patch', 'ticket', ticket.externalId, { fields: Object.keys(intent), workOrder: input.workOrderId });
+  const reports = await deliverFast(ticket.id);
+  const result = await answer(ticket.id, outboxId, reports, 'patch', `Added to ticket ${ticket.externalId}.`);
+  try {
+    revalidatePath(`/work-orders/${input.seller}/${input.workOrderId}`);
+  } catch {
+    // Outside a request there is no page cache to refresh.
+  }
+  return result;
 });
 
 // --- UC5 cancel, UC6 close / reopen -----------------------------------------------------------------------------------

@@ -19,6 +19,15 @@ export const PERMISSIONS = {
   'incidents.view': { roles: EVERYONE, why: '' },
   'incidents.link': { roles: ['noc', 'admin'], why: 'Only NOC operators and administrators link incidents to tickets.' },
   'workOrders.view': { roles: EVERYONE, why: '' },
+  'workOrders.ticketNote': {
+    roles: ['noc', 'coordinator', 'admin'],
+    why: "Only NOC operators, field coordinators and administrators add notes and photos to a work order's ticket.",
+  },
+  // Staging a file changes no ticket; it only serves the forms that send attachments: tickets.write and workOrders.ticketNote.
+  'attachments.stage': {
+    roles: ['noc', 'coordinator', 'admin'],
+    why: 'Only roles that add attachments to tickets upload files.',
+  },
   'appointments.view': { roles: EVERYONE, why: '' },
   'appointments.write': {
     roles: ['coordinator', 'admin'],

@@ -142,6 +142,17 @@ export const patchTicketSchema = z
   });
 export type PatchTicketInput = z.input<typeof patchTicketSchema>;
 
+/** A note and photos from the field, added to the ticket a work order serves (MEF 113 R41: a note or an attachment). */
+export const workOrderTicketNoteSchema = z
+  .object({
+    seller: trimmed('Seller', 100),
+    workOrderId: trimmed('Work Order Identifier', 200),
+    note: optionalTrimmed(4000),
+    attachments: z.array(attachmentInputSchema).max(5, 'At most 5 attachments').default([]),
+  })
+  .refine((v) => !!v.note || v.attachments.length > 0, { path: ['note'], message: 'Add a note or a photo' });
+export type WorkOrderTicketNoteInput = z.input<typeof workOrderTicketNoteSchema>;
+
 export const ticketRefSchema = z.object({ ticketId: z.coerce.number().int().positive() });
 
 export const reopenTicketSchema = z.object({

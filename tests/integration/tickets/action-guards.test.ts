@@ -34,6 +34,7 @@ const VALID_INPUT: Record<string, (f: Fixture) => Record<string, unknown>> = {
   discardRejectedOperation: (f) => ({ outboxId: f.outboxId }),
   saveTicketView: () => ({ name: 'Mine', search: 'priority=high' }),
   deleteTicketView: (f) => ({ viewId: f.viewId }),
+  addWorkOrderTicketNote: () => ({ seller: 'acme', workOrderId: 'WO-1', note: 'from the site' }),
   createContact: () => ({ name: 'New', number: '1', emailAddress: 'new@example.test' }),
   updateContact: (f) => ({ contactId: f.contactId, name: 'Changed', number: '2', emailAddress: 'c@example.test' }),
   deleteContact: (f) => ({ contactId: f.contactId }),

@@ -21,7 +21,7 @@ function refusal(status: 400 | 413, code: string, error: string): Response {
  * memory. A user's staged files expire after ATTACHMENT_STAGING_HOURS and together stay under
  * ATTACHMENT_USER_QUOTA_BYTES.
  */
-export const POST = guardedRoute('tickets.write', async (request, user) => {
+export const POST = guardedRoute('attachments.stage', async (request, user) => {
   const max = env().ATTACHMENT_MAX_BYTES;
   const tooLarge = () => refusal(413, 'tooLarge', `The file is larger than the limit of ${max} bytes`);
   const contentType = request.headers.get('content-type') ?? '';

@@ -10,11 +10,13 @@ import { Card } from '@/components/ui/card';
 import { PageHeader } from '@/components/ui/page-header';
 import { ContactList, NoteList } from '@/components/work-orders/contact-list';
 import { RefreshFromSellers } from '@/components/work-orders/refresh-from-sellers';
+import { TicketNoteForm } from '@/components/work-orders/ticket-note-form';
 import { TicketLink, WorkOrderStateBadge } from '@/components/work-orders/work-order-table';
 import { requirePageUser } from '@/lib/auth/page-guard';
 import { can, whyNot } from '@/lib/auth/permissions';
 import { getWorkOrder } from '@/lib/data/work-orders';
 import { appointmentBookingBlocker } from '@/lib/domain/work-order-state-machine';
+import { env } from '@/lib/env';
 import { FeedMark } from '@/components/live/live-feed';
 import { pageFeedPosition } from '@/lib/data/feed-position';
 
@@ -91,7 +93,7 @@ export default async function WorkOrderPage({ params }: { params: Params }) {
               <ul className="divide-y divide-border">
                 {wo.appointments.map((a) => (
                   <li key={a.id} className="flex flex-wrap items-center justify-between gap-3 px-4 py-2 text-sm">
-                    <Link href={`/appointments/${wo.sellerSlug}/${a.id}`} className="font-mono text-xs text-accent hover:underline">
+                    <Link href={`/appointments/${wo.sellerSlug}/${a.id}`} className="font-mono text-xs text-accent hover:underline max-md:py-2 max-md:text-sm">
                       {a.id.slice(0, 8)}
                     </Link>
                     {a.startAt && a.endAt ? <ZonedPeriod start={a.startAt} end={a.endAt} siteTimeZone={wo.timeZone} compact /> : <span className="text-fg-muted">Not fetched yet</span>}
@@ -103,6 +105,15 @@ export default async function WorkOrderPage({ params }: { params: Params }) {
               <p className="px-4 py-4 text-sm text-fg-muted">No appointment yet.</p>
             )}
           </Card>
+          {wo.ticketId && can(user.role, 'workOrders.ticketNote') ? (
+            <Card title="Add to the ticket" description="A note and photos from the site, sent to the Seller on the ticket this work order serves.">
+              {wo.ticketExternalId ? (
+                <TicketNoteForm seller={wo.sellerSlug} workOrderId={wo.id} ticketLabel={wo.ticketExternalId} maxBytes={env().ATTACHMENT_MAX_BYTES} />
+              ) : (
+                <p className="text-sm text-fg-muted">Ticket {wo.ticketId} is not in the portal yet; refresh the work order from the Seller.</p>
+              )}
+            </Card>
+          ) : null}
           <Card title="Notes">
             <NoteList notes={doc.note ?? []} />
           </Card>
