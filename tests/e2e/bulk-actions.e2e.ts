@@ -84,7 +84,11 @@ async function createTicket(seller: Discovered, n: number): Promise<Created> {
   return { slug: seller.slug, externalId, sellerTicketId };
 }
 
-const queue = () => page.goto(`${portal.baseUrl}/tickets?q=${RUN}`);
+/** The queue, hydrated (its live channel connected), so that clicks and keys reach React. */
+async function queue() {
+  await page.goto(`${portal.baseUrl}/tickets?q=${RUN}`);
+  await page.locator('[data-live-status="live"]').waitFor({ timeout: 30_000 });
+}
 const selectionCount = () => page.getByTestId('selection-count').textContent();
 const item = (t: Created) => page.locator(`[data-testid="bulk-item"][data-ticket="${t.externalId}"]`);
 const find = (slug: string, n: number) => created.filter((c) => c.slug === slug)[n]!;

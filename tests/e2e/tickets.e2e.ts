@@ -108,7 +108,13 @@ describe('NOC operator: trouble tickets across Sellers (MEF 113 UC1–UC6)', () 
 
   it('finds both in one queue, narrows with filters, and keeps the filters in the shareable URL', async () => {
     await page.goto(`${portal.baseUrl}/tickets`);
-    await page.keyboard.press('/');
+    // The key works once the queue has hydrated: pressed until it lands in the search box.
+    await expect
+      .poll(async () => {
+        await page.keyboard.press('/');
+        return page.evaluate(() => document.activeElement?.id);
+      })
+      .toBe('ticket-search');
     await page.keyboard.type(RUN);
     await page.keyboard.press('Enter');
     await page.waitForURL(/q=/);
