@@ -13,7 +13,6 @@ import * as schema from '../../db/schema';
 import { notificationHubs, sellers, tickets } from '../../db/schema';
 import { seedDemoUsers } from '../../db/seed';
 import { formatExternalId } from '../../lib/domain/ticket-external-id';
-import { lowestPriorityForSession } from '../lib/priority';
 import { startPortal, startSandbox, tempDir, type PortalHandle, type SandboxHandle } from '../../tests/e2e/harness';
 import { ensureVolumeSellers, seedTickets, seedWorkforce, type VolumeSellers } from '../scale/seed-cache';
 
@@ -109,9 +108,6 @@ export async function startStage(options: StageOptions): Promise<Stage> {
   log(`cache: ${options.tickets} tickets generated in ${(grown.ms / 1000).toFixed(1)} s`);
 
   const sandbox = await startSandbox({ mode: 'manual' });
-  // The sandbox plays the Sellers: on their own machines they would not take the portal's CPU.
-  const lowered = sandbox.proc.pid ? lowestPriorityForSession(sandbox.proc.pid) : 0;
-  log(`sandbox: ${lowered} processes at the lowest CPU priority`);
   let portal: PortalHandle | undefined;
   try {
     const discovery = (await (await fetch(`${sandbox.url}/_sandbox/sellers`)).json()) as { sellers: DiscoveredSeller[] };
