@@ -1,19 +1,14 @@
+import fs from 'node:fs';
+
 /**
  * Headers on every response. Pages also get a per-request Content-Security-Policy with a nonce from proxy.ts
  * (lib/security/content-security-policy.ts); responses that are never pages (listeners, token endpoint, API data and
- * files) get a policy under which nothing runs or frames them.
+ * files) get a policy under which nothing runs or frames them. The file is shared with the server's own listener path
+ * (lib/listener/node-listener.ts). Strict-Transport-Security only takes effect where the portal is served over https.
  */
-const BASELINE_HEADERS = [
-  { key: 'X-Content-Type-Options', value: 'nosniff' },
-  { key: 'Referrer-Policy', value: 'strict-origin-when-cross-origin' },
-  { key: 'X-Frame-Options', value: 'DENY' },
-  { key: 'Cross-Origin-Opener-Policy', value: 'same-origin' },
-  { key: 'Permissions-Policy', value: 'camera=(), microphone=(), geolocation=(), payment=(), usb=()' },
-  // Browsers ignore it over plain http, so it only takes effect where the portal is served over https.
-  { key: 'Strict-Transport-Security', value: 'max-age=31536000' },
-];
-
-const NON_PAGE_POLICY = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+const RESPONSE_HEADERS = JSON.parse(fs.readFileSync(new URL('./lib/security/response-headers.json', import.meta.url), 'utf8'));
+const BASELINE_HEADERS = RESPONSE_HEADERS.baseline;
+const NON_PAGE_POLICY = RESPONSE_HEADERS.nonPagePolicy;
 
 /** @type {import('next').NextConfig} */
 const nextConfig = {

@@ -1,10 +1,14 @@
+import type { IncomingMessage } from 'node:http';
+
+export type CappedBody = { ok: true; bytes: Uint8Array } | { ok: false; reason: 'tooLarge' | 'unreadable' };
+
+function declaredLength(header: string | null | undefined): number | undefined {
+  return header != null && /^\d+$/.test(header.trim()) ? Number(header) : undefined;
+}
+
 /** Reads a request body while counting bytes, chunked or not: stops as soon as it passes `maxBytes`. */
-export async function readCappedBody(
-  request: Request,
-  maxBytes: number,
-): Promise<{ ok: true; bytes: Uint8Array } | { ok: false; reason: 'tooLarge' | 'unreadable' }> {
-  const declared = request.headers.get('content-length');
-  const length = declared !== null && /^\d+$/.test(declared.trim()) ? Number(declared) : undefined;
+export async function readCappedBody(request: Request, maxBytes: number): Promise<CappedBody> {
+  const length = declaredLength(request.headers.get('content-length'));
   if (length !== undefined && length > maxBytes) return { ok: false, reason: 'tooLarge' };
   if (!request.body) return { ok: true, bytes: new Uint8Array() };
   if (length !== undefined) {
@@ -41,4 +45,30 @@ export async function readCappedBody(
     offset += chunk.byteLength;
   }
   return { ok: true, bytes };
+}
+
+/** The same for a Node request: refuses as soon as the declared or the received length passes `maxBytes`. */
+export function readCappedNodeBody(request: IncomingMessage, maxBytes: number): Promise<CappedBody> {
+  const length = declaredLength(request.headers['content-length']);
+  if (length !== undefined && length > maxBytes) return Promise.resolve({ ok: false, reason: 'tooLarge' });
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let total = 0;
+    const finish = (result: CappedBody) => {
+      request.off('data', onData).off('end', onEnd).off('error', onError).off('aborted', onError);
+      resolve(result);
+    };
+    const onData = (chunk: Buffer) => {
+      total += chunk.byteLength;
+      if (total > maxBytes) {
+        request.pause();
+        finish({ ok: false, reason: 'tooLarge' });
+        return;
+      }
+      chunks.push(chunk);
+    };
+    const onEnd = () => finish({ ok: true, bytes: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, total) });
+    const onError = () => finish({ ok: false, reason: 'unreadable' });
+    request.on('data', onData).on('end', onEnd).on('error', onError).on('aborted', onError);
+  });
 }

@@ -173,8 +173,7 @@ export type ListenerAuthResult =
  * was called, carrying the listener's scope, from a credential that is still active. Signature, expiry and scope are
  * checked from the token itself and revocation from the in-memory view (listener-access.ts): no database read.
  */
-export function authorizeListenerCall(request: Request, sellerSlug: string, scope: string): ListenerAuthResult {
-  const header = request.headers.get('authorization');
+export function authorizeListenerCall(header: string | null, sellerSlug: string, scope: string): ListenerAuthResult {
   if (!header || header.trim() === '') {
     return { ok: false, status: 401, code: 'missingCredentials', reason: 'A Bearer token from our token endpoint is required' };
   }

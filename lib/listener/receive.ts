@@ -3,11 +3,11 @@ import { validateRequestBody } from '@/lib/sonata/openapi-validator';
 import { enqueueInbox } from '@/lib/sync/inbox';
 import { LISTENER_APIS, listenerOperation, type NotificationApi } from '@/lib/sync/listener-catalog';
 import type { REFERENCE_POINTS } from '@/db/schema';
-import { callLogger, logger, requestIdOf } from '@/lib/observability/log';
+import { callLogger, logger, requestIdFrom } from '@/lib/observability/log';
 import { recordListenerCall, type ListenerOutcome } from '@/lib/observability/metrics';
 import { enabledSeller, listenerSellerLabel } from './listener-access';
 import { authorizeListenerCall } from './listener-auth';
-import { readCappedBody } from './capped-body';
+import { readCappedBody, type CappedBody } from './capped-body';
 
 /**
  * The listener endpoint: a Seller's notification is checked (listener, token, body) and committed to the durable
@@ -23,11 +23,25 @@ const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
 type ReferencePoint = (typeof REFERENCE_POINTS)[number];
 
-function mefError(status: number, code: string, reason: string, message?: string, headers?: Record<string, string>): Response {
-  return new Response(JSON.stringify({ code, reason: reason.slice(0, 255), ...(message ? { message } : {}) }), {
+/** What the listener answers, written out by whichever HTTP layer received the call (Next's route or the server's own path). */
+export interface ListenerAnswer {
+  status: number;
+  headers: Record<string, string>;
+  body: string | null;
+}
+
+/** What the listener reads of a call: its headers (by lower-case name) and its body, read with a cap. */
+export interface ListenerCall {
+  header(name: string): string | null;
+  readBody(maxBytes: number): Promise<CappedBody>;
+}
+
+function mefError(status: number, code: string, reason: string, message?: string, headers?: Record<string, string>): ListenerAnswer {
+  return {
     status,
     headers: { 'content-type': MEF_JSON, 'cache-control': 'no-store', ...headers },
-  });
+    body: JSON.stringify({ code, reason: reason.slice(0, 255), ...(message ? { message } : {}) }),
+  };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -79,29 +93,35 @@ export function isOpaqueId(value: string, max = RESOURCE_ID_MAX): boolean {
   return value.trim() !== '' && value.length <= max && !/[\u0000-\u001f\u007f]/.test(value) && !/^\.+$/.test(value);
 }
 
+/** Next's route handlers: the same answer as the server's own listener path (lib/listener/node-listener.ts). */
+export async function receiveNotification(request: Request, target: ListenerTarget): Promise<Response> {
+  const answer = await answerListenerCall({ header: (name) => request.headers.get(name), readBody: (max) => readCappedBody(request, max) }, target);
+  return new Response(answer.body, { status: answer.status, headers: answer.headers });
+}
+
 /**
  * Handles one notification POST. Order of checks: the listener exists (404), the caller is the Seller with the
  * scope (401/403), the body is a valid event for this listener (400); nothing is stored before all of them pass.
  * Each call is counted by outcome and logged as one line.
  */
-export async function receiveNotification(request: Request, target: ListenerTarget): Promise<Response> {
+export async function answerListenerCall(call: ListenerCall, target: ListenerTarget): Promise<ListenerAnswer> {
   const started = performance.now();
-  const requestId = requestIdOf(request);
+  const requestId = requestIdFrom(call.header('x-request-id'));
   const note: { outcome: ListenerOutcome } = { outcome: 'accepted' };
-  const response = await receive(request, target, note);
+  const answer = await receive(call, target, note);
   const seconds = (performance.now() - started) / 1000;
   const seller = listenerSellerLabel(target.sellerSlug);
   recordListenerCall({ seller, api: target.api, outcome: note.outcome, seconds });
   callLogger('listener').info(
     // The event type from the path only when it names a listener: anything else is caller-typed text.
-    { requestId, seller, api: target.api, operation: note.outcome === 'noListener' ? null : target.eventType, outcome: note.outcome, status: response.status, durationMs: Math.round(seconds * 1000) },
+    { requestId, seller, api: target.api, operation: note.outcome === 'noListener' ? null : target.eventType, outcome: note.outcome, status: answer.status, durationMs: Math.round(seconds * 1000) },
     'listener call',
   );
-  response.headers.set('x-request-id', requestId);
-  return response;
+  answer.headers['x-request-id'] = requestId;
+  return answer;
 }
 
-async function receive(request: Request, target: ListenerTarget, note: { outcome: ListenerOutcome }): Promise<Response> {
+async function receive(call: ListenerCall, target: ListenerTarget, note: { outcome: ListenerOutcome }): Promise<ListenerAnswer> {
   const api = LISTENER_APIS[target.api];
   const op = api.versions.includes(target.version) ? listenerOperation(target.api, target.eventType) : undefined;
   if (!op) {
@@ -111,7 +131,7 @@ async function receive(request: Request, target: ListenerTarget, note: { outcome
     note.outcome = 'noListener';
     return mefError(404, 'notFound', `There is no listener for ${target.eventType} in ${api.segment}/${target.version}`);
   }
-  const auth = authorizeListenerCall(request, target.sellerSlug, op.operationId);
+  const auth = authorizeListenerCall(call.header('authorization'), target.sellerSlug, op.operationId);
   if (!auth.ok) {
     countRefusal(target.sellerSlug, auth.status, auth.reason);
     note.outcome = auth.status === 401 ? 'unauthorized' : 'forbidden';
@@ -138,11 +158,11 @@ async function receive(request: Request, target: ListenerTarget, note: { outcome
     countRefusal(target.sellerSlug, 400, reason);
     return mefError(400, 'invalidBody', reason, message);
   };
-  const type = request.headers.get('content-type');
+  const type = call.header('content-type');
   if (type !== null && !/^application\/([a-z0-9.+-]*\+)?json\b/i.test(type.trim())) {
     return invalid('wrongMediaType', `The body must be ${MEF_JSON}`);
   }
-  const raw = await readCappedBody(request, LISTENER_BODY_MAX_BYTES);
+  const raw = await call.readBody(LISTENER_BODY_MAX_BYTES);
   if (!raw.ok) {
     return raw.reason === 'tooLarge'
       ? invalid('bodyTooLarge', `The body is larger than ${LISTENER_BODY_MAX_BYTES} bytes`)
@@ -194,5 +214,5 @@ async function receive(request: Request, target: ListenerTarget, note: { outcome
     // says when to try again.
     return mefError(500, 'internalError', 'The event could not be stored; send it again later', undefined, { 'retry-after': '5' });
   }
-  return new Response(null, { status: 204 });
+  return { status: 204, headers: {}, body: null };
 }

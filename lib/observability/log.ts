@@ -135,6 +135,10 @@ const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
 
 /** The caller's X-Request-ID when it is a plain identifier, else a new one. */
 export function requestIdOf(request: Request | undefined): string {
-  const given = request?.headers.get('x-request-id')?.trim();
+  return requestIdFrom(request?.headers.get('x-request-id'));
+}
+
+export function requestIdFrom(header: string | null | undefined): string {
+  const given = header?.trim();
   return given && REQUEST_ID.test(given) ? given : randomUUID();
 }
