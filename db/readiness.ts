@@ -36,7 +36,7 @@ export function describeFailure(err: unknown): string {
   const code = typeof err === 'object' && err !== null && 'code' in err && typeof err.code === 'string' && /^SQLITE_[A-Z_]+$/.test(err.code) ? err.code : undefined;
   const message = (err instanceof Error ? err.message : String(err))
     .split('\n')[0]!
-    .replace(/[^\s'"`]*[\\/][^\s'"`]*/g, (token) => (token === 'I/O' ? token : '<path>'))
+    .replace(/[^\s'"`()[\]<>]*[\\/][^\s'"`()[\]<>]*/g, (token) => (token === 'I/O' ? token : '<path>'))
     .slice(0, 160);
   return code ? `${code}: ${message}` : message;
 }
