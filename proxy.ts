@@ -8,11 +8,14 @@ const STATIC_FILE = /\.(?:svg|png|jpe?g|gif|webp|ico|txt|xml|webmanifest|woff2?|
 /**
  * Paths the sign-in redirect must never touch: next-auth itself, the sign-in page, Next assets, static files,
  * API routes (they answer 401 JSON themselves) and the Seller-facing listener and token paths, which Sellers call
- * with their own credentials.
+ * with their own credentials. The health and readiness probes are named on their own: load balancers never sign in,
+ * and they must stay open should API routes ever get the redirect.
  */
 export function isPublicPath(pathname: string): boolean {
   return (
     pathname === '/login' ||
+    pathname === '/api/health' ||
+    pathname === '/api/ready' ||
     pathname.startsWith('/login/') ||
     pathname.startsWith('/api/') ||
     pathname.startsWith('/_next/') ||

@@ -9,6 +9,7 @@ import { startSlaSweep } from '@/lib/sync/sla-clocks';
 import { resealSellerSecrets } from '@/lib/sync/secret-rotation';
 import { startAuditRetention } from '@/lib/sync/audit-retention';
 import { startSharedSyncProcess } from './sync-process';
+import { recordWorkersStarted } from './worker-state';
 
 let started = false;
 
@@ -48,4 +49,5 @@ export async function startPortalServer(): Promise<void> {
   } else {
     startSharedSyncProcess();
   }
+  recordWorkersStarted(settings.SYNC_PROCESS);
 }

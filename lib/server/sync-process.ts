@@ -17,6 +17,15 @@ export interface SyncProcessOptions {
   env?: NodeJS.ProcessEnv;
   restartDelayMs?: number;
   maxRestartDelayMs?: number;
+  /** How often the child reports that its event loop turns; default 5 s. */
+  heartbeatMs?: number;
+}
+
+/** What readiness reads: a child that said ready, is still connected, and when it last sent anything. */
+export interface SyncProcessStatus {
+  up: boolean;
+  lastReportAt?: number;
+  heartbeatMs: number;
 }
 
 export interface SyncProcess {
@@ -24,6 +33,7 @@ export interface SyncProcess {
   current(): ChildProcess | undefined;
   /** Resolves when a child (the first, or the one after a restart) has said it is ready. */
   ready(): Promise<void>;
+  status(): SyncProcessStatus;
   /** The child's metrics (prom-client JSON), or undefined when it does not answer within `timeoutMs`. */
   metrics(timeoutMs?: number): Promise<unknown>;
   stop(): Promise<void>;
@@ -37,12 +47,14 @@ export function startSyncProcess(options: SyncProcessOptions = {}): SyncProcess 
   const entry = options.entry ?? path.join(/*turbopackIgnore: true*/ process.cwd(), ...ENTRY);
   const baseDelay = options.restartDelayMs ?? 1_000;
   const maxDelay = options.maxRestartDelayMs ?? 30_000;
+  const heartbeatMs = options.heartbeatMs ?? 5_000;
   let child: ChildProcess | undefined;
   let stopped = false;
   let delay = baseDelay;
   let restartTimer: NodeJS.Timeout | undefined;
   let readyWaiters: Array<() => void> = [];
   let isReady = false;
+  let lastReportAt: number | undefined;
   let wakePending = false;
   let metricsRequest = 0;
   const metricsWaiters = new Map<number, (metrics: unknown) => void>();
@@ -54,9 +66,10 @@ export function startSyncProcess(options: SyncProcessOptions = {}): SyncProcess 
   function launch(): void {
     const startedAt = Date.now();
     isReady = false;
+    lastReportAt = undefined;
     const proc = spawn(process.execPath, ['--conditions=react-server', '--import', 'tsx', entry], {
       cwd: process.cwd(),
-      env: { ...process.env, PORTAL_PROCESS_ROLE: 'sync', ...options.env },
+      env: { ...process.env, PORTAL_PROCESS_ROLE: 'sync', SYNC_HEARTBEAT_MS: String(heartbeatMs), ...options.env },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     child = proc;
@@ -69,6 +82,7 @@ export function startSyncProcess(options: SyncProcessOptions = {}): SyncProcess 
       }
     }
     proc.on('message', (message: SyncMessage) => {
+      if (child === proc) lastReportAt = Date.now();
       if (message?.type === 'feed') signalFeedAdvanced();
       else if (message?.type === 'metrics' && typeof message.id === 'number') {
         metricsWaiters.get(message.id)?.(message.metrics);
@@ -107,6 +121,7 @@ export function startSyncProcess(options: SyncProcessOptions = {}): SyncProcess 
 
   return {
     current: () => child,
+    status: () => ({ up: isReady && child?.connected === true, lastReportAt, heartbeatMs }),
     ready: () => (isReady ? Promise.resolve() : new Promise((resolve) => readyWaiters.push(resolve))),
     metrics: (timeoutMs = 2_000) => {
       if (!child?.connected || !isReady) return Promise.resolve(undefined);
@@ -143,9 +158,15 @@ const KEY = Symbol.for('sonata-portal.sync-process');
 const holder = globalThis as unknown as { [KEY]?: SyncProcess };
 
 /** The sync process of this server, started once. */
-export function startSharedSyncProcess(): SyncProcess {
-  holder[KEY] ??= startSyncProcess();
+export function startSharedSyncProcess(options?: SyncProcessOptions): SyncProcess {
+  holder[KEY] ??= startSyncProcess(options);
   return holder[KEY];
+}
+
+export async function stopSharedSyncProcess(): Promise<void> {
+  const running = holder[KEY];
+  holder[KEY] = undefined;
+  await running?.stop();
 }
 
 /** The sync process this server started, if any (none when SYNC_PROCESS=inline or in tests). */

@@ -280,6 +280,11 @@ export function startSharedInboxWorker(options?: InboxWorkerOptions): InboxWorke
   return holder[WORKER_KEY];
 }
 
+/** Whether the process-wide worker is started (readiness, when the server runs it inline). */
+export function sharedInboxWorkerStarted(): boolean {
+  return holder[WORKER_KEY] !== undefined;
+}
+
 export async function stopSharedInboxWorker(): Promise<void> {
   const worker = holder[WORKER_KEY];
   holder[WORKER_KEY] = undefined;

@@ -28,6 +28,11 @@ export function wakeOutboxWorker(): void {
   registry.ticketOutboxWorker?.wake();
 }
 
+/** Whether this process's worker is running (readiness). */
+export function outboxWorkerRunning(): boolean {
+  return registry.ticketOutboxWorker?.running === true;
+}
+
 export function startOutboxWorker(options: OutboxWorkerOptions = {}): OutboxWorker {
   const existing = registry.ticketOutboxWorker;
   if (existing?.running) return existing;

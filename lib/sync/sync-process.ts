@@ -8,8 +8,10 @@
  *   node --conditions=react-server --import tsx lib/sync/sync-process.ts
  *
  * Messages: the server sends { type: 'inbox' } when it committed notifications (look for work now); this process
- * sends { type: 'feed' } when it appended to the change feed (the server wakes its live streams) and
- * { type: 'ready' } once started. It stops when the server goes away (the IPC channel closes).
+ * sends { type: 'feed' } when it appended to the change feed (the server wakes its live streams),
+ * { type: 'ready' } once started, then { type: 'heartbeat' } every SYNC_HEARTBEAT_MS (set by the server, default
+ * 5 s) from its event loop, so the server's readiness sees a process that hangs. It stops when the server goes away
+ * (the IPC channel closes).
  */
 import { getDb, setCommitDurability } from '@/db';
 import { metricsAsJson } from '@/lib/observability/metrics';
@@ -20,7 +22,7 @@ import { startSharedIncidentRefresh } from './incident-refresh';
 import { startSlaSweep } from './sla-clocks';
 
 export interface SyncMessage {
-  type: 'inbox' | 'feed' | 'ready' | 'metrics';
+  type: 'inbox' | 'feed' | 'ready' | 'heartbeat' | 'metrics';
   /** metrics: the server's request number, echoed with this process's metrics (prom-client JSON). */
   id?: number;
   metrics?: unknown;
@@ -54,11 +56,18 @@ process.on('message', (message: SyncMessage) => {
   }
 });
 
+const heartbeatMs = Number(process.env.SYNC_HEARTBEAT_MS) || 5_000;
+const heartbeat = setInterval(() => {
+  if (process.connected) process.send?.({ type: 'heartbeat' } satisfies SyncMessage, (err: Error | null) => err && undefined);
+}, heartbeatMs);
+heartbeat.unref();
+
 let stopping = false;
 async function shutdown(reason: string): Promise<void> {
   if (stopping) return;
   stopping = true;
   console.info(`stopping (${reason})`);
+  clearInterval(heartbeat);
   stopFeedSignal();
   stopSlaSweep();
   const timeout = setTimeout(() => process.exit(0), 5_000);

@@ -39,6 +39,8 @@ const UNGUARDED: Record<string, string> = {
   'sellers/[slug]/mefApi/cantata/workOrderNotification/[version]/listener/[eventType]': 'Seller bearer token per listener scope',
   'api/bench/noop': 'benchmark baseline, 404 unless BENCH_ROUTES=1',
   'api/metrics': 'Prometheus scrape: bearer token METRICS_TOKEN, 404 while unset',
+  'api/health': 'deliberately public: load balancer liveness probe, answers {"status":"ok"} and nothing else',
+  'api/ready': 'deliberately public: load balancer readiness probe, check names and details without secrets or paths',
 };
 
 const routes = routeFiles(APP)

@@ -43,6 +43,8 @@ describe('sign-in redirect proxy', () => {
     '/api/auth/session',
     '/api/auth/callback/credentials',
     '/api/tickets',
+    '/api/health',
+    '/api/ready',
     '/_next/static/chunks/app.js',
     '/logo.svg',
     '/sellers/acme/mefApi/sonata/troubleTicketNotification/v4/listener/troubleTicketStatusChangeEvent',
