@@ -119,8 +119,10 @@ export function postgresErrorMessage(error: unknown, url: string, stage: Stage, 
   const user = decodeURIComponent(parsed.username) || process.env.PGUSER || 'the default user';
   const database = databaseName(parsed);
   const where = `${parsed.hostname || parsed.searchParams.get('host')}${parsed.port ? `:${parsed.port}` : ''}`;
-  const code = errorCode(error);
-  const serverText = error instanceof Error ? error.message : String(error);
+  const coded = codedError(error);
+  const code = coded?.code;
+  // drizzle wraps a failed query in an error quoting the statement; what the server said is inside.
+  const serverText = coded?.message ?? (error instanceof Error ? error.message : String(error));
   let cause: string;
   switch (code) {
     case 'ECONNREFUSED':
@@ -165,15 +167,15 @@ export function postgresErrorMessage(error: unknown, url: string, stage: Stage, 
   return redact(`DATABASE_URL (${describePostgresUrl(url)}): ${cause}`, parsed.password);
 }
 
-function errorCode(error: unknown): string | undefined {
+function codedError(error: unknown): { code: string; message: string } | undefined {
   if (typeof error !== 'object' || error === null) return undefined;
-  const own = (error as { code?: unknown }).code;
-  if (typeof own === 'string') return own;
+  const { code, message } = error as { code?: unknown; message?: unknown };
+  if (typeof code === 'string') return { code, message: typeof message === 'string' ? message : code };
   // Node tries each address of a host (IPv4, IPv6) and reports them together.
   const inner = (error as { errors?: unknown[] }).errors?.[0];
-  if (inner) return errorCode(inner);
+  if (inner) return codedError(inner);
   const cause = (error as { cause?: unknown }).cause;
-  return cause ? errorCode(cause) : undefined;
+  return cause ? codedError(cause) : undefined;
 }
 
 function redact(text: string, encodedPassword: string): string {

@@ -158,7 +158,8 @@ const pgTables = tablesOf(pgSchema, PgTable);
 
 // Row types: a caller gets the same objects from either engine (checked by tsc, which runs over the tests). One
 // difference is allowed: SQLite fills an `integer primary key` by itself, so its insert type leaves the key optional
-// where PostgreSQL requires it; the two tables keyed by their Seller always give it.
+// where PostgreSQL requires it; callers of the two tables keyed by their Seller always give it, so there only the
+// field types are compared.
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
 type TableExport = { [K in keyof typeof sqliteSchema]: (typeof sqliteSchema)[K] extends SQLiteTable ? K : never }[keyof typeof sqliteSchema];
 type KeyedBySeller = 'sellerSyncState' | 'sellerIncidentState';
