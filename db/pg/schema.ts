@@ -35,6 +35,7 @@ export {
   TICKET_SYNC_STATES,
   WAITING_KINDS,
 };
+
 export type { OutboxOperation, Role, StoredToleratedDeviations, TemplateContact, TicketSyncState, WaitingKind } from '../schema';
 
 /** The current instant as SQLite's strftime('%Y-%m-%dT%H:%M:%fZ','now') writes it. */
@@ -155,6 +156,7 @@ export const products = pgTable(
   },
   (t) => [uniqueIndex('products_seller_product_uq').on(t.sellerId, t.productId)],
 );
+
 export const auditLog = pgTable(
   'audit_log',
   {
@@ -174,6 +176,7 @@ export const auditLog = pgTable(
     index('audit_action_at_idx').on(t.action, t.at),
   ],
 );
+
 export const loginAttempts = pgTable(
   'login_attempts',
   {
@@ -185,6 +188,7 @@ export const loginAttempts = pgTable(
   },
   (t) => [index('login_attempts_last_failure_idx').on(t.lastFailureAt)],
 );
+
 export const ssoIdentities = pgTable(
   'sso_identities',
   {
@@ -330,6 +334,7 @@ export const inbox = pgTable(
     index('inbox_pending_resource_idx').on(t.sellerId, t.resourceId, t.id).where(sql`${t.state} = 'pending'`),
   ],
 );
+
 export const sequences = pgTable('sequences', {
   name: text('name').primaryKey(),
   value: bigint('value', { mode: 'number' }).notNull().default(0),
@@ -395,6 +400,7 @@ export const notificationHubs = pgTable(
   },
   (t) => [uniqueIndex('notification_hubs_seller_api_uq').on(t.sellerId, t.api)],
 );
+
 export const sellerSyncState = pgTable('seller_sync_state', {
   sellerId: bigint('seller_id', { mode: 'number' })
     .primaryKey()
@@ -407,6 +413,7 @@ export const sellerSyncState = pgTable('seller_sync_state', {
   credentialsPushedAt: text('credentials_pushed_at'),
   credentialsPushError: text('credentials_push_error'),
 });
+
 const documentCache = {
   id: bigint('id', { mode: 'number' }).primaryKey().generatedByDefaultAsIdentity(),
   sellerId: bigint('seller_id', { mode: 'number' })
@@ -420,7 +427,9 @@ const documentCache = {
   fetchedAt: text('fetched_at').notNull(),
   updatedAt: text('updated_at').notNull(),
 };
+
 const incidentText = (name: string, path: `$.${string}`) => text(name).generatedAlwaysAs(sql.raw(`(document->>'${path.slice(2)}')`));
+
 /** iso_utc (the custom migration) reads a date as SQLite's strftime does: null, never an error, for a bad one. */
 const incidentDate = (name: string, path: `$.${string}`) =>
   text(name).generatedAlwaysAs(sql.raw(`iso_utc(document->>'${path.slice(2)}')`));
@@ -456,6 +465,7 @@ export const incidents = pgTable(
     index('incidents_closed_idx').on(t.closedDate),
   ],
 );
+
 export const sellerIncidentState = pgTable('seller_incident_state', {
   sellerId: bigint('seller_id', { mode: 'number' })
     .primaryKey()
@@ -503,6 +513,7 @@ export const appointments = pgTable(
     index('appointments_site_idx').on(t.siteId, t.startAt),
   ],
 );
+
 export const appointmentHistory = pgTable(
   'appointment_history',
   {
@@ -544,6 +555,7 @@ export const waitingItems = pgTable(
     index('waiting_items_ticket_idx').on(t.ticketId),
   ],
 );
+
 export const changeFeed = pgTable(
   'change_feed',
   {
@@ -556,6 +568,7 @@ export const changeFeed = pgTable(
   },
   (t) => [index('change_feed_at_idx').on(t.at)],
 );
+
 export type ChangeFeedRow = typeof changeFeed.$inferSelect;
 
 export type ListenerCredential = typeof listenerCredentials.$inferSelect;
@@ -580,6 +593,7 @@ export const contacts = pgTable(
   },
   (t) => [index('contacts_name_idx').on(t.name), uniqueIndex('contacts_email_name_uq').on(t.emailAddress, t.name)],
 );
+
 export const ticketViews = pgTable(
   'ticket_views',
   {
@@ -593,6 +607,7 @@ export const ticketViews = pgTable(
   },
   (t) => [uniqueIndex('ticket_views_user_name_uq').on(t.userId, t.name)],
 );
+
 export const ticketAttachmentUploads = pgTable(
   'ticket_attachment_uploads',
   {
@@ -633,6 +648,7 @@ export const ticketTemplates = pgTable(
   },
   (t) => [uniqueIndex('ticket_templates_name_uq').on(t.name), index('ticket_templates_seller_idx').on(t.sellerId)],
 );
+
 export const noteSnippets = pgTable(
   'note_snippets',
   {
@@ -658,6 +674,7 @@ export const slaCalendars = pgTable(
   },
   (t) => [uniqueIndex('sla_calendars_name_uq').on(t.name)],
 );
+
 export const slaAgreements = pgTable(
   'sla_agreements',
   {
@@ -679,6 +696,7 @@ export const slaAgreements = pgTable(
   },
   (t) => [index('sla_agreements_seller_idx').on(t.sellerId, t.validFrom)],
 );
+
 export const ticketSla = pgTable(
   'ticket_sla',
   {
