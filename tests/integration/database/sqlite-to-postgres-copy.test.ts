@@ -11,6 +11,7 @@ import { getTableConfig as sqliteTableConfig, SQLiteTable } from 'drizzle-orm/sq
 import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { copyPlan, copySqliteToPostgres, CopyError, CountMismatchError } from '@/db/copy';
+import { openPostgres } from '@/db/pg/connect';
 import * as pgSchema from '@/db/pg/schema';
 import { ticketTextMatch } from '@/db/pg/ticket-search';
 import * as sqliteSchema from '@/db/schema';
@@ -79,6 +80,17 @@ async function rowsOfBothSides(file: string, url: string): Promise<Map<string, {
 /** The one representation that differs by engine: a JSON array extracted to text (incidents.related_entities). */
 function normalise(row: Record<string, unknown>): Record<string, unknown> {
   return 'relatedEntities' in row && typeof row.relatedEntities === 'string' ? { ...row, relatedEntities: JSON.parse(row.relatedEntities) } : row;
+}
+
+async function indexCatalog(url: string): Promise<string[]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ indexdef: string }>("select indexdef from pg_indexes where schemaname = 'public' order by indexname");
+    return rows.map((r) => r.indexdef);
+  } finally {
+    await client.end();
+  }
 }
 
 function sha256(file: string): string {
@@ -178,6 +190,11 @@ describeOnPostgres('npm run db:copy: a SQLite installation into PostgreSQL', (se
     expect(sla.map((r) => r.elapsedMs)).toContain(Number.MAX_SAFE_INTEGER);
     const incidents = rows.get('incidents')!.postgres as Array<{ sellerResourceId: string; creationDate: string }>;
     expect(incidents.find((i) => i.sellerResourceId === 'IN-4')!.creationDate).toBe('2026-11-24T00:00:00.000Z');
+
+    // The indexes dropped for the copy are back, exactly as the migrations make them.
+    const migrated = await emptyDatabase();
+    await (await openPostgres(migrated)).pool.end();
+    expect(await indexCatalog(target)).toEqual(await indexCatalog(migrated));
 
     const pool = new pg.Pool({ connectionString: target, max: 1 });
     try {
