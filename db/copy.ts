@@ -55,6 +55,8 @@ export interface CopyOptions {
   to: string;
   /** Empty the portal tables of a PostgreSQL database that holds data already (in the copy's transaction). */
   replace?: boolean;
+  /** How long to wait for a session that holds the portal tables on PostgreSQL. */
+  lockTimeoutMs?: number;
   /** Rows per INSERT. */
   batchRows?: number;
   onProgress?: (progress: CopyProgress) => void;
@@ -265,8 +267,11 @@ async function copyInto(client: pg.PoolClient, sqlite: Database.Database, plan: 
   await client.query('begin');
   try {
     // A portal already running on this database waits (or the copy gives up) rather than writing between our steps.
-    await client.query("set local lock_timeout = '10s'");
-    await client.query(`lock table ${tableList} in exclusive mode`);
+    await client.query(`set local lock_timeout = ${Math.max(1, Math.floor(context.lockTimeoutMs ?? 10_000))}`);
+    await client.query(`lock table ${tableList} in exclusive mode`).catch((error: { code?: string }) => {
+      if (error.code !== '55P03') throw error;
+      throw new CopyError('the portal tables on PostgreSQL are in use by another session (is a portal running on it?); nothing was changed', { cause: error });
+    });
     const occupied: string[] = [];
     for (const table of plan) {
       const { rowCount } = await client.query(`select 1 from ${quote(table.name)} limit 1`);

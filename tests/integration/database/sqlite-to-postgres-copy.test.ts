@@ -315,6 +315,22 @@ describeOnPostgres('npm run db:copy: a SQLite installation into PostgreSQL', (se
     expect(Object.values(await postgresCounts(target)).every((n) => n === -1)).toBe(true);
   });
 
+  it('gives up, changing nothing, while another session writes to the portal tables on PostgreSQL', async () => {
+    const target = await emptyDatabase();
+    await (await openPostgres(target)).pool.end();
+    const portal = new pg.Client({ connectionString: target });
+    await portal.connect();
+    try {
+      await portal.query('begin');
+      await portal.query("insert into note_snippets (name, text) values ('being written', 'x')");
+      await expect(copySqliteToPostgres({ from: source, to: target, lockTimeoutMs: 200 })).rejects.toThrow(/in use by another session \(is a portal running on it\?\); nothing was changed/);
+      await portal.query('rollback');
+    } finally {
+      await portal.end();
+    }
+    expect(Object.values(await postgresCounts(target)).every((n) => n === 0)).toBe(true);
+  });
+
   it('names DATABASE_URL when PostgreSQL cannot be reached, without the password', async () => {
     const port = await freeLoopbackPort();
     const error = await copySqliteToPostgres({ from: source, to: `postgres://portal:s3cret-pw@127.0.0.1:${port}/portal` }).catch((e: Error) => e);
