@@ -11,6 +11,7 @@ import { ROLE_LABELS } from '@/lib/auth/permissions';
 import { audit } from '@/lib/data/audit';
 import { getUserByEmail, getUserById, PASSWORD_MIN_LENGTH } from '@/lib/data/users';
 import { liveStreams } from '@/lib/live/stream-registry';
+import { write } from '@/db/transaction';
 
 const BCRYPT_COST = 10;
 
@@ -79,11 +80,10 @@ export const changeUserRole = authorizedAction('users.manage', z.object({ id: us
     };
   }
   if (target.role === input.role) return { ok: true, message: 'Nothing changed.' };
-  await getDb()
+  await write(() => getDb()
     .update(users)
     .set({ role: input.role, ...nextSessionVersion, updatedAt: new Date().toISOString() })
-    .where(eq(users.id, target.id))
-    .run();
+    .where(eq(users.id, target.id)));
   endOpenStreams(target.id);
   await audit(actor, 'user.role', 'user', target.id, { email: target.email, from: target.role, to: input.role });
   refreshUsersPage();
@@ -101,11 +101,10 @@ export const setUserActive = authorizedAction('users.manage', z.object({ id: use
     };
   }
   if (target.active === input.active) return { ok: true, message: 'Nothing changed.' };
-  await getDb()
+  await write(() => getDb()
     .update(users)
     .set({ active: input.active, ...(input.active ? {} : nextSessionVersion), updatedAt: new Date().toISOString() })
-    .where(eq(users.id, target.id))
-    .run();
+    .where(eq(users.id, target.id)));
   if (!input.active) endOpenStreams(target.id);
   await audit(actor, input.active ? 'user.reactivate' : 'user.deactivate', 'user', target.id, { email: target.email });
   refreshUsersPage();
@@ -118,11 +117,11 @@ export const setUserActive = authorizedAction('users.manage', z.object({ id: use
 export const resetUserPassword = authorizedAction('users.manage', z.object({ id: userId, password }), async (input, actor) => {
   const target = await getUserById(input.id);
   if (!target) return { ok: false, status: 404, message: 'This user no longer exists.' };
-  await getDb()
+  const passwordHash = await hash(input.password);
+  await write(() => getDb()
     .update(users)
-    .set({ passwordHash: await hash(input.password), ...nextSessionVersion, updatedAt: new Date().toISOString() })
-    .where(eq(users.id, target.id))
-    .run();
+    .set({ passwordHash, ...nextSessionVersion, updatedAt: new Date().toISOString() })
+    .where(eq(users.id, target.id)));
   endOpenStreams(target.id);
   await audit(actor, 'user.password-reset', 'user', target.id, { email: target.email });
   refreshUsersPage();

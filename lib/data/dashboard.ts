@@ -346,7 +346,7 @@ export interface DashboardData {
 }
 
 export async function fetchDashboardSellers(db: Db = getDb()): Promise<DashboardSeller[]> {
-  return db.select({ id: sellers.id, slug: sellers.slug, name: sellers.name }).from(sellers).orderBy(asc(sellers.name)).all();
+  return await db.select({ id: sellers.id, slug: sellers.slug, name: sellers.name }).from(sellers).orderBy(asc(sellers.name));
 }
 
 const num = (v: unknown): number => (typeof v === 'number' ? v : Number(v ?? 0));
@@ -440,7 +440,6 @@ export async function fetchDashboard(scope: DashboardScope, db: Db = getDb()): P
       .from(sellerDocumentRejections)
       .where(scope.sellerId === null ? undefined : eq(sellerDocumentRejections.sellerId, scope.sellerId))
       .groupBy(sellerDocumentRejections.sellerId)
-      .all()
   ).map((r) => ({ ...r, count: num(r.count) }));
 
   return {

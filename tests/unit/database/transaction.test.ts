@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { openDatabase, type Db } from '@/db';
-import { first, transaction, write } from '@/db/transaction';
+import { transaction, write } from '@/db/transaction';
 import type Database from 'better-sqlite3';
 
 let db: Db;
@@ -73,7 +73,7 @@ describe('transaction', () => {
   it('serialises concurrent transactions: read-modify-write of a counter loses no update', async () => {
     const increment = () =>
       transaction(async (tx) => {
-        const row = await first(tx.all<{ n: number }>(sql`select n from counter where id = 1`));
+        const [row] = tx.all<{ n: number }>(sql`select n from counter where id = 1`);
         await tick();
         await tx.run(sql`update counter set n = ${row!.n + 1} where id = 1`);
       }, db);
