@@ -41,6 +41,7 @@ interface OpenTransaction {
   client: Database.Database;
   open: boolean;
   savepoints: number;
+  onEnd: Array<() => void>;
 }
 
 // On globalThis, like the connection itself: Next may load this module twice in one process, and both copies must
@@ -88,7 +89,7 @@ export async function transaction<T>(work: (tx: Tx) => T | Promise<T>, db: Db = 
   if (outer) return savepoint(outer, work, db);
   const connection = connectionOf(client);
   if (!connection.mutex.tryAcquire()) await connection.mutex.acquire();
-  const current: OpenTransaction = { client, open: true, savepoints: 0 };
+  const current: OpenTransaction = { client, open: true, savepoints: 0, onEnd: [] };
   try {
     return await state.current.run(current, async () => {
       connection.begin.run();
@@ -104,7 +105,17 @@ export async function transaction<T>(work: (tx: Tx) => T | Promise<T>, db: Db = 
   } finally {
     current.open = false;
     connection.mutex.release();
+    for (const fn of current.onEnd) fn();
   }
+}
+
+/**
+ * Calls `fn` once the transaction this code runs in has committed or rolled back, or at once outside any transaction.
+ */
+export function whenTransactionEnds(fn: () => void): void {
+  const current = state.current.getStore();
+  if (current?.open) current.onEnd.push(fn);
+  else fn();
 }
 
 async function savepoint<T>(outer: OpenTransaction, work: (tx: Tx) => T | Promise<T>, db: Db): Promise<T> {

@@ -74,7 +74,7 @@ export const createSlaAgreement = authorizedAction('sla.manage', createAgreement
   if ('ok' in checked) return checked;
   const row = await transaction(async (tx) => {
     const created = (await tx.insert(slaAgreements).values(rowValues(input, checked.sellerId)).returning())[0]!;
-    recomputeSellerSlaTx(tx, checked.sellerId, created.validFrom);
+    await recomputeSellerSlaTx(tx, checked.sellerId, created.validFrom);
     return created;
   });
   await audit(user, 'slaAgreement.create', 'slaAgreement', row.id, { ...input });
@@ -93,8 +93,8 @@ export const updateSlaAgreement = authorizedAction('sla.manage', updateAgreement
       .set({ ...values, updatedAt: new Date().toISOString() })
       .where(eq(slaAgreements.id, id));
     const from = [current.validFrom, values.validFrom].sort()[0]!;
-    recomputeSellerSlaTx(tx, current.sellerId, from);
-    if (checked.sellerId !== current.sellerId) recomputeSellerSlaTx(tx, checked.sellerId, values.validFrom);
+    await recomputeSellerSlaTx(tx, current.sellerId, from);
+    if (checked.sellerId !== current.sellerId) await recomputeSellerSlaTx(tx, checked.sellerId, values.validFrom);
   });
   const changed = Object.fromEntries(
     Object.entries(values)
@@ -111,7 +111,7 @@ export const deleteSlaAgreement = authorizedAction('sla.manage', deleteInput, as
   if (!current) return { ok: false, status: 404, message: 'This agreement no longer exists.' };
   await transaction(async (tx) => {
     await tx.delete(slaAgreements).where(eq(slaAgreements.id, id));
-    recomputeSellerSlaTx(tx, current.sellerId, current.validFrom);
+    await recomputeSellerSlaTx(tx, current.sellerId, current.validFrom);
   });
   await audit(user, 'slaAgreement.delete', 'slaAgreement', id, { name: current.name, sellerId: current.sellerId });
   refresh();
@@ -152,7 +152,7 @@ export const updateSlaCalendar = authorizedAction('sla.manage', updateCalendarIn
       .set({ ...input, updatedAt: new Date().toISOString() })
       .where(eq(slaCalendars.id, id));
     const users = await tx.select({ sellerId: slaAgreements.sellerId, validFrom: slaAgreements.validFrom }).from(slaAgreements).where(eq(slaAgreements.calendarId, id));
-    for (const a of users) recomputeSellerSlaTx(tx, a.sellerId, a.validFrom);
+    for (const a of users) await recomputeSellerSlaTx(tx, a.sellerId, a.validFrom);
   });
   await audit(user, 'slaCalendar.update', 'slaCalendar', id, {
     from: { name: current.name, timeZone: current.timeZone, hours: current.hours, holidays: current.holidays },
@@ -289,7 +289,7 @@ export const importSlaAgreements = authorizedAction('sla.manage', importInput, a
     for (const a of checkedAgreements) {
       await tx.insert(slaAgreements).values({ ...rowValues(a.input, a.sellerId), calendarId: a.calendarName ? ids.get(a.calendarName)! : null });
     }
-    for (const sellerId of new Set(checkedAgreements.map((a) => a.sellerId))) recomputeSellerSlaTx(tx, sellerId, null);
+    for (const sellerId of new Set(checkedAgreements.map((a) => a.sellerId))) await recomputeSellerSlaTx(tx, sellerId, null);
   });
   await audit(user, 'slaAgreement.import', 'slaAgreement', 'json', { calendars: calendars.length, agreements: checkedAgreements.map((a) => a.input.name) });
   refresh();

@@ -315,17 +315,17 @@ export const createTicket = authorizedAction('tickets.write', createTicketSchema
     if (draft && draftOutboxId) {
       const body = buildBody(draft.externalId);
       await tx.update(tickets).set(columns(body)).where(eq(tickets.id, draft.id));
-      requeueCreateTx(tx, draftOutboxId, body);
+      await requeueCreateTx(tx, draftOutboxId, body);
       await tx.update(tickets).set({ syncState: 'queued', syncError: null }).where(eq(tickets.id, draft.id));
       return { ticketId: draft.id, outboxId: draftOutboxId, externalId: draft.externalId };
     }
-    const id = nextExternalIdTx(tx, now);
+    const id = await nextExternalIdTx(tx, now);
     const body = buildBody(id);
     const row = (await tx
       .insert(tickets)
       .values({ sellerId: seller.id, sellerTicketId: null, externalId: id, status: null, syncState: 'queued', createdByUserId: user.id, ...columns(body) })
       .returning({ id: tickets.id }))[0]!;
-    const item = enqueueTx(tx, { sellerId: seller.id, ticketId: row.id, operation: 'create', payload: { create: body }, userId: user.id });
+    const item = await enqueueTx(tx, { sellerId: seller.id, ticketId: row.id, operation: 'create', payload: { create: body }, userId: user.id });
     return { ticketId: row.id, outboxId: item.id, externalId: id };
   });
   await audit(user, draft ? 'ticket.resend' : 'ticket.create', 'ticket', externalId, { seller: seller.slug, productId: input.productId });
@@ -415,7 +415,7 @@ export const patchTicket = authorizedAction('tickets.write', patchTicketSchema, 
         if (now && now.fingerprint !== input.expectedRevision) throw new StaleRevision(now);
       }
       await dropUploadsTx(tx, user, uploads);
-      const outboxId = enqueueTx(tx, { sellerId: ticket.sellerId, ticketId: ticket.id, operation: 'patch', payload: { patch: intent }, userId: user.id }).id;
+      const outboxId = (await enqueueTx(tx, { sellerId: ticket.sellerId, ticketId: ticket.id, operation: 'patch', payload: { patch: intent }, userId: user.id })).id;
       return { outboxId, revision: await ticketRevisionTx(tx, ticket.id) };
     });
   } catch (err) {
@@ -465,7 +465,7 @@ export const addWorkOrderTicketNote = authorizedAction('workOrders.ticketNote', 
 
   const outboxId = await transaction(async (tx) => {
     await dropUploadsTx(tx, user, uploads);
-    return enqueueTx(tx, { sellerId: ticket.sellerId, ticketId: ticket.id, operation: 'patch', payload: { patch: intent }, userId: user.id }).id;
+    return (await enqueueTx(tx, { sellerId: ticket.sellerId, ticketId: ticket.id, operation: 'patch', payload: { patch: intent }, userId: user.id })).id;
   });
   await audit(user, 'ticket.patch', 'ticket', ticket.externalId, { fields: Object.keys(intent), workOrder: input.workOrderId });
   const reports = await deliverFast(ticket.id);
@@ -492,11 +492,11 @@ async function simpleOperation(
   if (!ticket) return invalid({ _form: ['This ticket does not exist'] }, 'This ticket does not exist', 422);
   const refused = await checkOperation(ticket, operation);
   if (refused) return refused;
-  const outboxId = await transaction((tx) => {
-    const item = enqueueTx(tx, { sellerId: ticket.sellerId, ticketId: ticket.id, operation, payload, userId: user.id });
+  const outboxId = await transaction(async (tx) => {
+    const item = await enqueueTx(tx, { sellerId: ticket.sellerId, ticketId: ticket.id, operation, payload, userId: user.id });
     if (alsoNote) {
       const note = { id: randomUUID(), author: user.name, date: new Date().toISOString(), source: 'buyer' as const, text: alsoNote };
-      enqueueTx(tx, { sellerId: ticket.sellerId, ticketId: ticket.id, operation: 'patch', payload: { patch: { notes: [note] } }, userId: user.id });
+      await enqueueTx(tx, { sellerId: ticket.sellerId, ticketId: ticket.id, operation: 'patch', payload: { patch: { notes: [note] } }, userId: user.id });
     }
     return item.id;
   });
@@ -562,7 +562,7 @@ export const sendTicketNow = authorizedAction('tickets.write', ticketRefSchema, 
 });
 
 export const discardRejectedOperation = authorizedAction('tickets.write', outboxItemRefSchema, async (input, user) => {
-  const item = await transaction((tx) => discardRejectedTx(tx, input.outboxId));
+  const item = await transaction(async (tx) => await discardRejectedTx(tx, input.outboxId));
   if (!item) return { ok: false, status: 404, message: 'There is no refused operation to discard.' };
   await audit(user, 'ticket.discard-operation', 'outbox', item.id, { operation: item.operation, ticketId: item.ticketId, lastError: item.lastError });
   refreshPages();

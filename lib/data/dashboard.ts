@@ -1,6 +1,7 @@
 import 'server-only';
 import { asc, eq, sql, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/sqlite-core';
+import { selectRows } from '@/db/raw-sql';
 import { getDb, type Db } from '@/db';
 import { appointments as AP, incidents as I, products as P, sellerDocumentRejections, sellers, tickets as T, ticketStatusHistory as H } from '@/db/schema';
 import { jsonText } from '@/db/sql-json';
@@ -371,7 +372,7 @@ function toRates(row: { sellerId: number | null; created: unknown; cancelled: un
 /** Every aggregate of the dashboards for one scope. */
 export async function fetchDashboard(scope: DashboardScope, db: Db = getDb()): Promise<Omit<DashboardData, 'sellers'>> {
   const q = dashboardStatements(scope);
-  const run = <R>(statement: SQL) => db.all<R>(statement);
+  const run = <R>(statement: SQL) => selectRows<R>(statement, db);
 
   const openBySellerStatus = (await run<{ sellerId: number; status: string; count: number }>(q.openBySellerStatus)).map((r) => ({
     ...r,

@@ -121,7 +121,7 @@ export async function ticketTemplateNameTaken(name: string, exceptId?: number): 
 export async function insertTicketTemplate(record: TicketTemplateRecord, user: Actor, auditDetail: Record<string, unknown>): Promise<number> {
   return transaction(async (tx) => {
     const row = (await tx.insert(ticketTemplates).values(record).returning({ id: ticketTemplates.id }))[0]!;
-    recordAuditTx(tx, { userId: user.id, actor: user.email, action: 'template.create', entityType: 'template', entityId: row.id, detail: auditDetail });
+    await recordAuditTx(tx, { userId: user.id, actor: user.email, action: 'template.create', entityType: 'template', entityId: row.id, detail: auditDetail });
     return row.id;
   });
 }
@@ -131,14 +131,14 @@ export async function updateTicketTemplate(id: number, record: TicketTemplateRec
     await tx.update(ticketTemplates)
       .set({ ...record, updatedAt: new Date().toISOString() })
       .where(eq(ticketTemplates.id, id));
-    recordAuditTx(tx, { userId: user.id, actor: user.email, action: 'template.update', entityType: 'template', entityId: id, detail: auditDetail });
+    await recordAuditTx(tx, { userId: user.id, actor: user.email, action: 'template.update', entityType: 'template', entityId: id, detail: auditDetail });
   });
 }
 
 export async function deleteTicketTemplate(id: number, user: Actor, auditDetail: Record<string, unknown>): Promise<void> {
   await transaction(async (tx) => {
     await tx.delete(ticketTemplates).where(eq(ticketTemplates.id, id));
-    recordAuditTx(tx, { userId: user.id, actor: user.email, action: 'template.delete', entityType: 'template', entityId: id, detail: auditDetail });
+    await recordAuditTx(tx, { userId: user.id, actor: user.email, action: 'template.delete', entityType: 'template', entityId: id, detail: auditDetail });
   });
 }
 
@@ -167,7 +167,7 @@ export async function noteSnippetNameTaken(name: string, exceptId?: number): Pro
 export async function insertNoteSnippet(values: { name: string; text: string }, user: Actor): Promise<number> {
   return transaction(async (tx) => {
     const row = (await tx.insert(noteSnippets).values(values).returning({ id: noteSnippets.id }))[0]!;
-    recordAuditTx(tx, { userId: user.id, actor: user.email, action: 'snippet.create', entityType: 'snippet', entityId: row.id, detail: values });
+    await recordAuditTx(tx, { userId: user.id, actor: user.email, action: 'snippet.create', entityType: 'snippet', entityId: row.id, detail: values });
     return row.id;
   });
 }
@@ -177,13 +177,13 @@ export async function updateNoteSnippet(id: number, values: { name: string; text
     await tx.update(noteSnippets)
       .set({ ...values, updatedAt: new Date().toISOString() })
       .where(eq(noteSnippets.id, id));
-    recordAuditTx(tx, { userId: user.id, actor: user.email, action: 'snippet.update', entityType: 'snippet', entityId: id, detail: auditDetail });
+    await recordAuditTx(tx, { userId: user.id, actor: user.email, action: 'snippet.update', entityType: 'snippet', entityId: id, detail: auditDetail });
   });
 }
 
 export async function deleteNoteSnippet(id: number, user: Actor, auditDetail: Record<string, unknown>): Promise<void> {
   await transaction(async (tx) => {
     await tx.delete(noteSnippets).where(eq(noteSnippets.id, id));
-    recordAuditTx(tx, { userId: user.id, actor: user.email, action: 'snippet.delete', entityType: 'snippet', entityId: id, detail: auditDetail });
+    await recordAuditTx(tx, { userId: user.id, actor: user.email, action: 'snippet.delete', entityType: 'snippet', entityId: id, detail: auditDetail });
   });
 }
