@@ -60,19 +60,23 @@ async function seed(db: Db): Promise<void> {
   const random = prng(42);
   const sellerIds: number[] = [];
   for (const slug of SELLERS) {
-    const [row] = await db
-      .insert(sellers)
-      .values({
-        slug,
-        name: slug[0]!.toUpperCase() + slug.slice(1),
-        troubleTicketBaseUrl: `http://127.0.0.1:1/${slug}/tt`,
-        appointmentBaseUrl: `http://127.0.0.1:1/${slug}/ap`,
-        workOrderBaseUrl: `http://127.0.0.1:1/${slug}/wo`,
-        tokenUrl: `http://127.0.0.1:1/${slug}/token`,
-        clientId: 'bench',
-        clientSecretEnc: 'v1:a:b:c',
-      })
-      .returning();
+    const [row] = await write(
+      (d) =>
+        d
+          .insert(sellers)
+          .values({
+            slug,
+            name: slug[0]!.toUpperCase() + slug.slice(1),
+            troubleTicketBaseUrl: `http://127.0.0.1:1/${slug}/tt`,
+            appointmentBaseUrl: `http://127.0.0.1:1/${slug}/ap`,
+            workOrderBaseUrl: `http://127.0.0.1:1/${slug}/wo`,
+            tokenUrl: `http://127.0.0.1:1/${slug}/token`,
+            clientId: 'bench',
+            clientSecretEnc: 'v1:a:b:c',
+          })
+          .returning(),
+      db,
+    );
     sellerIds.push(row!.id);
   }
   const padding = 'x'.repeat(1200);

@@ -45,7 +45,7 @@ export const createProduct = authorizedAction('products.manage', createInput, as
     .where(and(eq(products.sellerId, seller.id), eq(products.productId, fields.productId)))
     .limit(1))[0];
   if (clash) return duplicateProductId(fields.productId, seller.name);
-  const [row] = await getDb().insert(products).values({ ...fields, sellerId: seller.id }).returning({ id: products.id });
+  const [row] = await write((db) => db.insert(products).values({ ...fields, sellerId: seller.id }).returning({ id: products.id }));
   await audit(user, 'product.create', 'product', row!.id, { seller: seller.slug, ...fields });
   refreshProductPages();
   return { ok: true, message: `Product ${fields.label} added to ${seller.name}.`, data: { id: row!.id, seller: seller.slug } };

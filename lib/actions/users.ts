@@ -59,10 +59,10 @@ export const createUser = authorizedAction('users.manage', createInput, async (i
       errors: { email: [`A user with ${input.email} already exists`] },
     };
   }
-  const [row] = await getDb()
-    .insert(users)
-    .values({ email: input.email, name: input.name, role: input.role, passwordHash: await hash(input.password) })
-    .returning({ id: users.id });
+  const passwordHash = await hash(input.password);
+  const [row] = await write((db) =>
+    db.insert(users).values({ email: input.email, name: input.name, role: input.role, passwordHash }).returning({ id: users.id }),
+  );
   await audit(actor, 'user.create', 'user', row!.id, { email: input.email, name: input.name, role: input.role });
   refreshUsersPage();
   return { ok: true, message: `${input.name} can now sign in as ${ROLE_LABELS[input.role]}.`, data: { id: row!.id } };
@@ -135,10 +135,9 @@ export const unlinkUserSso = authorizedAction('users.manage', z.object({ id: use
   if (target.id === actor.id) {
     return { ok: false, status: 409, message: 'You cannot unlink your own single sign-on. Ask another administrator to do it.' };
   }
-  const removed = await getDb()
-    .delete(ssoIdentities)
-    .where(eq(ssoIdentities.userId, target.id))
-    .returning({ issuer: ssoIdentities.issuer, subject: ssoIdentities.subject });
+  const removed = await write((db) =>
+    db.delete(ssoIdentities).where(eq(ssoIdentities.userId, target.id)).returning({ issuer: ssoIdentities.issuer, subject: ssoIdentities.subject }),
+  );
   if (removed.length === 0) return { ok: true, message: 'Nothing changed.' };
   await audit(actor, 'user.sso.unlinked', 'user', target.id, { email: target.email, identities: removed });
   refreshUsersPage();
