@@ -83,7 +83,7 @@ function joinable(client: Database.Database): OpenTransaction | undefined {
  * `work` must await nothing but database calls: the transaction holds SQLite's write lock until it ends, and the
  * listener's writer thread and the sync process wait on that lock. Fetch from the Seller before or after, never inside.
  */
-export async function transaction<T>(work: (tx: Tx) => T | Promise<T>, db: Db = getDb()): Promise<T> {
+export async function transaction<T>(work: (tx: Tx) => Promise<T>, db: Db = getDb()): Promise<T> {
   const client = clientOf(db);
   const outer = joinable(client);
   if (outer) return savepoint(outer, work, db);
@@ -118,7 +118,7 @@ export function whenTransactionEnds(fn: () => void): void {
   else fn();
 }
 
-async function savepoint<T>(outer: OpenTransaction, work: (tx: Tx) => T | Promise<T>, db: Db): Promise<T> {
+async function savepoint<T>(outer: OpenTransaction, work: (tx: Tx) => Promise<T>, db: Db): Promise<T> {
   const name = `portal_savepoint_${++outer.savepoints}`;
   outer.client.exec(`SAVEPOINT ${name}`);
   try {

@@ -135,13 +135,4 @@ describe('transaction', () => {
     expect(await notes()).toEqual(['a', 'from the timer']);
     expect(sqlite.inTransaction).toBe(false);
   });
-
-  it('accepts synchronous work', async () => {
-    const result = await transaction((tx) => {
-      tx.run(sql`insert into notes (text) values ('sync')`);
-      return 1;
-    }, db);
-    expect(result).toBe(1);
-    expect(await notes()).toEqual(['sync']);
-  });
 });
