@@ -23,16 +23,12 @@ export async function seedDemoUsers(file: string): Promise<number> {
     for (const u of DEMO_USERS) {
       const existing = (await db.select({ id: users.id }).from(users).where(eq(users.email, u.email)).limit(1))[0];
       if (existing) continue;
-      await write(() => db
-        .insert(users)
-        .values({
-          email: u.email,
-          name: u.name,
-          role: u.role,
-          phone: u.phone,
-          organization: 'Buyer NOC',
-          passwordHash: bcrypt.hashSync(u.password, 10),
-        }), db);
+      const passwordHash = bcrypt.hashSync(u.password, 10);
+      await write(
+        (d) =>
+          d.insert(users).values({ email: u.email, name: u.name, role: u.role, phone: u.phone, organization: 'Buyer NOC', passwordHash }),
+        db,
+      );
       created++;
     }
   } finally {

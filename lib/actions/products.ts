@@ -61,10 +61,12 @@ export const updateProduct = authorizedAction('products.manage', updateInput, as
     .where(and(eq(products.sellerId, current.sellerId), eq(products.productId, fields.productId), ne(products.id, id)))
     .limit(1))[0];
   if (clash) return duplicateProductId(fields.productId, current.sellerName);
-  await write(() => getDb()
-    .update(products)
-    .set({ ...fields, updatedAt: new Date().toISOString() })
-    .where(eq(products.id, id)));
+  await write(() =>
+    getDb()
+      .update(products)
+      .set({ ...fields, updatedAt: new Date().toISOString() })
+      .where(eq(products.id, id)),
+  );
   const changed = Object.fromEntries(
     Object.entries(fields)
       .filter(([k, v]) => current[k as keyof typeof fields] !== v)

@@ -92,9 +92,11 @@ export const createSeller = authorizedAction('sellers.manage', sellerCreateSchem
   if (refused) return refusedAddresses(refused);
   const { clientSecret, ...settings } = input;
   try {
-    await write(() => getDb()
-      .insert(sellers)
-      .values({ ...settings, clientSecretEnc: sealClientSecret(clientSecret, input.slug), origin: 'ui', enabled: true }));
+    await write(() =>
+      getDb()
+        .insert(sellers)
+        .values({ ...settings, clientSecretEnc: sealClientSecret(clientSecret, input.slug), origin: 'ui', enabled: true }),
+    );
   } catch (err) {
     if (isUniqueViolation(err)) return slugTaken(input.slug);
     throw err;
@@ -132,14 +134,16 @@ export const updateSeller = authorizedAction('sellers.manage', sellerUpdateSchem
   if (Object.keys(changed).length === 0 && !secretChanged) {
     return { ok: true, message: 'Nothing changed.', data: { slug } };
   }
-  await write(() => getDb()
-    .update(sellers)
-    .set({
-      ...settings,
-      ...(secretChanged ? { clientSecretEnc: sealClientSecret(clientSecret, slug) } : {}),
-      updatedAt: new Date().toISOString(),
-    })
-    .where(eq(sellers.id, current.id)));
+  await write(() =>
+    getDb()
+      .update(sellers)
+      .set({
+        ...settings,
+        ...(secretChanged ? { clientSecretEnc: sealClientSecret(clientSecret, slug) } : {}),
+        updatedAt: new Date().toISOString(),
+      })
+      .where(eq(sellers.id, current.id)),
+  );
   listenerAccessChanged();
   await audit(user, 'seller.update', 'seller', slug, { changed, secretChanged });
   refreshSellerPages(slug);

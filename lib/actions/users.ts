@@ -80,10 +80,12 @@ export const changeUserRole = authorizedAction('users.manage', z.object({ id: us
     };
   }
   if (target.role === input.role) return { ok: true, message: 'Nothing changed.' };
-  await write(() => getDb()
-    .update(users)
-    .set({ role: input.role, ...nextSessionVersion, updatedAt: new Date().toISOString() })
-    .where(eq(users.id, target.id)));
+  await write(() =>
+    getDb()
+      .update(users)
+      .set({ role: input.role, ...nextSessionVersion, updatedAt: new Date().toISOString() })
+      .where(eq(users.id, target.id)),
+  );
   endOpenStreams(target.id);
   await audit(actor, 'user.role', 'user', target.id, { email: target.email, from: target.role, to: input.role });
   refreshUsersPage();
@@ -101,10 +103,12 @@ export const setUserActive = authorizedAction('users.manage', z.object({ id: use
     };
   }
   if (target.active === input.active) return { ok: true, message: 'Nothing changed.' };
-  await write(() => getDb()
-    .update(users)
-    .set({ active: input.active, ...(input.active ? {} : nextSessionVersion), updatedAt: new Date().toISOString() })
-    .where(eq(users.id, target.id)));
+  await write(() =>
+    getDb()
+      .update(users)
+      .set({ active: input.active, ...(input.active ? {} : nextSessionVersion), updatedAt: new Date().toISOString() })
+      .where(eq(users.id, target.id)),
+  );
   if (!input.active) endOpenStreams(target.id);
   await audit(actor, input.active ? 'user.reactivate' : 'user.deactivate', 'user', target.id, { email: target.email });
   refreshUsersPage();
@@ -118,10 +122,12 @@ export const resetUserPassword = authorizedAction('users.manage', z.object({ id:
   const target = await getUserById(input.id);
   if (!target) return { ok: false, status: 404, message: 'This user no longer exists.' };
   const passwordHash = await hash(input.password);
-  await write(() => getDb()
-    .update(users)
-    .set({ passwordHash, ...nextSessionVersion, updatedAt: new Date().toISOString() })
-    .where(eq(users.id, target.id)));
+  await write(() =>
+    getDb()
+      .update(users)
+      .set({ passwordHash, ...nextSessionVersion, updatedAt: new Date().toISOString() })
+      .where(eq(users.id, target.id)),
+  );
   endOpenStreams(target.id);
   await audit(actor, 'user.password-reset', 'user', target.id, { email: target.email });
   refreshUsersPage();

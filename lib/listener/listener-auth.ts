@@ -60,10 +60,12 @@ export async function authenticateListenerClient(clientId: string, clientSecret:
     return null;
   }
   if (!sameText(candidate, row.credential.secretHash) || row.credential.revokedAt || !row.seller.enabled) return null;
-  await write(() => getDb()
-    .update(listenerCredentials)
-    .set({ lastUsedAt: new Date().toISOString() })
-    .where(eq(listenerCredentials.id, row.credential.id)));
+  await write(() =>
+    getDb()
+      .update(listenerCredentials)
+      .set({ lastUsedAt: new Date().toISOString() })
+      .where(eq(listenerCredentials.id, row.credential.id)),
+  );
   return row;
 }
 

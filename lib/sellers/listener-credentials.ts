@@ -68,17 +68,19 @@ export async function rotateListenerCredential(
 
 /** Revokes the Seller's active credentials (all, or all but `exceptId`); their tokens stop working at once. */
 export async function revokeListenerCredentials(sellerId: number, exceptId?: number): Promise<number> {
-  const rows = await write(() => getDb()
-    .update(listenerCredentials)
-    .set({ revokedAt: new Date().toISOString() })
-    .where(
-      and(
-        eq(listenerCredentials.sellerId, sellerId),
-        isNull(listenerCredentials.revokedAt),
-        exceptId === undefined ? undefined : ne(listenerCredentials.id, exceptId),
-      ),
-    )
-    .returning());
+  const rows = await write(() =>
+    getDb()
+      .update(listenerCredentials)
+      .set({ revokedAt: new Date().toISOString() })
+      .where(
+        and(
+          eq(listenerCredentials.sellerId, sellerId),
+          isNull(listenerCredentials.revokedAt),
+          exceptId === undefined ? undefined : ne(listenerCredentials.id, exceptId),
+        ),
+      )
+      .returning(),
+  );
   listenerAccessChanged();
   return rows.length;
 }

@@ -51,10 +51,12 @@ export async function oldestRetained(): Promise<number | undefined> {
 /** Drops entries older than `before` but always keeps the newest one, so positions never go back. */
 export async function pruneFeed(before: string): Promise<number> {
   const newest = await feedPosition();
-  const rows = await write(() => getDb()
-    .delete(changeFeed)
-    .where(and(lt(changeFeed.at, before), lt(changeFeed.seq, newest)))
-    .returning({ seq: changeFeed.seq }));
+  const rows = await write(() =>
+    getDb()
+      .delete(changeFeed)
+      .where(and(lt(changeFeed.at, before), lt(changeFeed.seq, newest)))
+      .returning({ seq: changeFeed.seq }),
+  );
   return rows.length;
 }
 

@@ -23,22 +23,24 @@ export async function recordDocumentRejection(seller: RejectingSeller, err: unkn
   const now = new Date().toISOString();
   const violations = err.violations.slice(0, MAX_VIOLATIONS).map((v) => ({ path: v.path, message: v.message, keyword: v.keyword }));
   try {
-    await write(() => getDb()
-      .insert(sellerDocumentRejections)
-      .values({
-        sellerId: seller.id,
-        api: err.api ?? '',
-        operationId: err.operationId ?? '',
-        resourceId: err.resourceId ?? resourceId ?? '',
-        violations,
-        firstSeenAt: now,
-        lastSeenAt: now,
-        count: 1,
-      })
-      .onConflictDoUpdate({
-        target: [sellerDocumentRejections.sellerId, sellerDocumentRejections.api, sellerDocumentRejections.operationId, sellerDocumentRejections.resourceId],
-        set: { violations, lastSeenAt: now, count: sql`${sellerDocumentRejections.count} + 1` },
-      }));
+    await write(() =>
+      getDb()
+        .insert(sellerDocumentRejections)
+        .values({
+          sellerId: seller.id,
+          api: err.api ?? '',
+          operationId: err.operationId ?? '',
+          resourceId: err.resourceId ?? resourceId ?? '',
+          violations,
+          firstSeenAt: now,
+          lastSeenAt: now,
+          count: 1,
+        })
+        .onConflictDoUpdate({
+          target: [sellerDocumentRejections.sellerId, sellerDocumentRejections.api, sellerDocumentRejections.operationId, sellerDocumentRejections.resourceId],
+          set: { violations, lastSeenAt: now, count: sql`${sellerDocumentRejections.count} + 1` },
+        }),
+    );
   } catch (recordError) {
     console.error('[sync] could not record a refused Seller document', recordError);
   }

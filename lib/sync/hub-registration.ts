@@ -57,17 +57,21 @@ async function hubRows(sellerId: number): Promise<NotificationHub[]> {
 
 async function saveHub(sellerId: number, api: NotificationApi, fields: Partial<NotificationHub> & Pick<NotificationHub, 'state' | 'callback'>) {
   const updatedAt = new Date().toISOString();
-  await write(() => getDb()
-    .insert(notificationHubs)
-    .values({ sellerId, api, hubId: null, ...fields, updatedAt })
-    .onConflictDoUpdate({ target: [notificationHubs.sellerId, notificationHubs.api], set: { ...fields, updatedAt } }));
+  await write(() =>
+    getDb()
+      .insert(notificationHubs)
+      .values({ sellerId, api, hubId: null, ...fields, updatedAt })
+      .onConflictDoUpdate({ target: [notificationHubs.sellerId, notificationHubs.api], set: { ...fields, updatedAt } }),
+  );
 }
 
 async function setSyncState(sellerId: number, fields: Partial<typeof sellerSyncState.$inferInsert>) {
-  await write(() => getDb()
-    .insert(sellerSyncState)
-    .values({ sellerId, ...fields })
-    .onConflictDoUpdate({ target: sellerSyncState.sellerId, set: fields }));
+  await write(() =>
+    getDb()
+      .insert(sellerSyncState)
+      .values({ sellerId, ...fields })
+      .onConflictDoUpdate({ target: sellerSyncState.sellerId, set: fields }),
+  );
 }
 
 /** Whether a hub we hold is still known to the Seller (a Seller without GET /hub/{id} is trusted). */

@@ -201,22 +201,23 @@ export async function claimResource(
 ): Promise<InboxItem[]> {
   const held = alias(inbox, 'held');
   const nowIso = new Date(now).toISOString();
-  const db = getDb();
-  const rows = await write(() => db
-    .update(inbox)
-    .set({ leaseOwner: owner, leaseUntil: new Date(now + leaseMs).toISOString() })
-    .where(
-      and(
-        pendingOfResource(inbox, sellerId, entity, resourceId),
-        notExists(
-          db
-            .select({ one: sql`1` })
-            .from(held)
-            .where(and(pendingOfResource(held, sellerId, entity, resourceId), isNotNull(held.leaseOwner), ne(held.leaseOwner, owner), gt(held.leaseUntil, nowIso))),
+  const rows = await write((db) =>
+    db
+      .update(inbox)
+      .set({ leaseOwner: owner, leaseUntil: new Date(now + leaseMs).toISOString() })
+      .where(
+        and(
+          pendingOfResource(inbox, sellerId, entity, resourceId),
+          notExists(
+            db
+              .select({ one: sql`1` })
+              .from(held)
+              .where(and(pendingOfResource(held, sellerId, entity, resourceId), isNotNull(held.leaseOwner), ne(held.leaseOwner, owner), gt(held.leaseUntil, nowIso))),
+          ),
         ),
-      ),
-    )
-    .returning(), db);
+      )
+      .returning(),
+  );
   return rows.sort((a, b) => a.id - b.id);
 }
 
@@ -226,21 +227,25 @@ export async function claimResource(
  */
 export async function renewLease(ids: number[], owner: string, leaseMs: number, now = Date.now()): Promise<boolean> {
   if (ids.length === 0) return true;
-  const rows = await write(() => getDb()
-    .update(inbox)
-    .set({ leaseUntil: new Date(now + leaseMs).toISOString() })
-    .where(and(inArray(inbox.id, ids), eq(inbox.state, 'pending'), eq(inbox.leaseOwner, owner)))
-    .returning({ id: inbox.id }));
+  const rows = await write(() =>
+    getDb()
+      .update(inbox)
+      .set({ leaseUntil: new Date(now + leaseMs).toISOString() })
+      .where(and(inArray(inbox.id, ids), eq(inbox.state, 'pending'), eq(inbox.leaseOwner, owner)))
+      .returning({ id: inbox.id }),
+  );
   return rows.length === ids.length;
 }
 
 /** Frees the leases `owner` holds on entries still pending (a worker stopping cleanly). */
 export async function releaseLeases(owner: string): Promise<number> {
-  const rows = await write(() => getDb()
-    .update(inbox)
-    .set({ leaseOwner: null, leaseUntil: null })
-    .where(and(eq(inbox.state, 'pending'), eq(inbox.leaseOwner, owner)))
-    .returning({ id: inbox.id }));
+  const rows = await write(() =>
+    getDb()
+      .update(inbox)
+      .set({ leaseOwner: null, leaseUntil: null })
+      .where(and(eq(inbox.state, 'pending'), eq(inbox.leaseOwner, owner)))
+      .returning({ id: inbox.id }),
+  );
   return rows.length;
 }
 
@@ -275,35 +280,41 @@ export async function releaseDeadLeases(host = os.hostname()): Promise<number> {
 
 /** Makes every pending entry due now (at start: whatever stopped the last attempts may be fixed by now). */
 export async function makePendingDue(now = new Date().toISOString()): Promise<number> {
-  const rows = await write(() => getDb()
-    .update(inbox)
-    .set({ nextAttemptAt: now })
-    .where(and(eq(inbox.state, 'pending'), gt(inbox.nextAttemptAt, now)))
-    .returning({ id: inbox.id }));
+  const rows = await write(() =>
+    getDb()
+      .update(inbox)
+      .set({ nextAttemptAt: now })
+      .where(and(eq(inbox.state, 'pending'), gt(inbox.nextAttemptAt, now)))
+      .returning({ id: inbox.id }),
+  );
   return rows.length;
 }
 
 export async function rescheduleInboxItems(ids: number[], nextAttemptAt: string, lastError: string): Promise<void> {
   if (ids.length === 0) return;
-  await write(() => getDb()
-    .update(inbox)
-    .set({ attempts: sql`${inbox.attempts} + 1`, nextAttemptAt, lastError: lastError.slice(0, 1000), leaseOwner: null, leaseUntil: null })
-    .where(and(inArray(inbox.id, ids), eq(inbox.state, 'pending'))));
+  await write(() =>
+    getDb()
+      .update(inbox)
+      .set({ attempts: sql`${inbox.attempts} + 1`, nextAttemptAt, lastError: lastError.slice(0, 1000), leaseOwner: null, leaseUntil: null })
+      .where(and(inArray(inbox.id, ids), eq(inbox.state, 'pending'))),
+  );
 }
 
 export async function failInboxItems(ids: number[], lastError: string): Promise<void> {
   if (ids.length === 0) return;
-  await write(() => getDb()
-    .update(inbox)
-    .set({
-      state: 'failed',
-      attempts: sql`${inbox.attempts} + 1`,
-      lastError: lastError.slice(0, 1000),
-      processedAt: new Date().toISOString(),
-      leaseOwner: null,
-      leaseUntil: null,
-    })
-    .where(and(inArray(inbox.id, ids), eq(inbox.state, 'pending'))));
+  await write(() =>
+    getDb()
+      .update(inbox)
+      .set({
+        state: 'failed',
+        attempts: sql`${inbox.attempts} + 1`,
+        lastError: lastError.slice(0, 1000),
+        processedAt: new Date().toISOString(),
+        leaseOwner: null,
+        leaseUntil: null,
+      })
+      .where(and(inArray(inbox.id, ids), eq(inbox.state, 'pending'))),
+  );
 }
 
 export interface InboxCounts {

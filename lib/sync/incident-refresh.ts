@@ -74,10 +74,12 @@ export function listEntryDiffers(entry: IncidentFind, cached: Incident | undefin
 
 async function recordState(sellerId: number, values: Partial<typeof sellerIncidentState.$inferInsert>): Promise<void> {
   const checkedAt = new Date().toISOString();
-  await write(() => getDb()
-    .insert(sellerIncidentState)
-    .values({ sellerId, checkedAt, ...values })
-    .onConflictDoUpdate({ target: sellerIncidentState.sellerId, set: { checkedAt, ...values } }));
+  await write(() =>
+    getDb()
+      .insert(sellerIncidentState)
+      .values({ sellerId, checkedAt, ...values })
+      .onConflictDoUpdate({ target: sellerIncidentState.sellerId, set: { checkedAt, ...values } }),
+  );
 }
 
 /** Records that `seller` answered 501 (keeps the first time it did). */

@@ -78,13 +78,17 @@ export async function reconcileSeller(seller: Seller, options: { sonata?: Sonata
     result.error = err instanceof Error ? err.message : String(err);
   }
   const summary = `${result.checked} tickets checked, ${result.queued} fetched again`;
-  await write(() => db
-    .insert(sellerSyncState)
-    .values({ sellerId: seller.id, lastReconcileAt: runAt, lastReconcileResult: summary, lastReconcileError: result.error ?? null, ...(result.error ? {} : { lastReconcileFrom: runAt }) })
-    .onConflictDoUpdate({
-      target: sellerSyncState.sellerId,
-      set: { lastReconcileAt: runAt, lastReconcileResult: summary, lastReconcileError: result.error ?? null, ...(result.error ? {} : { lastReconcileFrom: runAt }) },
-    }), db);
+  await write(
+    (d) =>
+      d
+        .insert(sellerSyncState)
+        .values({ sellerId: seller.id, lastReconcileAt: runAt, lastReconcileResult: summary, lastReconcileError: result.error ?? null, ...(result.error ? {} : { lastReconcileFrom: runAt }) })
+        .onConflictDoUpdate({
+          target: sellerSyncState.sellerId,
+          set: { lastReconcileAt: runAt, lastReconcileResult: summary, lastReconcileError: result.error ?? null, ...(result.error ? {} : { lastReconcileFrom: runAt }) },
+        }),
+    db,
+  );
   await recordChange('sellerSync', { seller: seller.slug, eventType: 'reconciliation' });
   return result;
 }
