@@ -152,8 +152,3 @@ export async function write<T>(statement: (db: Db) => PromiseLike<T> | T, db: Db
     mutex.release();
   }
 }
-
-/** The first row of a query, or undefined. */
-export async function first<T>(query: PromiseLike<T[]>): Promise<T | undefined> {
-  return (await query)[0];
-}

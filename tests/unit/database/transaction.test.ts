@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { openDatabase, type Db } from '@/db';
-import { transaction, write } from '@/db/transaction';
+import { transaction, whenTransactionEnds, write } from '@/db/transaction';
 import type Database from 'better-sqlite3';
 
 let db: Db;
@@ -134,5 +134,22 @@ describe('transaction', () => {
     await later;
     expect(await notes()).toEqual(['a', 'from the timer']);
     expect(sqlite.inTransaction).toBe(false);
+  });
+
+  it('calls back once the transaction has ended, committed or rolled back, or at once outside one', async () => {
+    const seen: string[] = [];
+    whenTransactionEnds(() => seen.push('outside'));
+    await transaction(async (tx) => {
+      await addNote(tx, 'a');
+      whenTransactionEnds(() => seen.push(`after commit: ${sqlite.inTransaction ? 'open' : 'closed'}`));
+      seen.push('inside');
+    }, db);
+    await expect(
+      transaction(async () => {
+        whenTransactionEnds(() => seen.push(`after rollback: ${sqlite.inTransaction ? 'open' : 'closed'}`));
+        throw new Error('refused');
+      }, db),
+    ).rejects.toThrow('refused');
+    expect(seen).toEqual(['outside', 'inside', 'after commit: closed', 'after rollback: closed']);
   });
 });
