@@ -1,7 +1,7 @@
 import { and, eq, gte, inArray, lt, sum } from 'drizzle-orm';
 import { getDb, type Db } from './index';
 import { ticketAttachmentUploads, type TicketAttachmentUpload } from './schema';
-import { transaction } from './transaction';
+import { transaction, write } from './transaction';
 
 /**
  * Files staged by the browser before a ticket form is sent: they expire after a while, and one user's staged
@@ -27,7 +27,7 @@ function cutoff(policy: Pick<StagingPolicy, 'ttlMs'>, now: Date): string {
 
 /** Deletes every expired staged file; returns how many. */
 export async function pruneExpiredUploads(policy: Pick<StagingPolicy, 'ttlMs'>, now = new Date(), db: Db = getDb()): Promise<number> {
-  return db.delete(ticketAttachmentUploads).where(lt(ticketAttachmentUploads.createdAt, cutoff(policy, now))).run().changes;
+  return (await write(() => db.delete(ticketAttachmentUploads).where(lt(ticketAttachmentUploads.createdAt, cutoff(policy, now))), db)).changes;
 }
 
 /**
@@ -40,16 +40,16 @@ export async function stageUpload(
   now = new Date(),
   db: Db = getDb(),
 ): Promise<StageOutcome> {
-  return transaction((tx): StageOutcome => {
-    tx.delete(ticketAttachmentUploads).where(lt(ticketAttachmentUploads.createdAt, cutoff(policy, now))).run();
-    const row = tx
+  return transaction(async (tx): Promise<StageOutcome> => {
+    await tx.delete(ticketAttachmentUploads).where(lt(ticketAttachmentUploads.createdAt, cutoff(policy, now)));
+    const row = (await tx
       .select({ bytes: sum(ticketAttachmentUploads.size) })
       .from(ticketAttachmentUploads)
       .where(eq(ticketAttachmentUploads.userId, upload.userId))
-      .get();
+      .limit(1))[0];
     const stagedBytes = Number(row?.bytes ?? 0);
     if (stagedBytes + upload.size > policy.userQuotaBytes) return { ok: false, reason: 'quotaExceeded', stagedBytes };
-    tx.insert(ticketAttachmentUploads).values({ ...upload, createdAt: now.toISOString() }).run();
+    await tx.insert(ticketAttachmentUploads).values({ ...upload, createdAt: now.toISOString() });
     return { ok: true, id: upload.id };
   }, db);
 }
@@ -63,7 +63,7 @@ export async function stagedUploadsOf(
   db: Db = getDb(),
 ): Promise<TicketAttachmentUpload[]> {
   if (ids.length === 0) return [];
-  return db
+  return await db
     .select()
     .from(ticketAttachmentUploads)
     .where(
@@ -72,6 +72,5 @@ export async function stagedUploadsOf(
         inArray(ticketAttachmentUploads.id, [...ids]),
         gte(ticketAttachmentUploads.createdAt, cutoff(policy, now)),
       ),
-    )
-    .all();
+    );
 }

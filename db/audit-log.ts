@@ -2,6 +2,7 @@ import { eq } from 'drizzle-orm';
 import { getDb } from './index';
 import { auditLog, users } from './schema';
 import type { Tx } from './transaction';
+import { write } from './transaction';
 
 /**
  * The one writer of the audit trail. Entries are only ever inserted here and removed by retention
@@ -29,17 +30,17 @@ function values(entry: AuditEntry) {
   };
 }
 
-export function recordAuditTx(tx: Tx, entry: AuditEntry): void {
-  tx.insert(auditLog).values(values(entry)).run();
+export async function recordAuditTx(tx: Tx, entry: AuditEntry): Promise<void> {
+  await tx.insert(auditLog).values(values(entry));
 }
 
 export async function recordAudit(entry: AuditEntry): Promise<void> {
-  await getDb().insert(auditLog).values(values(entry)).run();
+  await write(() => getDb().insert(auditLog).values(values(entry)));
 }
 
 /** The actor of an entry written on a user's behalf where only their id is at hand (the outbox). */
-export function actorOfTx(tx: Tx, userId: number | null): { userId: number | null; actor: string } {
+export async function actorOfTx(tx: Tx, userId: number | null): Promise<{ userId: number | null; actor: string }> {
   if (userId === null) return { userId: null, actor: 'system' };
-  const row = tx.select({ email: users.email }).from(users).where(eq(users.id, userId)).get();
+  const row = (await tx.select({ email: users.email }).from(users).where(eq(users.id, userId)).limit(1))[0];
   return { userId: row ? userId : null, actor: row?.email ?? 'system' };
 }

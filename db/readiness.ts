@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { MIGRATIONS_DIR, type Db } from './index';
+import { selectRows } from './raw-sql';
 
 /** One line of a readiness answer; `detail` is shown to anyone who asks, so it names no path, secret or stack. */
 export interface ReadinessCheck {
@@ -58,7 +59,7 @@ export async function checkDatabaseAnswers(db: Db, timeoutMs = 1_000): Promise<R
     const timedOut = new Promise<'timeout'>((resolve) => {
       timer = setTimeout(() => resolve('timeout'), timeoutMs);
     });
-    const answer = await Promise.race([Promise.resolve().then(() => db.get(sql`select count(*) as n from sqlite_master`)), timedOut]);
+    const answer = await Promise.race([selectRows(sql`select count(*) as n from sqlite_master`, db), timedOut]);
     const elapsed = performance.now() - started;
     if (answer === 'timeout' || elapsed > timeoutMs) return { name, ok: false, detail: `no answer within ${milliseconds(timeoutMs)}` };
     return { name, ok: true, detail: `answered in ${milliseconds(elapsed)}` };
@@ -81,7 +82,7 @@ function tags(entries: JournalEntry[]): string {
  * migrator records and compares them). Migrations recorded there that this build does not know (a newer instance
  * migrated the database during a rolling deploy) are reported but do not make it unready.
  */
-export function checkMigrationsApplied(db: Db, migrationsDir = MIGRATIONS_DIR): ReadinessCheck {
+export async function checkMigrationsApplied(db: Db, migrationsDir = MIGRATIONS_DIR): Promise<ReadinessCheck> {
   const name = 'migrations';
   let shipped: JournalEntry[];
   try {
@@ -90,9 +91,9 @@ export function checkMigrationsApplied(db: Db, migrationsDir = MIGRATIONS_DIR): 
     return { name, ok: false, detail: `the migrations journal of this build could not be read: ${describeFailure(err)}` };
   }
   try {
-    const table = db.get<{ n: number }>(sql`select count(*) as n from sqlite_master where type = 'table' and name = '__drizzle_migrations'`);
+    const [table] = await selectRows<{ n: number }>(sql`select count(*) as n from sqlite_master where type = 'table' and name = '__drizzle_migrations'`, db);
     if (!table || table.n === 0) return { name, ok: false, detail: `no migration applied; ${shipped.length} expected` };
-    const applied = new Set(db.all<{ created_at: number | string }>(sql`select created_at from __drizzle_migrations`).map((r) => Number(r.created_at)));
+    const applied = new Set((await selectRows<{ created_at: number | string }>(sql`select created_at from __drizzle_migrations`, db)).map((r) => Number(r.created_at)));
     const missing = shipped.filter((e) => !applied.has(e.when));
     if (missing.length) return { name, ok: false, detail: `${missing.length} of ${shipped.length} not applied: ${tags(missing)}` };
     const known = new Set(shipped.map((e) => e.when));

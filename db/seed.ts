@@ -7,6 +7,7 @@ import bcrypt from 'bcryptjs';
 import { eq } from 'drizzle-orm';
 import { openDatabase } from './index';
 import { users, type Role } from './schema';
+import { write } from './transaction';
 
 export const DEMO_USERS: ReadonlyArray<{ email: string; name: string; role: Role; password: string; phone: string }> = [
   { email: 'noc@example.com', name: 'Nora Okafor', role: 'noc', password: 'noc-demo-pass', phone: '+33 1 70 00 00 01' },
@@ -20,19 +21,14 @@ export async function seedDemoUsers(file: string): Promise<number> {
   let created = 0;
   try {
     for (const u of DEMO_USERS) {
-      const existing = await db.select({ id: users.id }).from(users).where(eq(users.email, u.email)).get();
+      const existing = (await db.select({ id: users.id }).from(users).where(eq(users.email, u.email)).limit(1))[0];
       if (existing) continue;
-      await db
-        .insert(users)
-        .values({
-          email: u.email,
-          name: u.name,
-          role: u.role,
-          phone: u.phone,
-          organization: 'Buyer NOC',
-          passwordHash: bcrypt.hashSync(u.password, 10),
-        })
-        .run();
+      const passwordHash = bcrypt.hashSync(u.password, 10);
+      await write(
+        (d) =>
+          d.insert(users).values({ email: u.email, name: u.name, role: u.role, phone: u.phone, organization: 'Buyer NOC', passwordHash }),
+        db,
+      );
       created++;
     }
   } finally {

@@ -10,8 +10,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { openDatabase, type Db } from '../db';
+import { selectRows } from '../db/raw-sql';
+import { transaction, write } from '../db/transaction';
 import { incidents, appointments, sellers, slaAgreements, tickets, ticketSla, ticketStatusHistory } from '../db/schema';
 import { dashboardStatements, fetchDashboard, type DashboardScope } from '../lib/data/dashboard';
 import { DAY_MS, HOUR_MS, presetRange } from '../lib/domain/dashboard-metrics';
@@ -58,19 +60,23 @@ async function seed(db: Db): Promise<void> {
   const random = prng(42);
   const sellerIds: number[] = [];
   for (const slug of SELLERS) {
-    const [row] = await db
-      .insert(sellers)
-      .values({
-        slug,
-        name: slug[0]!.toUpperCase() + slug.slice(1),
-        troubleTicketBaseUrl: `http://127.0.0.1:1/${slug}/tt`,
-        appointmentBaseUrl: `http://127.0.0.1:1/${slug}/ap`,
-        workOrderBaseUrl: `http://127.0.0.1:1/${slug}/wo`,
-        tokenUrl: `http://127.0.0.1:1/${slug}/token`,
-        clientId: 'bench',
-        clientSecretEnc: 'v1:a:b:c',
-      })
-      .returning();
+    const [row] = await write(
+      (d) =>
+        d
+          .insert(sellers)
+          .values({
+            slug,
+            name: slug[0]!.toUpperCase() + slug.slice(1),
+            troubleTicketBaseUrl: `http://127.0.0.1:1/${slug}/tt`,
+            appointmentBaseUrl: `http://127.0.0.1:1/${slug}/ap`,
+            workOrderBaseUrl: `http://127.0.0.1:1/${slug}/wo`,
+            tokenUrl: `http://127.0.0.1:1/${slug}/token`,
+            clientId: 'bench',
+            clientSecretEnc: 'v1:a:b:c',
+          })
+          .returning(),
+      db,
+    );
     sellerIds.push(row!.id);
   }
   const padding = 'x'.repeat(1200);
@@ -106,20 +112,21 @@ async function seed(db: Db): Promise<void> {
         life,
       };
     });
-    db.transaction((tx) => {
-      const inserted = tx.insert(tickets).values(batch.map((b) => b.row)).returning({ id: tickets.id, sellerId: tickets.sellerId }).all();
+    await transaction(async (tx) => {
+      const inserted = await tx.insert(tickets).values(batch.map((b) => b.row)).returning({ id: tickets.id, sellerId: tickets.sellerId });
       const history = inserted.flatMap((t, i) =>
         batch[i]!.life.map(([status, at]) => ({ ticketId: t.id, sellerId: t.sellerId, status, changedAt: new Date(at).toISOString() })),
       );
-      for (let h = 0; h < history.length; h += 2000) tx.insert(ticketStatusHistory).values(history.slice(h, h + 2000)).run();
-    });
+      for (let h = 0; h < history.length; h += 2000) await tx.insert(ticketStatusHistory).values(history.slice(h, h + 2000));
+    }, db);
   }
   const cached = { documentHash: 'h', fetchedAt: new Date(NOW).toISOString(), updatedAt: new Date(NOW).toISOString() };
-  db.transaction((tx) => {
+  await transaction(async (tx) => {
     for (let n = 0; n < 2_000; n++) {
       const createdMs = NOW - Math.floor(random() * 120 * DAY_MS);
       const closed = random() < 0.8;
-      tx.insert(incidents)
+      await tx
+        .insert(incidents)
         .values({
           sellerId: sellerIds[n % 4]!,
           sellerResourceId: `IN-${n}`,
@@ -131,9 +138,9 @@ async function seed(db: Db): Promise<void> {
             ...(closed ? { closedDate: new Date(createdMs + random() * 10 * HOUR_MS).toISOString() } : {}),
           },
           ...cached,
-        })
-        .run();
-      tx.insert(appointments)
+        });
+      await tx
+        .insert(appointments)
         .values({
           sellerId: sellerIds[n % 5]!,
           sellerResourceId: `AP-${n}`,
@@ -141,10 +148,9 @@ async function seed(db: Db): Promise<void> {
           startAt: new Date(NOW + Math.floor((random() - 0.5) * 30 * DAY_MS)).toISOString(),
           document: { id: `AP-${n}` },
           ...cached,
-        })
-        .run();
+        });
     }
-  });
+  }, db);
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -169,36 +175,42 @@ function measure(work: () => unknown): { p50: number; p95: number; cpu50: number
   return { p50: percentile(times, 50), p95: percentile(times, 95), cpu50: percentile(cpu, 50) };
 }
 
-async function measureAsync(work: () => Promise<unknown>): Promise<{ p50: number; p95: number }> {
+async function measureAsync(work: () => Promise<unknown>): Promise<{ p50: number; p95: number; cpu50: number }> {
   await work();
   const times: number[] = [];
+  const cpu: number[] = [];
   for (let i = 0; i < RUNS; i++) {
+    const cpuStart = process.cpuUsage();
     const start = performance.now();
     await work();
     times.push(performance.now() - start);
+    const used = process.cpuUsage(cpuStart);
+    cpu.push((used.user + used.system) / 1000);
   }
   times.sort((a, b) => a - b);
-  return { p50: percentile(times, 50), p95: percentile(times, 95) };
+  cpu.sort((a, b) => a - b);
+  return { p50: percentile(times, 50), p95: percentile(times, 95), cpu50: percentile(cpu, 50) };
 }
 
 async function main(): Promise<void> {
   const file = process.env.BENCH_DB ?? path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'bench-dashboard-')), 'portal.db');
   const reuse = fs.existsSync(file) && process.env.BENCH_DB !== undefined;
   const { db, sqlite } = openDatabase(file);
-  if (!(reuse && (db.get<{ n: number }>(sql`select count(*) as n from ${tickets}`)?.n ?? 0) > 0)) {
+  const countOf = async (statement: SQL) => (await selectRows<{ n: number }>(statement, db))[0]?.n ?? 0;
+  if (!(reuse && (await countOf(sql`select count(*) as n from ${tickets}`)) > 0)) {
     const start = performance.now();
     await seed(db);
     sqlite.pragma('optimize');
     console.log(`seeded ${TICKETS} tickets in ${((performance.now() - start) / 1000).toFixed(1)} s → ${file}`);
   }
-  if ((db.get<{ n: number }>(sql`select count(*) as n from ${ticketSla}`)?.n ?? 0) === 0) {
+  if ((await countOf(sql`select count(*) as n from ${ticketSla}`)) === 0) {
     const start = performance.now();
     await seedSla(db, file);
     console.log(`SLA clocks for every ticket in ${((performance.now() - start) / 1000).toFixed(1)} s`);
   }
-  const counts = db.get<{ t: number; h: number }>(
-    sql`select (select count(*) from ${tickets}) as t, (select count(*) from ${ticketStatusHistory}) as h`,
-  )!;
+  const counts = (
+    await selectRows<{ t: number; h: number }>(sql`select (select count(*) from ${tickets}) as t, (select count(*) from ${ticketStatusHistory}) as h`, db)
+  )[0]!;
   console.log(`${counts.t} tickets, ${counts.h} status changes, ${RUNS} runs each (ms); load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}\n`);
 
   const dialect = (db as unknown as { dialect: { sqlToQuery(q: unknown): { sql: string; params: unknown[] } } }).dialect;
@@ -214,7 +226,7 @@ async function main(): Promise<void> {
     let totalCpu = 0;
     const statements = dashboardStatements(scope);
     for (const [name, statement] of Object.entries(statements)) {
-      const viaDrizzle = measure(() => db.all(statement));
+      const viaDrizzle = await measureAsync(() => selectRows(statement, db));
       const { sql: text, params } = dialect.sqlToQuery(statement);
       const prepared = sqlite.prepare(text);
       const direct = measure(() => prepared.all(...params));
@@ -237,8 +249,8 @@ async function seedSla(db: Db, file: string): Promise<void> {
   process.env.DATABASE_PATH = file;
   const { recomputeSellerSla } = await import('../lib/sync/sla-clocks');
   const targets = { extensive: { acknowledge: 30, resolve: 240 }, significant: { acknowledge: 30, resolve: 480 }, moderate: { acknowledge: 60, resolve: 1440 }, minor: { acknowledge: 120, resolve: 4320 } };
-  for (const seller of db.select({ id: sellers.id }).from(sellers).all()) {
-    db.insert(slaAgreements).values({ name: 'Bench', sellerId: seller.id, targets, pauseStates: ['pending'], validFrom: '2000-01-01T00:00:00.000Z' }).run();
+  for (const seller of await db.select({ id: sellers.id }).from(sellers)) {
+    await write((d) => d.insert(slaAgreements).values({ name: 'Bench', sellerId: seller.id, targets, pauseStates: ['pending'], validFrom: '2000-01-01T00:00:00.000Z' }), db);
     await recomputeSellerSla(seller.id, null);
   }
 }

@@ -203,25 +203,27 @@ export const runBulkTicketAction = authorizedAction('tickets.write', runSchema, 
   const relationshipType = input.relationshipType || DEFAULT_INCIDENT_RELATIONSHIP;
   const operation = BULK_OPERATION[input.action] as 'patch' | 'cancel' | 'close';
   const targets = result.targets as BulkTicket[];
-  const items = await transaction((tx) => {
-    const actor = actorOfTx(tx, user.id);
-    return targets.map((t): BulkRunItem => {
-      const item = enqueueTx(tx, {
+  const items = await transaction(async (tx) => {
+    const actor = await actorOfTx(tx, user.id);
+    const items: BulkRunItem[] = [];
+    for (const t of targets) {
+      const item = await enqueueTx(tx, {
         sellerId: t.sellerId,
         ticketId: t.ticketId,
         operation,
         payload: payloadFor(input.action, user, input.note, link, t, relationshipType),
         userId: user.id,
       });
-      recordAuditTx(tx, {
+      await recordAuditTx(tx, {
         ...actor,
         action: `ticket.${operation}`,
         entityType: 'ticket',
         entityId: t.externalId,
         detail: { bulk: input.action, ...(link ? { incident: `${link.sellerSlug}/${link.incidentId}` } : {}) },
       });
-      return { ticketId: t.ticketId, externalId: t.externalId, sellerName: t.sellerName, outboxId: item.id };
-    });
+      items.push({ ticketId: t.ticketId, externalId: t.externalId, sellerName: t.sellerName, outboxId: item.id });
+    }
+    return items;
   });
   wakeOutboxWorker();
   refreshPages();

@@ -7,6 +7,7 @@ import { contacts } from '@/db/schema';
 import { authorizedAction, type ActionState } from '@/lib/actions/authorized-action';
 import { audit } from '@/lib/data/audit';
 import { contactBookEntrySchema, contactRefSchema, updateContactSchema } from '@/lib/domain/ticket-forms';
+import { write } from '@/db/transaction';
 
 function refresh() {
   try {
@@ -28,11 +29,12 @@ const duplicate: ActionState<never> = {
 
 export const createContact = authorizedAction('contacts.manage', contactBookEntrySchema, async (input, user) => {
   try {
-    const row = await getDb()
-      .insert(contacts)
-      .values({ ...input, numberExtension: input.numberExtension ?? null, organization: input.organization ?? null, createdByUserId: user.id })
-      .returning()
-      .get();
+    const row = (await write(() =>
+      getDb()
+        .insert(contacts)
+        .values({ ...input, numberExtension: input.numberExtension ?? null, organization: input.organization ?? null, createdByUserId: user.id })
+        .returning(),
+    ))[0]!;
     await audit(user, 'contact.create', 'contact', row.id, { name: row.name, emailAddress: row.emailAddress });
     refresh();
     return { ok: true, message: `${row.name} added to the contact book.`, data: { id: row.id } };
@@ -45,12 +47,13 @@ export const createContact = authorizedAction('contacts.manage', contactBookEntr
 export const updateContact = authorizedAction('contacts.manage', updateContactSchema, async (input, user) => {
   const { contactId, ...fields } = input;
   try {
-    const row = await getDb()
-      .update(contacts)
-      .set({ ...fields, numberExtension: fields.numberExtension ?? null, organization: fields.organization ?? null, updatedAt: new Date().toISOString() })
-      .where(eq(contacts.id, contactId))
-      .returning()
-      .get();
+    const row = (await write(() =>
+      getDb()
+        .update(contacts)
+        .set({ ...fields, numberExtension: fields.numberExtension ?? null, organization: fields.organization ?? null, updatedAt: new Date().toISOString() })
+        .where(eq(contacts.id, contactId))
+        .returning(),
+    ))[0]!;
     if (!row) return { ok: false, status: 404, message: 'No such contact.' };
     await audit(user, 'contact.update', 'contact', row.id, { name: row.name });
     refresh();
@@ -62,7 +65,7 @@ export const updateContact = authorizedAction('contacts.manage', updateContactSc
 });
 
 export const deleteContact = authorizedAction('contacts.manage', contactRefSchema, async (input, user) => {
-  const row = await getDb().delete(contacts).where(eq(contacts.id, input.contactId)).returning().get();
+  const row = (await write(() => getDb().delete(contacts).where(eq(contacts.id, input.contactId)).returning()))[0]!;
   if (!row) return { ok: false, status: 404, message: 'No such contact.' };
   await audit(user, 'contact.delete', 'contact', row.id, { name: row.name });
   refresh();

@@ -51,7 +51,7 @@ const incidentRefSchema = z.object({ seller: slug, id: resourceId });
 
 /** MEF 113 UC 14 on demand: one incident fetched again (single-flight). */
 export const refreshIncident = authorizedAction('sellers.refresh', incidentRefSchema, async (input) => {
-  const seller = await getDb().select().from(sellers).where(eq(sellers.slug, input.seller)).get();
+  const seller = (await getDb().select().from(sellers).where(eq(sellers.slug, input.seller)).limit(1))[0];
   if (!seller) return { ok: false, status: 404, message: 'No such Seller.' };
   const gated = await refreshGate().run(`incidents:${seller.slug}:${input.id}`, ITEM_COOLDOWN_MS, () => refreshOneIncident(seller, input.id));
   if (!gated.ran) return { ok: false, status: 429, message: coolingDownMessage(gated.retryAfterSeconds) };
@@ -91,15 +91,15 @@ export type LinkIncidentInput = z.input<typeof linkSchema>;
  */
 export const linkIncidentToTicket = authorizedAction('incidents.link', linkSchema, async (input, user): Promise<ActionState<TicketActionResult>> => {
   const db = getDb();
-  const seller = await db.select().from(sellers).where(eq(sellers.slug, input.seller)).get();
+  const seller = (await db.select().from(sellers).where(eq(sellers.slug, input.seller)).limit(1))[0];
   if (!seller) return { ok: false, status: 404, message: 'No such Seller.', errors: { seller: ['No such Seller'] } };
-  const incident = await db
+  const incident = (await db
     .select({ id: incidents.sellerResourceId })
     .from(incidents)
     .where(and(eq(incidents.sellerId, seller.id), eq(incidents.sellerResourceId, input.incidentId)))
-    .get();
+    .limit(1))[0];
   if (!incident) return { ok: false, status: 404, message: `${seller.name} has not reported incident ${input.incidentId} to us.` };
-  const ticket = await db.select().from(tickets).where(eq(tickets.id, input.ticketId)).get();
+  const ticket = (await db.select().from(tickets).where(eq(tickets.id, input.ticketId)).limit(1))[0];
   if (!ticket || ticket.sellerId !== seller.id) {
     return { ok: false, status: 422, message: `Choose one of our tickets at ${seller.name}.`, errors: { ticketId: [`Choose one of our tickets at ${seller.name}`] } };
   }

@@ -17,7 +17,7 @@ const SETTINGS_PATH = '/settings/notifications';
 const bySlug = z.object({ slug: z.string().trim().min(1).max(40) });
 
 async function sellerOr404(slug: string) {
-  return getDb().select().from(sellers).where(eq(sellers.slug, slug)).get();
+  return (await getDb().select().from(sellers).where(eq(sellers.slug, slug)).limit(1))[0];
 }
 
 export interface IssuedListenerCredentials {

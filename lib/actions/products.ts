@@ -5,7 +5,7 @@ import { revalidatePath } from 'next/cache';
 import { z } from 'zod';
 import { getDb } from '@/db';
 import { products, sellers } from '@/db/schema';
-import { transaction } from '@/db/transaction';
+import { transaction, write } from '@/db/transaction';
 import { authorizedAction, type ActionState } from '@/lib/actions/authorized-action';
 import { audit } from '@/lib/data/audit';
 import { getProductById } from '@/lib/data/products';
@@ -39,13 +39,13 @@ export const createProduct = authorizedAction('products.manage', createInput, as
   const seller = await getSellerBySlug(input.seller);
   if (!seller) return { ok: false, status: 400, message: 'Some fields need your attention.', errors: { seller: ['Choose a Seller'] } };
   const { seller: _slug, ...fields } = input;
-  const clash = await getDb()
+  const clash = (await getDb()
     .select({ id: products.id })
     .from(products)
     .where(and(eq(products.sellerId, seller.id), eq(products.productId, fields.productId)))
-    .get();
+    .limit(1))[0];
   if (clash) return duplicateProductId(fields.productId, seller.name);
-  const [row] = await getDb().insert(products).values({ ...fields, sellerId: seller.id }).returning({ id: products.id });
+  const [row] = await write((db) => db.insert(products).values({ ...fields, sellerId: seller.id }).returning({ id: products.id }));
   await audit(user, 'product.create', 'product', row!.id, { seller: seller.slug, ...fields });
   refreshProductPages();
   return { ok: true, message: `Product ${fields.label} added to ${seller.name}.`, data: { id: row!.id, seller: seller.slug } };
@@ -55,17 +55,18 @@ export const updateProduct = authorizedAction('products.manage', updateInput, as
   const current = await getProductById(input.id);
   if (!current) return { ok: false, status: 404, message: 'This product no longer exists.' };
   const { id, ...fields } = input;
-  const clash = await getDb()
+  const clash = (await getDb()
     .select({ id: products.id })
     .from(products)
     .where(and(eq(products.sellerId, current.sellerId), eq(products.productId, fields.productId), ne(products.id, id)))
-    .get();
+    .limit(1))[0];
   if (clash) return duplicateProductId(fields.productId, current.sellerName);
-  await getDb()
-    .update(products)
-    .set({ ...fields, updatedAt: new Date().toISOString() })
-    .where(eq(products.id, id))
-    .run();
+  await write(() =>
+    getDb()
+      .update(products)
+      .set({ ...fields, updatedAt: new Date().toISOString() })
+      .where(eq(products.id, id)),
+  );
   const changed = Object.fromEntries(
     Object.entries(fields)
       .filter(([k, v]) => current[k as keyof typeof fields] !== v)
@@ -79,7 +80,7 @@ export const updateProduct = authorizedAction('products.manage', updateInput, as
 export const deleteProduct = authorizedAction('products.manage', deleteInput, async ({ id }, user) => {
   const current = await getProductById(id);
   if (!current) return { ok: false, status: 404, message: 'This product no longer exists.' };
-  await getDb().delete(products).where(eq(products.id, id)).run();
+  await write(() => getDb().delete(products).where(eq(products.id, id)));
   await audit(user, 'product.delete', 'product', id, {
     seller: current.sellerSlug,
     productId: current.productId,
@@ -91,13 +92,12 @@ export const deleteProduct = authorizedAction('products.manage', deleteInput, as
 
 async function checkImport(csv: string): Promise<{ report: ProductImportReport; sellerIds: Map<string, number> }> {
   const db = getDb();
-  const sellerRows = await db.select({ id: sellers.id, slug: sellers.slug }).from(sellers).all();
+  const sellerRows = await db.select({ id: sellers.id, slug: sellers.slug }).from(sellers);
   const sellerIds = new Map(sellerRows.map((s) => [s.slug, s.id]));
   const existingRows = await db
     .select({ slug: sellers.slug, productId: products.productId })
     .from(products)
-    .innerJoin(sellers, eq(products.sellerId, sellers.id))
-    .all();
+    .innerJoin(sellers, eq(products.sellerId, sellers.id));
   const existing = new Set(existingRows.map((r) => productKey(r.slug, r.productId)));
   const report = markImportModes(validateProductCsv(csv, new Set(sellerIds.keys())), existing);
   return { report, sellerIds };
@@ -128,16 +128,15 @@ export const confirmProductImport = authorizedAction('products.manage', importIn
   }
   const good = report.rows.filter((r) => r.product);
   const now = new Date().toISOString();
-  await transaction((tx) => {
+  await transaction(async (tx) => {
     for (const row of good) {
       const { seller, ...fields } = row.product!;
-      tx.insert(products)
+      await tx.insert(products)
         .values({ ...fields, sellerId: sellerIds.get(seller)! })
         .onConflictDoUpdate({
           target: [products.sellerId, products.productId],
           set: { label: fields.label, siteId: fields.siteId, siteName: fields.siteName, siteAddress: fields.siteAddress, siteTimeZone: fields.siteTimeZone, updatedAt: now },
-        })
-        .run();
+        });
     }
   });
   const created = good.filter((r) => r.mode === 'create').length;

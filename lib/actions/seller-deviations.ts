@@ -16,6 +16,7 @@ import {
   type DeviationAllowance,
   type KnownDeviation,
 } from '@/lib/sonata/deviations';
+import { write } from '@/db/transaction';
 
 const MAX_ALLOWANCES = 50;
 
@@ -109,11 +110,12 @@ export const setToleratedDeviations = authorizedAction('sellers.manage', tolerat
   if (JSON.stringify(before) === JSON.stringify(after)) {
     return { ok: true, message: 'Nothing changed.', data: { slug: input.slug } };
   }
-  await getDb()
-    .update(sellers)
-    .set({ toleratedDeviations: after, updatedAt: new Date().toISOString() })
-    .where(eq(sellers.id, current.id))
-    .run();
+  await write(() =>
+    getDb()
+      .update(sellers)
+      .set({ toleratedDeviations: after, updatedAt: new Date().toISOString() })
+      .where(eq(sellers.id, current.id)),
+  );
   await audit(user, 'seller.deviations', 'seller', input.slug, { from: before, to: after });
   revalidatePath(`/settings/sellers/${input.slug}`);
   revalidatePath('/settings/notifications');

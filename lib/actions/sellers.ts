@@ -12,6 +12,7 @@ import { getSellerBySlug, sealClientSecret } from '@/lib/sellers/registry';
 import { syncSellerNotifications } from '@/lib/sync/hub-registration';
 import { egressRefusal } from '@/lib/sonata/egress';
 import { sellerCreateSchema, sellerUpdateSchema, slugSchema } from '@/lib/domain/seller-registry';
+import { write } from '@/db/transaction';
 
 const SETTINGS_FIELDS = [
   'name',
@@ -91,10 +92,11 @@ export const createSeller = authorizedAction('sellers.manage', sellerCreateSchem
   if (refused) return refusedAddresses(refused);
   const { clientSecret, ...settings } = input;
   try {
-    await getDb()
-      .insert(sellers)
-      .values({ ...settings, clientSecretEnc: sealClientSecret(clientSecret, input.slug), origin: 'ui', enabled: true })
-      .run();
+    await write(() =>
+      getDb()
+        .insert(sellers)
+        .values({ ...settings, clientSecretEnc: sealClientSecret(clientSecret, input.slug), origin: 'ui', enabled: true }),
+    );
   } catch (err) {
     if (isUniqueViolation(err)) return slugTaken(input.slug);
     throw err;
@@ -132,15 +134,16 @@ export const updateSeller = authorizedAction('sellers.manage', sellerUpdateSchem
   if (Object.keys(changed).length === 0 && !secretChanged) {
     return { ok: true, message: 'Nothing changed.', data: { slug } };
   }
-  await getDb()
-    .update(sellers)
-    .set({
-      ...settings,
-      ...(secretChanged ? { clientSecretEnc: sealClientSecret(clientSecret, slug) } : {}),
-      updatedAt: new Date().toISOString(),
-    })
-    .where(eq(sellers.id, current.id))
-    .run();
+  await write(() =>
+    getDb()
+      .update(sellers)
+      .set({
+        ...settings,
+        ...(secretChanged ? { clientSecretEnc: sealClientSecret(clientSecret, slug) } : {}),
+        updatedAt: new Date().toISOString(),
+      })
+      .where(eq(sellers.id, current.id)),
+  );
   listenerAccessChanged();
   await audit(user, 'seller.update', 'seller', slug, { changed, secretChanged });
   refreshSellerPages(slug);
@@ -158,7 +161,7 @@ export const setSellerEnabled = authorizedAction('sellers.manage', enabledInput,
   const current = await getSellerBySlug(slug);
   if (!current) return { ok: false, status: 404, message: `No Seller with slug "${slug}".` };
   if (current.enabled !== enabled) {
-    await getDb().update(sellers).set({ enabled, updatedAt: new Date().toISOString() }).where(eq(sellers.id, current.id)).run();
+    await write(() => getDb().update(sellers).set({ enabled, updatedAt: new Date().toISOString() }).where(eq(sellers.id, current.id)));
     listenerAccessChanged();
     await audit(user, enabled ? 'seller.enable' : 'seller.disable', 'seller', slug);
     // Register or drop the Seller's hubs now; an unreachable Seller is retried by the periodic check.

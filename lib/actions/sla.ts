@@ -5,7 +5,7 @@ import { revalidatePath } from 'next/cache';
 import { z } from 'zod';
 import { getDb } from '@/db';
 import { products, slaAgreements, slaCalendars } from '@/db/schema';
-import { transaction } from '@/db/transaction';
+import { transaction, write } from '@/db/transaction';
 import { authorizedAction, type ActionState } from '@/lib/actions/authorized-action';
 import { audit } from '@/lib/data/audit';
 import { agreementInput, calendarInput, formatMinutes, periodsOverlap, targetField, WEEKDAYS, type AgreementInput } from '@/lib/domain/sla-agreement-input';
@@ -45,21 +45,20 @@ async function checkAgreement(input: AgreementInput, id?: number): Promise<{ sel
   if (!seller) return fieldError('seller', 'Choose a Seller');
   const db = getDb();
   if (input.productId) {
-    const product = await db.select({ id: products.id }).from(products).where(and(eq(products.sellerId, seller.id), eq(products.productId, input.productId))).get();
+    const product = (await db.select({ id: products.id }).from(products).where(and(eq(products.sellerId, seller.id), eq(products.productId, input.productId))).limit(1))[0];
     if (!product) return fieldError('productId', `${seller.name} has no product "${input.productId}"`);
   }
   if (input.siteId) {
-    const site = await db.select({ id: products.id }).from(products).where(and(eq(products.sellerId, seller.id), eq(products.siteId, input.siteId))).get();
+    const site = (await db.select({ id: products.id }).from(products).where(and(eq(products.sellerId, seller.id), eq(products.siteId, input.siteId))).limit(1))[0];
     if (!site) return fieldError('siteId', `No product of ${seller.name} is at site "${input.siteId}"`);
   }
-  if (input.calendarId !== null && !(await db.select({ id: slaCalendars.id }).from(slaCalendars).where(eq(slaCalendars.id, input.calendarId)).get())) {
+  if (input.calendarId !== null && !((await db.select({ id: slaCalendars.id }).from(slaCalendars).where(eq(slaCalendars.id, input.calendarId)).limit(1))[0])) {
     return fieldError('calendar', 'Choose a calendar');
   }
   const others = await db
     .select()
     .from(slaAgreements)
-    .where(and(eq(slaAgreements.sellerId, seller.id), id ? ne(slaAgreements.id, id) : undefined))
-    .all();
+    .where(and(eq(slaAgreements.sellerId, seller.id), id ? ne(slaAgreements.id, id) : undefined));
   const clash = others.find((o) => o.productId === input.productId && o.siteId === input.siteId && periodsOverlap(o, input));
   if (clash) return fieldError('validFrom', `"${clash.name}" already covers these tickets in that period: end it first, or start this one after it`, 409);
   return { sellerId: seller.id };
@@ -73,9 +72,9 @@ function rowValues(input: AgreementInput, sellerId: number) {
 export const createSlaAgreement = authorizedAction('sla.manage', createAgreementInput, async (input, user) => {
   const checked = await checkAgreement(input);
   if ('ok' in checked) return checked;
-  const row = await transaction((tx) => {
-    const created = tx.insert(slaAgreements).values(rowValues(input, checked.sellerId)).returning().get();
-    recomputeSellerSlaTx(tx, checked.sellerId, created.validFrom);
+  const row = await transaction(async (tx) => {
+    const created = (await tx.insert(slaAgreements).values(rowValues(input, checked.sellerId)).returning())[0]!;
+    await recomputeSellerSlaTx(tx, checked.sellerId, created.validFrom);
     return created;
   });
   await audit(user, 'slaAgreement.create', 'slaAgreement', row.id, { ...input });
@@ -84,19 +83,18 @@ export const createSlaAgreement = authorizedAction('sla.manage', createAgreement
 });
 
 export const updateSlaAgreement = authorizedAction('sla.manage', updateAgreementInput, async ({ id, ...input }, user) => {
-  const current = await getDb().select().from(slaAgreements).where(eq(slaAgreements.id, id)).get();
+  const current = (await getDb().select().from(slaAgreements).where(eq(slaAgreements.id, id)).limit(1))[0];
   if (!current) return { ok: false, status: 404, message: 'This agreement no longer exists.' };
   const checked = await checkAgreement(input, id);
   if ('ok' in checked) return checked;
   const values = rowValues(input, checked.sellerId);
-  await transaction((tx) => {
-    tx.update(slaAgreements)
+  await transaction(async (tx) => {
+    await tx.update(slaAgreements)
       .set({ ...values, updatedAt: new Date().toISOString() })
-      .where(eq(slaAgreements.id, id))
-      .run();
+      .where(eq(slaAgreements.id, id));
     const from = [current.validFrom, values.validFrom].sort()[0]!;
-    recomputeSellerSlaTx(tx, current.sellerId, from);
-    if (checked.sellerId !== current.sellerId) recomputeSellerSlaTx(tx, checked.sellerId, values.validFrom);
+    await recomputeSellerSlaTx(tx, current.sellerId, from);
+    if (checked.sellerId !== current.sellerId) await recomputeSellerSlaTx(tx, checked.sellerId, values.validFrom);
   });
   const changed = Object.fromEntries(
     Object.entries(values)
@@ -109,11 +107,11 @@ export const updateSlaAgreement = authorizedAction('sla.manage', updateAgreement
 });
 
 export const deleteSlaAgreement = authorizedAction('sla.manage', deleteInput, async ({ id }, user) => {
-  const current = await getDb().select().from(slaAgreements).where(eq(slaAgreements.id, id)).get();
+  const current = (await getDb().select().from(slaAgreements).where(eq(slaAgreements.id, id)).limit(1))[0];
   if (!current) return { ok: false, status: 404, message: 'This agreement no longer exists.' };
-  await transaction((tx) => {
-    tx.delete(slaAgreements).where(eq(slaAgreements.id, id)).run();
-    recomputeSellerSlaTx(tx, current.sellerId, current.validFrom);
+  await transaction(async (tx) => {
+    await tx.delete(slaAgreements).where(eq(slaAgreements.id, id));
+    await recomputeSellerSlaTx(tx, current.sellerId, current.validFrom);
   });
   await audit(user, 'slaAgreement.delete', 'slaAgreement', id, { name: current.name, sellerId: current.sellerId });
   refresh();
@@ -130,32 +128,31 @@ const updateCalendarInput = z.object({ id: idInput }).catchall(z.unknown()).tran
 });
 
 async function nameTaken(name: string, id?: number): Promise<boolean> {
-  return !!(await getDb()
+  return !!((await getDb()
     .select({ id: slaCalendars.id })
     .from(slaCalendars)
     .where(and(eq(slaCalendars.name, name), id ? ne(slaCalendars.id, id) : undefined))
-    .get());
+    .limit(1))[0]);
 }
 
 export const createSlaCalendar = authorizedAction('sla.manage', calendarInput, async (input, user) => {
   if (await nameTaken(input.name)) return fieldError('name', 'Another calendar has this name', 409);
-  const row = await getDb().insert(slaCalendars).values(input).returning().get();
+  const row = (await write(() => getDb().insert(slaCalendars).values(input).returning()))[0]!;
   await audit(user, 'slaCalendar.create', 'slaCalendar', row.id, { ...input, holidays: input.holidays.length });
   refresh();
   return { ok: true, message: `Calendar ${row.name} saved with ${input.holidays.length} holiday(s).`, data: { id: row.id } };
 });
 
 export const updateSlaCalendar = authorizedAction('sla.manage', updateCalendarInput, async ({ id, ...input }, user) => {
-  const current = await getDb().select().from(slaCalendars).where(eq(slaCalendars.id, id)).get();
+  const current = (await getDb().select().from(slaCalendars).where(eq(slaCalendars.id, id)).limit(1))[0];
   if (!current) return { ok: false, status: 404, message: 'This calendar no longer exists.' };
   if (await nameTaken(input.name, id)) return fieldError('name', 'Another calendar has this name', 409);
-  await transaction((tx) => {
-    tx.update(slaCalendars)
+  await transaction(async (tx) => {
+    await tx.update(slaCalendars)
       .set({ ...input, updatedAt: new Date().toISOString() })
-      .where(eq(slaCalendars.id, id))
-      .run();
-    const users = tx.select({ sellerId: slaAgreements.sellerId, validFrom: slaAgreements.validFrom }).from(slaAgreements).where(eq(slaAgreements.calendarId, id)).all();
-    for (const a of users) recomputeSellerSlaTx(tx, a.sellerId, a.validFrom);
+      .where(eq(slaCalendars.id, id));
+    const users = await tx.select({ sellerId: slaAgreements.sellerId, validFrom: slaAgreements.validFrom }).from(slaAgreements).where(eq(slaAgreements.calendarId, id));
+    for (const a of users) await recomputeSellerSlaTx(tx, a.sellerId, a.validFrom);
   });
   await audit(user, 'slaCalendar.update', 'slaCalendar', id, {
     from: { name: current.name, timeZone: current.timeZone, hours: current.hours, holidays: current.holidays },
@@ -166,11 +163,11 @@ export const updateSlaCalendar = authorizedAction('sla.manage', updateCalendarIn
 });
 
 export const deleteSlaCalendar = authorizedAction('sla.manage', deleteInput, async ({ id }, user) => {
-  const current = await getDb().select().from(slaCalendars).where(eq(slaCalendars.id, id)).get();
+  const current = (await getDb().select().from(slaCalendars).where(eq(slaCalendars.id, id)).limit(1))[0];
   if (!current) return { ok: false, status: 404, message: 'This calendar no longer exists.' };
-  const inUse = await getDb().select({ name: slaAgreements.name }).from(slaAgreements).where(eq(slaAgreements.calendarId, id)).all();
+  const inUse = await getDb().select({ name: slaAgreements.name }).from(slaAgreements).where(eq(slaAgreements.calendarId, id));
   if (inUse.length) return { ok: false, status: 409, message: `Calendar ${current.name} is used by ${inUse.map((a) => a.name).join(', ')}.` };
-  await getDb().delete(slaCalendars).where(eq(slaCalendars.id, id)).run();
+  await write(() => getDb().delete(slaCalendars).where(eq(slaCalendars.id, id)));
   await audit(user, 'slaCalendar.delete', 'slaCalendar', id, { name: current.name });
   refresh();
   return { ok: true, message: `Calendar ${current.name} deleted.` };
@@ -256,7 +253,7 @@ export const importSlaAgreements = authorizedAction('sla.manage', importInput, a
     if (!r.success) problems.push(`calendar ${i + 1} (${text(c.name) || 'no name'}): ${r.error.issues.map((x) => `${x.path.join('.')} ${x.message}`).join('; ')}`);
     return r.success ? r.data : null;
   });
-  const existingCalendars = await getDb().select().from(slaCalendars).all();
+  const existingCalendars = await getDb().select().from(slaCalendars);
   const calendarNames = new Set([...existingCalendars.map((c) => c.name), ...calendars.flatMap((c) => (c ? [c.name] : []))]);
   const checkedAgreements: Array<{ input: AgreementInput; calendarName: string | null; sellerId: number }> = [];
   for (const [i, a] of (parsed.agreements ?? []).entries()) {
@@ -281,18 +278,18 @@ export const importSlaAgreements = authorizedAction('sla.manage', importInput, a
     else checkedAgreements.push({ input: r.data, calendarName, sellerId: checked.sellerId });
   }
   if (problems.length) return { ok: false, status: 422, message: `Nothing was imported: ${problems.length} problem(s).`, errors: { json: problems } };
-  await transaction((tx) => {
+  await transaction(async (tx) => {
     const ids = new Map(existingCalendars.map((c) => [c.name, c.id]));
     for (const c of calendars) {
       if (!c) continue;
       const id = ids.get(c.name);
-      if (id) tx.update(slaCalendars).set({ ...c, updatedAt: new Date().toISOString() }).where(eq(slaCalendars.id, id)).run();
-      else ids.set(c.name, tx.insert(slaCalendars).values(c).returning().get().id);
+      if (id) await tx.update(slaCalendars).set({ ...c, updatedAt: new Date().toISOString() }).where(eq(slaCalendars.id, id));
+      else ids.set(c.name, (await tx.insert(slaCalendars).values(c).returning())[0]!.id);
     }
     for (const a of checkedAgreements) {
-      tx.insert(slaAgreements).values({ ...rowValues(a.input, a.sellerId), calendarId: a.calendarName ? ids.get(a.calendarName)! : null }).run();
+      await tx.insert(slaAgreements).values({ ...rowValues(a.input, a.sellerId), calendarId: a.calendarName ? ids.get(a.calendarName)! : null });
     }
-    for (const sellerId of new Set(checkedAgreements.map((a) => a.sellerId))) recomputeSellerSlaTx(tx, sellerId, null);
+    for (const sellerId of new Set(checkedAgreements.map((a) => a.sellerId))) await recomputeSellerSlaTx(tx, sellerId, null);
   });
   await audit(user, 'slaAgreement.import', 'slaAgreement', 'json', { calendars: calendars.length, agreements: checkedAgreements.map((a) => a.input.name) });
   refresh();

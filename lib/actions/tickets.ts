@@ -16,7 +16,7 @@ import {
   type TicketAttachmentUpload,
 } from '@/db/schema';
 import { stagedUploadsOf, stagingPolicyFrom } from '@/db/attachment-uploads';
-import { transaction, type Tx } from '@/db/transaction';
+import { transaction, type Tx, write } from '@/db/transaction';
 import { authorizedAction, type ActionState } from '@/lib/actions/authorized-action';
 import type { SessionUser } from '@/lib/auth/session';
 import { audit } from '@/lib/data/audit';
@@ -117,9 +117,9 @@ async function deliverFast(ticketId: number): Promise<DeliveryReport[] | 'pendin
 
 async function rowOf(ticketId: number): Promise<(Ticket & { sellerSlug: string }) | undefined> {
   const db = getDb();
-  const ticket = await db.select().from(tickets).where(eq(tickets.id, ticketId)).get();
+  const ticket = (await db.select().from(tickets).where(eq(tickets.id, ticketId)).limit(1))[0];
   if (!ticket) return undefined;
-  const seller = await db.select({ slug: sellers.slug }).from(sellers).where(eq(sellers.id, ticket.sellerId)).get();
+  const seller = (await db.select({ slug: sellers.slug }).from(sellers).where(eq(sellers.id, ticket.sellerId)).limit(1))[0];
   return { ...ticket, sellerSlug: seller?.slug ?? '' };
 }
 
@@ -165,8 +165,7 @@ async function queuedOperations(ticketId: number): Promise<QueuedOperation[]> {
     .select({ operation: outbox.operation })
     .from(outbox)
     .where(and(eq(outbox.ticketId, ticketId), eq(outbox.state, 'pending')))
-    .orderBy(outbox.id)
-    .all();
+    .orderBy(outbox.id);
   return rows.map((r) => r.operation);
 }
 
@@ -236,9 +235,9 @@ function toContact(c: Pick<Contact, 'name' | 'number' | 'numberExtension' | 'ema
   };
 }
 
-function dropUploadsTx(tx: Tx, user: SessionUser, uploads: Map<string, TicketAttachmentUpload>): void {
+async function dropUploadsTx(tx: Tx, user: SessionUser, uploads: Map<string, TicketAttachmentUpload>): Promise<void> {
   const ids = [...uploads.keys()];
-  if (ids.length) tx.delete(ticketAttachmentUploads).where(and(eq(ticketAttachmentUploads.userId, user.id), inArray(ticketAttachmentUploads.id, ids))).run();
+  if (ids.length) await tx.delete(ticketAttachmentUploads).where(and(eq(ticketAttachmentUploads.userId, user.id), inArray(ticketAttachmentUploads.id, ids)));
 }
 
 // --- UC1 create ---------------------------------------------------------------------------------------------------
@@ -258,13 +257,13 @@ export const createTicket = authorizedAction('tickets.write', createTicketSchema
   let draft: Ticket | undefined;
   let draftOutboxId: number | undefined;
   if (input.draftTicketId) {
-    draft = await getDb().select().from(tickets).where(eq(tickets.id, input.draftTicketId)).get();
+    draft = (await getDb().select().from(tickets).where(eq(tickets.id, input.draftTicketId)).limit(1))[0];
     const rejectedCreate = draft
-      ? await getDb()
+      ? (await getDb()
           .select()
           .from(outbox)
           .where(and(eq(outbox.ticketId, draft.id), eq(outbox.operation, 'create'), eq(outbox.state, 'rejected')))
-          .get()
+          .limit(1))[0]
       : undefined;
     if (!draft || draft.sellerTicketId || !rejectedCreate) {
       errors._form = ['This draft was already accepted by the Seller or no longer exists'];
@@ -299,7 +298,7 @@ export const createTicket = authorizedAction('tickets.write', createTicketSchema
     ...(input.relatedIssues.length ? { relatedIssue: toRelatedIssues(input.relatedIssues, nowIso) } : {}),
   });
 
-  const { ticketId, outboxId, externalId } = await transaction((tx) => {
+  const { ticketId, outboxId, externalId } = await transaction(async (tx) => {
     const columns = (body: TroubleTicketCreate) => ({
       productId: input.productId,
       description: body.description,
@@ -312,22 +311,21 @@ export const createTicket = authorizedAction('tickets.write', createTicketSchema
       documentHash: '',
       updatedAt: nowIso,
     });
-    dropUploadsTx(tx, user, uploads);
+    await dropUploadsTx(tx, user, uploads);
     if (draft && draftOutboxId) {
       const body = buildBody(draft.externalId);
-      tx.update(tickets).set(columns(body)).where(eq(tickets.id, draft.id)).run();
-      requeueCreateTx(tx, draftOutboxId, body);
-      tx.update(tickets).set({ syncState: 'queued', syncError: null }).where(eq(tickets.id, draft.id)).run();
+      await tx.update(tickets).set(columns(body)).where(eq(tickets.id, draft.id));
+      await requeueCreateTx(tx, draftOutboxId, body);
+      await tx.update(tickets).set({ syncState: 'queued', syncError: null }).where(eq(tickets.id, draft.id));
       return { ticketId: draft.id, outboxId: draftOutboxId, externalId: draft.externalId };
     }
-    const id = nextExternalIdTx(tx, now);
+    const id = await nextExternalIdTx(tx, now);
     const body = buildBody(id);
-    const row = tx
+    const row = (await tx
       .insert(tickets)
       .values({ sellerId: seller.id, sellerTicketId: null, externalId: id, status: null, syncState: 'queued', createdByUserId: user.id, ...columns(body) })
-      .returning({ id: tickets.id })
-      .get();
-    const item = enqueueTx(tx, { sellerId: seller.id, ticketId: row.id, operation: 'create', payload: { create: body }, userId: user.id });
+      .returning({ id: tickets.id }))[0]!;
+    const item = await enqueueTx(tx, { sellerId: seller.id, ticketId: row.id, operation: 'create', payload: { create: body }, userId: user.id });
     return { ticketId: row.id, outboxId: item.id, externalId: id };
   });
   await audit(user, draft ? 'ticket.resend' : 'ticket.create', 'ticket', externalId, { seller: seller.slug, productId: input.productId });
@@ -367,7 +365,7 @@ class StaleRevision extends Error {
 }
 
 export const patchTicket = authorizedAction('tickets.write', patchTicketSchema, async (input, user): Promise<ActionState<PatchTicketResult>> => {
-  const ticket = await getDb().select().from(tickets).where(eq(tickets.id, input.ticketId)).get();
+  const ticket = (await getDb().select().from(tickets).where(eq(tickets.id, input.ticketId)).limit(1))[0];
   if (!ticket) return invalid({ _form: ['This ticket does not exist'] }, 'This ticket does not exist', 422);
   if (input.expectedRevision) {
     const revision = await ticketRevision(ticket.id);
@@ -410,15 +408,15 @@ export const patchTicket = authorizedAction('tickets.write', patchTicketSchema, 
 
   let queued: { outboxId: number; revision: TicketRevision | undefined };
   try {
-    queued = await transaction((tx) => {
+    queued = await transaction(async (tx) => {
       // Checked again where the update is queued: another update in between makes this one stale too.
       if (input.expectedRevision) {
-        const now = ticketRevisionTx(tx, ticket.id);
+        const now = await ticketRevisionTx(tx, ticket.id);
         if (now && now.fingerprint !== input.expectedRevision) throw new StaleRevision(now);
       }
-      dropUploadsTx(tx, user, uploads);
-      const outboxId = enqueueTx(tx, { sellerId: ticket.sellerId, ticketId: ticket.id, operation: 'patch', payload: { patch: intent }, userId: user.id }).id;
-      return { outboxId, revision: ticketRevisionTx(tx, ticket.id) };
+      await dropUploadsTx(tx, user, uploads);
+      const outboxId = (await enqueueTx(tx, { sellerId: ticket.sellerId, ticketId: ticket.id, operation: 'patch', payload: { patch: intent }, userId: user.id })).id;
+      return { outboxId, revision: await ticketRevisionTx(tx, ticket.id) };
     });
   } catch (err) {
     if (err instanceof StaleRevision) return staleAnswer(ticket, err.revision);
@@ -437,16 +435,16 @@ export const patchTicket = authorizedAction('tickets.write', patchTicketSchema, 
  */
 export const addWorkOrderTicketNote = authorizedAction('workOrders.ticketNote', workOrderTicketNoteSchema, async (input, user) => {
   const db = getDb();
-  const found = await db
+  const found = (await db
     .select({ row: workOrders })
     .from(workOrders)
     .innerJoin(sellers, eq(workOrders.sellerId, sellers.id))
     .where(and(eq(sellers.slug, input.seller), eq(workOrders.sellerResourceId, input.workOrderId)))
-    .get();
+    .limit(1))[0];
   if (!found) return invalid({ _form: ['This work order does not exist'] }, 'This work order does not exist', 422);
   const sellerTicketId = derivedWorkOrderColumns(found.row).ticketId;
   const ticket = sellerTicketId
-    ? await db.select().from(tickets).where(and(eq(tickets.sellerId, found.row.sellerId), eq(tickets.sellerTicketId, sellerTicketId))).get()
+    ? (await db.select().from(tickets).where(and(eq(tickets.sellerId, found.row.sellerId), eq(tickets.sellerTicketId, sellerTicketId))).limit(1))[0]
     : undefined;
   if (!ticket) {
     const why = sellerTicketId
@@ -465,9 +463,9 @@ export const addWorkOrderTicketNote = authorizedAction('workOrders.ticketNote', 
   if (input.note) intent.notes = [{ id: randomUUID(), author: user.name, date: now, source: 'buyer', text: input.note }];
   if (input.attachments.length) intent.attachments = toAttachments(user, input.attachments, uploads, now);
 
-  const outboxId = await transaction((tx) => {
-    dropUploadsTx(tx, user, uploads);
-    return enqueueTx(tx, { sellerId: ticket.sellerId, ticketId: ticket.id, operation: 'patch', payload: { patch: intent }, userId: user.id }).id;
+  const outboxId = await transaction(async (tx) => {
+    await dropUploadsTx(tx, user, uploads);
+    return (await enqueueTx(tx, { sellerId: ticket.sellerId, ticketId: ticket.id, operation: 'patch', payload: { patch: intent }, userId: user.id })).id;
   });
   await audit(user, 'ticket.patch', 'ticket', ticket.externalId, { fields: Object.keys(intent), workOrder: input.workOrderId });
   const reports = await deliverFast(ticket.id);
@@ -490,15 +488,15 @@ async function simpleOperation(
   sentMessage: (externalId: string) => string,
   alsoNote?: string,
 ): Promise<ActionState<TicketActionResult>> {
-  const ticket = await getDb().select().from(tickets).where(eq(tickets.id, ticketId)).get();
+  const ticket = (await getDb().select().from(tickets).where(eq(tickets.id, ticketId)).limit(1))[0];
   if (!ticket) return invalid({ _form: ['This ticket does not exist'] }, 'This ticket does not exist', 422);
   const refused = await checkOperation(ticket, operation);
   if (refused) return refused;
-  const outboxId = await transaction((tx) => {
-    const item = enqueueTx(tx, { sellerId: ticket.sellerId, ticketId: ticket.id, operation, payload, userId: user.id });
+  const outboxId = await transaction(async (tx) => {
+    const item = await enqueueTx(tx, { sellerId: ticket.sellerId, ticketId: ticket.id, operation, payload, userId: user.id });
     if (alsoNote) {
       const note = { id: randomUUID(), author: user.name, date: new Date().toISOString(), source: 'buyer' as const, text: alsoNote };
-      enqueueTx(tx, { sellerId: ticket.sellerId, ticketId: ticket.id, operation: 'patch', payload: { patch: { notes: [note] } }, userId: user.id });
+      await enqueueTx(tx, { sellerId: ticket.sellerId, ticketId: ticket.id, operation: 'patch', payload: { patch: { notes: [note] } }, userId: user.id });
     }
     return item.id;
   });
@@ -530,7 +528,7 @@ export const reopenTicket = authorizedAction('tickets.write', reopenTicketSchema
 
 /** MEF 113 UC 3 on demand, for roles that act: single-flight per ticket. */
 export const refreshTicketFromSeller = authorizedAction('sellers.refresh', ticketRefSchema, async (input) => {
-  const ticket = await getDb().select().from(tickets).where(eq(tickets.id, input.ticketId)).get();
+  const ticket = (await getDb().select().from(tickets).where(eq(tickets.id, input.ticketId)).limit(1))[0];
   if (!ticket) return invalid({ _form: ['This ticket does not exist'] }, 'This ticket does not exist', 422);
   const sellerTicketId = ticket.sellerTicketId;
   if (!sellerTicketId) return { ok: false, status: 409, message: 'The Seller has not acknowledged this ticket yet: nothing to refresh.' };
@@ -551,7 +549,7 @@ export const refreshTicketFromSeller = authorizedAction('sellers.refresh', ticke
 });
 
 export const sendTicketNow = authorizedAction('tickets.write', ticketRefSchema, async (input, user) => {
-  const ticket = await getDb().select().from(tickets).where(eq(tickets.id, input.ticketId)).get();
+  const ticket = (await getDb().select().from(tickets).where(eq(tickets.id, input.ticketId)).limit(1))[0];
   if (!ticket) return invalid({ _form: ['This ticket does not exist'] }, 'This ticket does not exist', 422);
   await makeDueNow(ticket.id);
   await audit(user, 'ticket.send-now', 'ticket', ticket.externalId);
@@ -564,7 +562,7 @@ export const sendTicketNow = authorizedAction('tickets.write', ticketRefSchema, 
 });
 
 export const discardRejectedOperation = authorizedAction('tickets.write', outboxItemRefSchema, async (input, user) => {
-  const item = await transaction((tx) => discardRejectedTx(tx, input.outboxId));
+  const item = await transaction(async (tx) => await discardRejectedTx(tx, input.outboxId));
   if (!item) return { ok: false, status: 404, message: 'There is no refused operation to discard.' };
   await audit(user, 'ticket.discard-operation', 'outbox', item.id, { operation: item.operation, ticketId: item.ticketId, lastError: item.lastError });
   refreshPages();
@@ -576,11 +574,11 @@ export const discardRejectedOperation = authorizedAction('tickets.write', outbox
 export const saveTicketView = authorizedAction('tickets.view', saveViewSchema, async (input, user) => {
   const search = normaliseViewSearch(input.search);
   const db = getDb();
-  const existing = await db.select().from(ticketViews).where(and(eq(ticketViews.userId, user.id), eq(ticketViews.name, input.name))).get();
+  const existing = (await db.select().from(ticketViews).where(and(eq(ticketViews.userId, user.id), eq(ticketViews.name, input.name))).limit(1))[0];
   if (existing) {
-    await db.update(ticketViews).set({ search, updatedAt: new Date().toISOString() }).where(eq(ticketViews.id, existing.id)).run();
+    await write(() => db.update(ticketViews).set({ search, updatedAt: new Date().toISOString() }).where(eq(ticketViews.id, existing.id)), db);
   } else {
-    await db.insert(ticketViews).values({ userId: user.id, name: input.name, search }).run();
+    await write(() => db.insert(ticketViews).values({ userId: user.id, name: input.name, search }), db);
   }
   refreshPages();
   return { ok: true, message: `View "${input.name}" saved.`, data: { search } };
@@ -589,7 +587,7 @@ export const saveTicketView = authorizedAction('tickets.view', saveViewSchema, a
 export const deleteTicketView = authorizedAction('tickets.view', viewRefSchema, async (input, user) => {
   const view = await getOwnView(user.id, input.viewId);
   if (!view) return { ok: false, status: 404, message: 'No such view.' };
-  await getDb().delete(ticketViews).where(eq(ticketViews.id, view.id)).run();
+  await write(() => getDb().delete(ticketViews).where(eq(ticketViews.id, view.id)));
   refreshPages();
   return { ok: true, message: `View "${view.name}" deleted.` };
 });

@@ -11,6 +11,7 @@ import { ROLE_LABELS } from '@/lib/auth/permissions';
 import { audit } from '@/lib/data/audit';
 import { getUserByEmail, getUserById, PASSWORD_MIN_LENGTH } from '@/lib/data/users';
 import { liveStreams } from '@/lib/live/stream-registry';
+import { write } from '@/db/transaction';
 
 const BCRYPT_COST = 10;
 
@@ -58,10 +59,10 @@ export const createUser = authorizedAction('users.manage', createInput, async (i
       errors: { email: [`A user with ${input.email} already exists`] },
     };
   }
-  const [row] = await getDb()
-    .insert(users)
-    .values({ email: input.email, name: input.name, role: input.role, passwordHash: await hash(input.password) })
-    .returning({ id: users.id });
+  const passwordHash = await hash(input.password);
+  const [row] = await write((db) =>
+    db.insert(users).values({ email: input.email, name: input.name, role: input.role, passwordHash }).returning({ id: users.id }),
+  );
   await audit(actor, 'user.create', 'user', row!.id, { email: input.email, name: input.name, role: input.role });
   refreshUsersPage();
   return { ok: true, message: `${input.name} can now sign in as ${ROLE_LABELS[input.role]}.`, data: { id: row!.id } };
@@ -79,11 +80,12 @@ export const changeUserRole = authorizedAction('users.manage', z.object({ id: us
     };
   }
   if (target.role === input.role) return { ok: true, message: 'Nothing changed.' };
-  await getDb()
-    .update(users)
-    .set({ role: input.role, ...nextSessionVersion, updatedAt: new Date().toISOString() })
-    .where(eq(users.id, target.id))
-    .run();
+  await write(() =>
+    getDb()
+      .update(users)
+      .set({ role: input.role, ...nextSessionVersion, updatedAt: new Date().toISOString() })
+      .where(eq(users.id, target.id)),
+  );
   endOpenStreams(target.id);
   await audit(actor, 'user.role', 'user', target.id, { email: target.email, from: target.role, to: input.role });
   refreshUsersPage();
@@ -101,11 +103,12 @@ export const setUserActive = authorizedAction('users.manage', z.object({ id: use
     };
   }
   if (target.active === input.active) return { ok: true, message: 'Nothing changed.' };
-  await getDb()
-    .update(users)
-    .set({ active: input.active, ...(input.active ? {} : nextSessionVersion), updatedAt: new Date().toISOString() })
-    .where(eq(users.id, target.id))
-    .run();
+  await write(() =>
+    getDb()
+      .update(users)
+      .set({ active: input.active, ...(input.active ? {} : nextSessionVersion), updatedAt: new Date().toISOString() })
+      .where(eq(users.id, target.id)),
+  );
   if (!input.active) endOpenStreams(target.id);
   await audit(actor, input.active ? 'user.reactivate' : 'user.deactivate', 'user', target.id, { email: target.email });
   refreshUsersPage();
@@ -118,11 +121,13 @@ export const setUserActive = authorizedAction('users.manage', z.object({ id: use
 export const resetUserPassword = authorizedAction('users.manage', z.object({ id: userId, password }), async (input, actor) => {
   const target = await getUserById(input.id);
   if (!target) return { ok: false, status: 404, message: 'This user no longer exists.' };
-  await getDb()
-    .update(users)
-    .set({ passwordHash: await hash(input.password), ...nextSessionVersion, updatedAt: new Date().toISOString() })
-    .where(eq(users.id, target.id))
-    .run();
+  const passwordHash = await hash(input.password);
+  await write(() =>
+    getDb()
+      .update(users)
+      .set({ passwordHash, ...nextSessionVersion, updatedAt: new Date().toISOString() })
+      .where(eq(users.id, target.id)),
+  );
   endOpenStreams(target.id);
   await audit(actor, 'user.password-reset', 'user', target.id, { email: target.email });
   refreshUsersPage();
@@ -136,10 +141,9 @@ export const unlinkUserSso = authorizedAction('users.manage', z.object({ id: use
   if (target.id === actor.id) {
     return { ok: false, status: 409, message: 'You cannot unlink your own single sign-on. Ask another administrator to do it.' };
   }
-  const removed = await getDb()
-    .delete(ssoIdentities)
-    .where(eq(ssoIdentities.userId, target.id))
-    .returning({ issuer: ssoIdentities.issuer, subject: ssoIdentities.subject });
+  const removed = await write((db) =>
+    db.delete(ssoIdentities).where(eq(ssoIdentities.userId, target.id)).returning({ issuer: ssoIdentities.issuer, subject: ssoIdentities.subject }),
+  );
   if (removed.length === 0) return { ok: true, message: 'Nothing changed.' };
   await audit(actor, 'user.sso.unlinked', 'user', target.id, { email: target.email, identities: removed });
   refreshUsersPage();

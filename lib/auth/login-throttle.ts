@@ -54,16 +54,15 @@ export function delayAfter(failures: number, key: ThrottleKey): number {
 
 export type AttemptGrant = { ok: true } | { ok: false; retryAfterSeconds: number };
 
-function pruneTx(tx: Tx, now: Date, windowMinutes: number): void {
+async function pruneTx(tx: Tx, now: Date, windowMinutes: number): Promise<void> {
   const cutoff = new Date(now.getTime() - windowMinutes * 60_000).toISOString();
-  tx.delete(loginAttempts)
+  await tx.delete(loginAttempts)
     .where(
       and(
         or(isNull(loginAttempts.lastFailureAt), lt(loginAttempts.lastFailureAt, cutoff)),
         or(isNull(loginAttempts.lockedUntil), lt(loginAttempts.lockedUntil, now.toISOString())),
       ),
-    )
-    .run();
+    );
 }
 
 /**
@@ -73,14 +72,13 @@ function pruneTx(tx: Tx, now: Date, windowMinutes: number): void {
  * back when the password was right.
  */
 export async function beginAttempt(db: Db, keys: ThrottleKey[], policy: ThrottlePolicy, now = new Date()): Promise<AttemptGrant> {
-  return transaction((tx): AttemptGrant => {
-    pruneTx(tx, now, policy.windowMinutes);
+  return transaction(async (tx): Promise<AttemptGrant> => {
+    await pruneTx(tx, now, policy.windowMinutes);
     const rows = new Map(
-      tx
+      (await tx
         .select()
         .from(loginAttempts)
-        .where(inArray(loginAttempts.key, keys.map((k) => k.key)))
-        .all()
+        .where(inArray(loginAttempts.key, keys.map((k) => k.key))))
         .map((r) => [r.key, r]),
     );
     let waitMs = 0;
@@ -100,10 +98,9 @@ export async function beginAttempt(db: Db, keys: ThrottleKey[], policy: Throttle
         lastFailureAt: at,
         lockedUntil: delay > 0 ? new Date(now.getTime() + delay).toISOString() : null,
       };
-      tx.insert(loginAttempts)
+      await tx.insert(loginAttempts)
         .values({ key: k.key, ...values })
-        .onConflictDoUpdate({ target: loginAttempts.key, set: values })
-        .run();
+        .onConflictDoUpdate({ target: loginAttempts.key, set: values });
     }
     return { ok: true };
   }, db);
@@ -115,18 +112,18 @@ export async function beginAttempt(db: Db, keys: ThrottleKey[], policy: Throttle
  */
 export async function settleSuccess(db: Db, keys: ThrottleKey[], attemptedAt: Date): Promise<void> {
   const at = attemptedAt.toISOString();
-  await transaction((tx) => {
+  await transaction(async (tx) => {
     for (const k of keys) {
       if (k.key.startsWith(ACCOUNT_ADDRESS)) {
-        tx.delete(loginAttempts).where(eq(loginAttempts.key, k.key)).run();
+        await tx.delete(loginAttempts).where(eq(loginAttempts.key, k.key));
         continue;
       }
-      const row = tx.select().from(loginAttempts).where(eq(loginAttempts.key, k.key)).get();
+      const row = (await tx.select().from(loginAttempts).where(eq(loginAttempts.key, k.key)).limit(1))[0];
       if (!row) continue;
       const failures = Math.max(row.failures - 1, 0);
-      if (failures === 0) tx.delete(loginAttempts).where(eq(loginAttempts.key, k.key)).run();
+      if (failures === 0) await tx.delete(loginAttempts).where(eq(loginAttempts.key, k.key));
       // The wait this attempt set goes too, unless another failure has been counted since.
-      else tx.update(loginAttempts).set({ failures, lockedUntil: row.lastFailureAt === at ? null : row.lockedUntil }).where(eq(loginAttempts.key, k.key)).run();
+      else await tx.update(loginAttempts).set({ failures, lockedUntil: row.lastFailureAt === at ? null : row.lockedUntil }).where(eq(loginAttempts.key, k.key));
     }
   }, db);
 }

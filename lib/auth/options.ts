@@ -66,7 +66,7 @@ export async function verifyPassword(email: string, password: string, address?: 
     await auditSignIn('auth.sign-in.refused-slowed', email, null, { retryAfterSeconds: grant.retryAfterSeconds });
     throw new Error(tooManyAttempts(grant.retryAfterSeconds));
   }
-  const user = await db.select().from(users).where(eq(users.email, email.trim().toLowerCase())).get();
+  const user = (await db.select().from(users).where(eq(users.email, email.trim().toLowerCase())).limit(1))[0];
   const ok = await bcrypt.compare(password, user?.passwordHash ?? DUMMY_HASH);
   if (!user || !user.passwordHash || !ok || !user.active) {
     const reason = !user ? 'unknown user' : !user.active ? 'deactivated' : 'wrong password';
@@ -78,7 +78,7 @@ export async function verifyPassword(email: string, password: string, address?: 
 }
 
 async function sessionVersionOf(uid: number): Promise<number> {
-  const row = await getDb().select({ sessionVersion: users.sessionVersion }).from(users).where(eq(users.id, uid)).get();
+  const row = (await getDb().select({ sessionVersion: users.sessionVersion }).from(users).where(eq(users.id, uid)).limit(1))[0];
   return row?.sessionVersion ?? 0;
 }
 

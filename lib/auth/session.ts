@@ -21,7 +21,7 @@ export interface SessionUser {
  * session version was raised (password reset, role change, deactivation). */
 export async function userForSession(uid: number | undefined, sessionVersion: number | undefined): Promise<SessionUser | null> {
   if (!uid) return null;
-  const user = await getDb().select().from(users).where(eq(users.id, uid)).get();
+  const user = (await getDb().select().from(users).where(eq(users.id, uid)).limit(1))[0];
   if (!user || !user.active || user.sessionVersion !== (sessionVersion ?? 0)) return null;
   return {
     id: user.id,

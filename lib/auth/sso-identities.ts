@@ -44,10 +44,9 @@ export function isEmailVerified(claims: SsoClaims): boolean {
   return claims.email_verified === true || claims.email_verified === 'true';
 }
 
-function audit(tx: Tx, user: number, action: string, detail: Record<string, unknown>): void {
-  tx.insert(auditLog)
-    .values({ userId: user, actor: 'sso', action, entityType: 'user', entityId: String(user), detail })
-    .run();
+async function audit(tx: Tx, user: number, action: string, detail: Record<string, unknown>): Promise<void> {
+  await tx.insert(auditLog)
+    .values({ userId: user, actor: 'sso', action, entityType: 'user', entityId: String(user), detail });
 }
 
 /**
@@ -68,30 +67,30 @@ export async function signInWithSso(claims: SsoClaims, now = new Date()): Promis
   const at = now.toISOString();
   const who = `${issuer} subject ${subject}`;
 
-  return transaction((tx) => {
-    const applyDirectoryRole = (user: User): Role => {
+  return transaction(async (tx) => {
+    const applyDirectoryRole = async (user: User): Promise<Role> => {
       if (!directoryRole || directoryRole === user.role || user.email === config.OIDC_BREAK_GLASS_EMAIL) return user.role;
-      tx.update(users).set({ role: directoryRole, updatedAt: at }).where(eq(users.id, user.id)).run();
-      audit(tx, user.id, 'user.role.directory', { from: user.role, to: directoryRole, claim: mapping!.claim });
+      await tx.update(users).set({ role: directoryRole, updatedAt: at }).where(eq(users.id, user.id));
+      await audit(tx, user.id, 'user.role.directory', { from: user.role, to: directoryRole, claim: mapping!.claim });
       return directoryRole;
     };
-    const bind = (userId: number) =>
-      tx.insert(ssoIdentities).values({ issuer, subject, userId, lastEmail: email, lastSignInAt: at }).run();
+    const bind = async (userId: number) =>
+      await tx.insert(ssoIdentities).values({ issuer, subject, userId, lastEmail: email, lastSignInAt: at });
 
-    const bound = tx
+    const bound = (await tx
       .select()
       .from(ssoIdentities)
       .where(and(eq(ssoIdentities.issuer, issuer), eq(ssoIdentities.subject, subject)))
-      .get();
+      .limit(1))[0];
     if (bound) {
-      const user = tx.select().from(users).where(eq(users.id, bound.userId)).get();
+      const user = (await tx.select().from(users).where(eq(users.id, bound.userId)).limit(1))[0];
       if (!user?.active) throw new SsoRefusal('SsoDeactivated', `${who} is bound to user ${bound.userId}, who is deactivated`);
-      tx.update(ssoIdentities).set({ lastEmail: email, lastSignInAt: at, updatedAt: at }).where(eq(ssoIdentities.id, bound.id)).run();
-      return { userId: user.id, outcome: 'signedIn', role: applyDirectoryRole(user) };
+      await tx.update(ssoIdentities).set({ lastEmail: email, lastSignInAt: at, updatedAt: at }).where(eq(ssoIdentities.id, bound.id));
+      return { userId: user.id, outcome: 'signedIn', role: await applyDirectoryRole(user) };
     }
 
     if (!email) throw new SsoRefusal('SsoNoEmail', `${who} has no e-mail in the ID token nor at the userinfo endpoint`);
-    const existing = tx.select().from(users).where(eq(users.email, email)).get();
+    const existing = (await tx.select().from(users).where(eq(users.email, email)).limit(1))[0];
     if (existing) {
       if (!config.OIDC_LINK_VERIFIED_EMAIL) {
         throw new SsoRefusal('SsoLinkingOff', `${who} gives the e-mail of local user ${existing.id}; linking is off (OIDC_LINK_VERIFIED_EMAIL)`);
@@ -100,19 +99,18 @@ export async function signInWithSso(claims: SsoClaims, now = new Date()): Promis
         throw new SsoRefusal('SsoEmailUnverified', `${who} gives the e-mail of local user ${existing.id} without email_verified=true; not linked`);
       }
       if (!existing.active) throw new SsoRefusal('SsoDeactivated', `${who} matches local user ${existing.id}, who is deactivated`);
-      bind(existing.id);
-      audit(tx, existing.id, 'user.sso.linked', { issuer, subject });
-      return { userId: existing.id, outcome: 'linked', role: applyDirectoryRole(existing) };
+      await bind(existing.id);
+      await audit(tx, existing.id, 'user.sso.linked', { issuer, subject });
+      return { userId: existing.id, outcome: 'linked', role: await applyDirectoryRole(existing) };
     }
 
     const role = directoryRole ?? config.OIDC_DEFAULT_ROLE;
-    const created = tx
+    const created = (await tx
       .insert(users)
       .values({ email, name, role, passwordHash: null })
-      .returning({ id: users.id })
-      .get();
-    bind(created.id);
-    audit(tx, created.id, 'user.sso.created', { issuer, subject, role });
+      .returning({ id: users.id }))[0]!;
+    await bind(created.id);
+    await audit(tx, created.id, 'user.sso.created', { issuer, subject, role });
     return { userId: created.id, outcome: 'created', role };
   });
 }

@@ -86,8 +86,7 @@ export async function listAppointments(filter: AppointmentFilter = {}): Promise<
   if (filter.site) where.push(or(eq(appointments.siteId, filter.site), isNull(appointments.siteId))!);
   const rows = await baseQuery()
     .where(where.length ? and(...where) : undefined)
-    .orderBy(asc(appointments.startAt), asc(appointments.id))
-    .all();
+    .orderBy(asc(appointments.startAt), asc(appointments.id));
   const items = await toItems(rows);
   return items.filter(
     (i) =>
@@ -112,16 +111,14 @@ export interface AppointmentDetail extends AppointmentListItem {
 }
 
 export async function getAppointment(sellerSlug: string, id: string): Promise<AppointmentDetail | undefined> {
-  const j = await baseQuery()
-    .where(and(eq(sellers.slug, sellerSlug), eq(appointments.sellerResourceId, id)))
-    .get();
+  const j = (await baseQuery()
+    .where(and(eq(sellers.slug, sellerSlug), eq(appointments.sellerResourceId, id))))[0]!;
   if (!j) return undefined;
   const history = await getDb()
     .select({ status: appointmentHistory.status, startAt: appointmentHistory.startAt, endAt: appointmentHistory.endAt, observedAt: appointmentHistory.observedAt })
     .from(appointmentHistory)
     .where(eq(appointmentHistory.appointmentId, j.row.id))
-    .orderBy(asc(appointmentHistory.observedAt), asc(appointmentHistory.id))
-    .all();
+    .orderBy(asc(appointmentHistory.observedAt), asc(appointmentHistory.id));
   const [item] = await toItems([j]);
   return { ...item!, document: j.row.document as unknown as Appointment, history, fetchedAt: j.row.fetchedAt, row: j.row };
 }
@@ -147,22 +144,22 @@ export async function bookingContactDefaults(
   user: { name: string; email: string; phone: string; organization: string },
 ): Promise<ContactDefaults> {
   const me = { name: user.name, number: user.phone, emailAddress: user.email, organization: user.organization };
-  const latest = await getDb()
+  const latest = (await getDb()
     .select({ document: appointments.document })
     .from(appointments)
     .where(and(eq(appointments.sellerId, sellerRowId), eq(appointments.workOrderId, workOrderId)))
     .orderBy(desc(appointments.startAt))
-    .get();
+    .limit(1))[0];
   const fromAppointment = (latest?.document as { relatedContactInformation?: MefContact[] } | undefined)?.relatedContactInformation?.find(
     (c) => c.role === 'appointmentPlaceContact',
   );
   let fromTicket: MefContact | undefined;
   if (!fromAppointment && ticketId) {
-    const ticket = await getDb()
+    const ticket = (await getDb()
       .select({ document: tickets.document })
       .from(tickets)
       .where(and(eq(tickets.sellerId, sellerRowId), eq(tickets.sellerTicketId, ticketId)))
-      .get();
+      .limit(1))[0];
     const contacts = (ticket?.document as { relatedContactInformation?: MefContact[] } | undefined)?.relatedContactInformation ?? [];
     fromTicket = contacts.find((c) => c.role === 'buyerTechnicalContact') ?? contacts.find((c) => c.role === 'reporterContact');
   }

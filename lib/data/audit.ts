@@ -51,7 +51,7 @@ const columns = {
 export async function auditPage(filter: AuditFilter): Promise<{ rows: AuditRow[]; total: number; page: number; pages: number }> {
   const db = getDb();
   const where = conditions(filter);
-  const [{ n: total } = { n: 0 }] = await db.select({ n: count() }).from(auditLog).where(where).all();
+  const [{ n: total } = { n: 0 }] = await db.select({ n: count() }).from(auditLog).where(where);
   const pages = Math.max(1, Math.ceil(total / AUDIT_PAGE_SIZE));
   const page = Math.min(filter.page, pages);
   const rows = await db
@@ -61,8 +61,7 @@ export async function auditPage(filter: AuditFilter): Promise<{ rows: AuditRow[]
     .where(where)
     .orderBy(desc(auditLog.at), desc(auditLog.id))
     .limit(AUDIT_PAGE_SIZE)
-    .offset((page - 1) * AUDIT_PAGE_SIZE)
-    .all();
+    .offset((page - 1) * AUDIT_PAGE_SIZE);
   return { rows, total, page, pages };
 }
 
@@ -74,12 +73,11 @@ export async function auditExportRows(filter: AuditFilter): Promise<{ rows: Audi
     .leftJoin(users, eq(users.id, auditLog.userId))
     .where(conditions(filter))
     .orderBy(asc(auditLog.at), asc(auditLog.id))
-    .limit(AUDIT_EXPORT_MAX_ROWS + 1)
-    .all();
+    .limit(AUDIT_EXPORT_MAX_ROWS + 1);
   return { rows: rows.slice(0, AUDIT_EXPORT_MAX_ROWS), truncated: rows.length > AUDIT_EXPORT_MAX_ROWS };
 }
 
 /** The users the trail can be filtered by. */
 export async function auditUsers(): Promise<Array<{ id: number; name: string; email: string }>> {
-  return getDb().select({ id: users.id, name: users.name, email: users.email }).from(users).orderBy(asc(users.name)).all();
+  return await getDb().select({ id: users.id, name: users.name, email: users.email }).from(users).orderBy(asc(users.name));
 }

@@ -29,14 +29,12 @@ export async function bulkTickets(ids: readonly number[]): Promise<BulkTicket[]>
     })
     .from(tickets)
     .innerJoin(sellers, eq(sellers.id, tickets.sellerId))
-    .where(inArray(tickets.id, [...ids]))
-    .all();
+    .where(inArray(tickets.id, [...ids]));
   const pending = await db
     .select({ ticketId: outbox.ticketId, operation: outbox.operation })
     .from(outbox)
     .where(and(inArray(outbox.ticketId, [...ids]), eq(outbox.state, 'pending')))
-    .orderBy(asc(outbox.id))
-    .all();
+    .orderBy(asc(outbox.id));
   const queued = new Map<number, QueuedOperation[]>();
   for (const p of pending) (queued.get(p.ticketId) ?? queued.set(p.ticketId, []).get(p.ticketId)!).push(p.operation);
   const byId = new Map(rows.map((r) => [r.ticketId, r]));
@@ -54,9 +52,9 @@ export async function ticketIdsMatching(search: string, userId: number, max: num
   const db = getDb();
   const query: TicketQueueQuery = { ...parseQueueQuery(new URLSearchParams(search)), page: 1, size: max };
   const ctx = await queueContext(query, userId);
-  const [{ n: total } = { n: 0 }] = await ticketQueueCountQuery(db, query, ctx).all();
+  const [{ n: total } = { n: 0 }] = await ticketQueueCountQuery(db, query, ctx);
   if (total > max) return { total, ids: [] };
-  return { total, ids: (await ticketQueuePageQuery(db, query, ctx, 1).all()).map((r) => r.id) };
+  return { total, ids: (await ticketQueuePageQuery(db, query, ctx, 1)).map((r) => r.id) };
 }
 
 export interface BulkProgressItem {
@@ -75,8 +73,7 @@ export async function bulkProgress(outboxIds: readonly number[], userId: number)
     .select({ id: outbox.id, ticketId: outbox.ticketId, state: outbox.state, lastError: outbox.lastError, syncState: tickets.syncState })
     .from(outbox)
     .innerJoin(tickets, eq(tickets.id, outbox.ticketId))
-    .where(and(inArray(outbox.id, [...outboxIds]), eq(outbox.createdByUserId, userId)))
-    .all();
+    .where(and(inArray(outbox.id, [...outboxIds]), eq(outbox.createdByUserId, userId)));
   const ticketIds = [...new Set(items.map((i) => i.ticketId))];
   // The head of each ticket's queue is the one a "sending" marker is about.
   const heads = new Map<number, number>();
@@ -85,8 +82,7 @@ export async function bulkProgress(outboxIds: readonly number[], userId: number)
       .select({ id: outbox.id, ticketId: outbox.ticketId })
       .from(outbox)
       .where(and(inArray(outbox.ticketId, ticketIds), eq(outbox.state, 'pending')))
-      .orderBy(asc(outbox.id))
-      .all();
+      .orderBy(asc(outbox.id));
     for (const p of pending) if (!heads.has(p.ticketId)) heads.set(p.ticketId, p.id);
   }
   const byId = new Map(items.map((i) => [i.id, i]));
@@ -102,11 +98,11 @@ export async function bulkProgress(outboxIds: readonly number[], userId: number)
 
 /** The Seller's incident as we have it cached, or undefined when that Seller never reported it. */
 export async function cachedIncident(sellerSlug: string, incidentId: string): Promise<{ sellerSlug: string; sellerName: string } | undefined> {
-  const row = await getDb()
+  const row = (await getDb()
     .select({ sellerSlug: sellers.slug, sellerName: sellers.name })
     .from(incidents)
     .innerJoin(sellers, eq(sellers.id, incidents.sellerId))
     .where(and(eq(sellers.slug, sellerSlug), eq(incidents.sellerResourceId, incidentId)))
-    .get();
+    .limit(1))[0];
   return row ?? undefined;
 }

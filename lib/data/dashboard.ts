@@ -1,6 +1,7 @@
 import 'server-only';
 import { asc, eq, sql, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/sqlite-core';
+import { selectRows } from '@/db/raw-sql';
 import { getDb, type Db } from '@/db';
 import { appointments as AP, incidents as I, products as P, sellerDocumentRejections, sellers, tickets as T, ticketStatusHistory as H } from '@/db/schema';
 import { jsonText } from '@/db/sql-json';
@@ -346,7 +347,7 @@ export interface DashboardData {
 }
 
 export async function fetchDashboardSellers(db: Db = getDb()): Promise<DashboardSeller[]> {
-  return db.select({ id: sellers.id, slug: sellers.slug, name: sellers.name }).from(sellers).orderBy(asc(sellers.name)).all();
+  return await db.select({ id: sellers.id, slug: sellers.slug, name: sellers.name }).from(sellers).orderBy(asc(sellers.name));
 }
 
 const num = (v: unknown): number => (typeof v === 'number' ? v : Number(v ?? 0));
@@ -371,7 +372,7 @@ function toRates(row: { sellerId: number | null; created: unknown; cancelled: un
 /** Every aggregate of the dashboards for one scope. */
 export async function fetchDashboard(scope: DashboardScope, db: Db = getDb()): Promise<Omit<DashboardData, 'sellers'>> {
   const q = dashboardStatements(scope);
-  const run = <R>(statement: SQL) => db.all<R>(statement);
+  const run = <R>(statement: SQL) => selectRows<R>(statement, db);
 
   const openBySellerStatus = (await run<{ sellerId: number; status: string; count: number }>(q.openBySellerStatus)).map((r) => ({
     ...r,
@@ -440,7 +441,6 @@ export async function fetchDashboard(scope: DashboardScope, db: Db = getDb()): P
       .from(sellerDocumentRejections)
       .where(scope.sellerId === null ? undefined : eq(sellerDocumentRejections.sellerId, scope.sellerId))
       .groupBy(sellerDocumentRejections.sellerId)
-      .all()
   ).map((r) => ({ ...r, count: num(r.count) }));
 
   return {

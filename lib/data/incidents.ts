@@ -221,8 +221,7 @@ async function ourProducts(sellerIds: number[]): Promise<Map<number, Map<string,
   const rows = await getDb()
     .select({ sellerId: products.sellerId, productId: products.productId, label: products.label, siteName: products.siteName })
     .from(products)
-    .where(inArray(products.sellerId, sellerIds))
-    .all();
+    .where(inArray(products.sellerId, sellerIds));
   for (const r of rows) {
     let bySeller = out.get(r.sellerId);
     if (!bySeller) out.set(r.sellerId, (bySeller = new Map()));
@@ -260,8 +259,7 @@ async function ticketsLinkedTo(
     })
     .from(tickets)
     .where(and(...conditions))
-    .orderBy(desc(tickets.updatedAt))
-    .all();
+    .orderBy(desc(tickets.updatedAt));
   for (const t of rows) {
     for (const ref of incidentReferences(t.document)) {
       const key = linkKey(t.sellerId, ref.id);
@@ -359,10 +357,10 @@ export async function listIncidents(filter: IncidentFilter, options: { pageSize?
   const page = filter.page ?? 1;
   let sellerId: number | null = null;
   if (filter.seller) {
-    sellerId = (await db.select({ id: sellers.id }).from(sellers).where(eq(sellers.slug, filter.seller)).get())?.id ?? null;
+    sellerId = ((await db.select({ id: sellers.id }).from(sellers).where(eq(sellers.slug, filter.seller)).limit(1))[0])?.id ?? null;
   }
   const where = and(...incidentConditions(filter, sellerId));
-  const [totalRow] = await db.select({ n: count() }).from(incidents).where(where).all();
+  const [totalRow] = await db.select({ n: count() }).from(incidents).where(where);
   const raw = await db
     .select(listColumns)
     .from(incidents)
@@ -370,8 +368,7 @@ export async function listIncidents(filter: IncidentFilter, options: { pageSize?
     .where(where)
     .orderBy(openFirst, desc(incidents.creationDate), desc(incidents.id))
     .limit(pageSize)
-    .offset((page - 1) * pageSize)
-    .all();
+    .offset((page - 1) * pageSize);
   const sellerIds = [...new Set(raw.map((r) => r.sellerId))];
   const [ours, links] = await Promise.all([
     ourProducts(sellerIds),
@@ -407,8 +404,7 @@ export async function incidentSellerStatuses(): Promise<SellerIncidentStatus[]> 
     .from(sellers)
     .leftJoin(sellerIncidentState, eq(sellerIncidentState.sellerId, sellers.id))
     .where(eq(sellers.enabled, true))
-    .orderBy(asc(sellers.name))
-    .all();
+    .orderBy(asc(sellers.name));
   return rows.map((r) => ({
     slug: r.slug,
     name: r.name,
@@ -422,14 +418,13 @@ export async function incidentSellerStatuses(): Promise<SellerIncidentStatus[]> 
 /** Choices for the filter form: enabled Sellers and our products (by Seller). */
 export async function incidentFilterOptions() {
   const db = getDb();
-  const sellerRows = await db.select({ slug: sellers.slug, name: sellers.name }).from(sellers).where(eq(sellers.enabled, true)).orderBy(asc(sellers.name)).all();
+  const sellerRows = await db.select({ slug: sellers.slug, name: sellers.name }).from(sellers).where(eq(sellers.enabled, true)).orderBy(asc(sellers.name));
   const productRows = await db
     .select({ sellerName: sellers.name, productId: products.productId, label: products.label })
     .from(products)
     .innerJoin(sellers, eq(products.sellerId, sellers.id))
     .where(eq(sellers.enabled, true))
-    .orderBy(asc(sellers.name), asc(products.label))
-    .all();
+    .orderBy(asc(sellers.name), asc(products.label));
   return {
     sellers: sellerRows.map((s) => ({ value: s.slug, label: s.name })),
     products: productRows.map((p) => ({ value: p.productId, label: `${p.sellerName} · ${p.label} (${p.productId})` })),
@@ -463,14 +458,14 @@ export interface IncidentDetail {
 }
 
 async function sellerBySlug(slug: string) {
-  return getDb().select({ id: sellers.id, slug: sellers.slug, name: sellers.name, enabled: sellers.enabled }).from(sellers).where(eq(sellers.slug, slug)).get();
+  return (await getDb().select({ id: sellers.id, slug: sellers.slug, name: sellers.name, enabled: sellers.enabled }).from(sellers).where(eq(sellers.slug, slug)).limit(1))[0];
 }
 
 export async function getIncidentDetail(sellerSlug: string, id: string): Promise<IncidentDetail | undefined> {
   const db = getDb();
   const seller = await sellerBySlug(sellerSlug);
   if (!seller) return undefined;
-  const row = await db.select().from(incidents).where(and(eq(incidents.sellerId, seller.id), eq(incidents.sellerResourceId, id))).get();
+  const row = (await db.select().from(incidents).where(and(eq(incidents.sellerId, seller.id), eq(incidents.sellerResourceId, id))).limit(1))[0];
   if (!row) return undefined;
   const incident = row.document as unknown as Incident;
   const slugs = new Map([[seller.id, seller.slug]]);
@@ -486,7 +481,6 @@ export async function getIncidentDetail(sellerSlug: string, id: string): Promise
         .from(tickets)
         .where(and(eq(tickets.sellerId, seller.id), inArray(tickets.productId, ourIds), or(isNull(tickets.status), notInArray(tickets.status, [...TICKET_TERMINAL]))))
         .orderBy(desc(tickets.updatedAt))
-        .all()
     : [];
   const productsOut = entities.map((e) => ({
     ...e,
@@ -501,18 +495,16 @@ export async function getIncidentDetail(sellerSlug: string, id: string): Promise
   const incidentIds = related.filter((r) => r['@referredType'] === INCIDENT_REFERRED_TYPE).map((r) => r.id);
   const [ticketRows, incidentRows] = await Promise.all([
     ticketIds.length
-      ? db
+      ? (await db
           .select({ sellerTicketId: tickets.sellerTicketId, externalId: tickets.externalId, status: tickets.status })
           .from(tickets)
-          .where(and(eq(tickets.sellerId, seller.id), or(inArray(tickets.sellerTicketId, ticketIds), inArray(tickets.externalId, ticketIds))))
-          .all()
+          .where(and(eq(tickets.sellerId, seller.id), or(inArray(tickets.sellerTicketId, ticketIds), inArray(tickets.externalId, ticketIds)))))
       : Promise.resolve([]),
     incidentIds.length
-      ? db
+      ? (await db
           .select({ id: incidents.sellerResourceId, status: incidents.status })
           .from(incidents)
-          .where(and(eq(incidents.sellerId, seller.id), inArray(incidents.sellerResourceId, incidentIds)))
-          .all()
+          .where(and(eq(incidents.sellerId, seller.id), inArray(incidents.sellerResourceId, incidentIds))))
       : Promise.resolve([]),
   ]);
   const relations = related.map((r): IncidentRelation => {
@@ -558,8 +550,7 @@ export async function linkableTickets(sellerSlug: string, incidentId: string, li
     .from(tickets)
     .where(and(eq(tickets.sellerId, detail.seller.id), or(isNull(tickets.status), notInArray(tickets.status, [...TICKET_TERMINAL]))))
     .orderBy(desc(tickets.updatedAt))
-    .limit(limit * 2)
-    .all();
+    .limit(limit * 2);
   return rows
     .filter((t) => !linked.has(t.id))
     .map((t) => ({ ...t, onAffectedProduct: affected.includes(t.productId) }))
@@ -597,8 +588,7 @@ export async function openIncidentsForProduct(sellerSlug: string, productId: str
     })
     .from(incidents)
     .where(and(eq(incidents.sellerId, seller.id), ne(incidents.status, 'closed'), namesProduct(productId)))
-    .orderBy(desc(incidents.creationDate))
-    .all();
+    .orderBy(desc(incidents.creationDate));
   return rows
     .filter((r) => r.id)
     .map((r) => ({ ...r, seller: seller.slug, description: r.description ?? '', path: incidentPath(seller.slug, r.id) }));
@@ -621,7 +611,7 @@ export async function linkedIncidentsOfTicket(ticket: Pick<Ticket, 'sellerId' | 
   const refs = incidentReferences(ticket.document);
   if (refs.length === 0) return [];
   const db = getDb();
-  const seller = await db.select({ slug: sellers.slug }).from(sellers).where(eq(sellers.id, ticket.sellerId)).get();
+  const seller = (await db.select({ slug: sellers.slug }).from(sellers).where(eq(sellers.id, ticket.sellerId)).limit(1))[0];
   const rows = await db
     .select({
       id: incidents.sellerResourceId,
@@ -631,8 +621,7 @@ export async function linkedIncidentsOfTicket(ticket: Pick<Ticket, 'sellerId' | 
       expectedClosedDate: incidents.expectedClosedDate,
     })
     .from(incidents)
-    .where(and(eq(incidents.sellerId, ticket.sellerId), inArray(incidents.sellerResourceId, refs.map((r) => r.id))))
-    .all();
+    .where(and(eq(incidents.sellerId, ticket.sellerId), inArray(incidents.sellerResourceId, refs.map((r) => r.id))));
   const seen = new Set<string>();
   const out: TicketIncidentLink[] = [];
   for (const ref of refs) {
@@ -655,6 +644,6 @@ export async function linkedIncidentsOfTicket(ticket: Pick<Ticket, 'sellerId' | 
 
 /** The same, for a ticket known by its local row id. */
 export async function linkedIncidentsOfTicketId(ticketId: number): Promise<TicketIncidentLink[]> {
-  const ticket = await getDb().select({ sellerId: tickets.sellerId, document: tickets.document }).from(tickets).where(eq(tickets.id, ticketId)).get();
+  const ticket = (await getDb().select({ sellerId: tickets.sellerId, document: tickets.document }).from(tickets).where(eq(tickets.id, ticketId)).limit(1))[0];
   return ticket ? linkedIncidentsOfTicket(ticket) : [];
 }

@@ -66,15 +66,13 @@ export async function listOpenWaitingItems(limit = 50): Promise<WaitingItemView[
     .innerJoin(sellers, eq(sellers.id, waitingItems.sellerId))
     .where(isNull(waitingItems.clearedAt))
     .orderBy(desc(waitingItems.openedAt))
-    .limit(limit * 2)
-    .all();
+    .limit(limit * 2);
   const ticketIds = [...new Set(rows.map((r) => r.item.ticketId).filter((id): id is number => id !== null))];
   const answers = ticketIds.length
     ? await db
         .select({ ticketId: outbox.ticketId, operation: outbox.operation, state: outbox.state, createdAt: outbox.createdAt })
         .from(outbox)
         .where(and(inArray(outbox.ticketId, ticketIds), inArray(outbox.state, ['pending', 'done'])))
-        .all()
     : [];
   const answered = (item: WaitingItem) =>
     item.ticketId !== null &&
@@ -99,11 +97,10 @@ export async function listOpenWaitingItems(limit = 50): Promise<WaitingItemView[
 
 /** Open items about one ticket (for a ticket page banner). */
 export async function waitingItemsForTicket(ticketId: number): Promise<WaitingItem[]> {
-  return getDb()
+  return await getDb()
     .select()
     .from(waitingItems)
-    .where(and(eq(waitingItems.ticketId, ticketId), isNull(waitingItems.clearedAt)))
-    .all();
+    .where(and(eq(waitingItems.ticketId, ticketId), isNull(waitingItems.clearedAt)));
 }
 
 export interface CredentialView {
@@ -163,8 +160,7 @@ export async function listToleratedSightings(sellerId: number, limit = 40): Prom
     .from(sellerToleratedDeviations)
     .where(eq(sellerToleratedDeviations.sellerId, sellerId))
     .orderBy(asc(sellerToleratedDeviations.deviation), desc(sellerToleratedDeviations.count), asc(sellerToleratedDeviations.operationId))
-    .limit(limit)
-    .all();
+    .limit(limit);
   return rows.map(({ deviation, kind, api, operationId, samplePath, firstSeenAt, lastSeenAt, count }) => ({
     deviation,
     kind,
@@ -194,8 +190,7 @@ export async function listRejectedDocuments(sellerId: number, limit = 20): Promi
     .from(sellerDocumentRejections)
     .where(eq(sellerDocumentRejections.sellerId, sellerId))
     .orderBy(desc(sellerDocumentRejections.lastSeenAt), desc(sellerDocumentRejections.id))
-    .limit(limit)
-    .all();
+    .limit(limit);
   return rows.map(({ api, operationId, resourceId, violations, firstSeenAt, lastSeenAt, count }) => ({
     api,
     operationId,
@@ -210,19 +205,18 @@ export async function listRejectedDocuments(sellerId: number, limit = 20): Promi
 /** Settings → Notifications: the state of the notification channel of every Seller. */
 export async function listSellerNotificationViews(now = Date.now()): Promise<SellerNotificationsView[]> {
   const db = getDb();
-  const all = await db.select().from(sellers).orderBy(asc(sellers.name)).all();
+  const all = await db.select().from(sellers).orderBy(asc(sellers.name));
   const views: SellerNotificationsView[] = [];
   for (const seller of all) {
     const [credentials, hubs, state, counts, waiting, rejectedDocuments, toleratedSeen] = await Promise.all([
-      db.select().from(listenerCredentials).where(eq(listenerCredentials.sellerId, seller.id)).orderBy(desc(listenerCredentials.id)).limit(5).all(),
-      db.select().from(notificationHubs).where(eq(notificationHubs.sellerId, seller.id)).all(),
-      db.select().from(sellerSyncState).where(eq(sellerSyncState.sellerId, seller.id)).get(),
+      await db.select().from(listenerCredentials).where(eq(listenerCredentials.sellerId, seller.id)).orderBy(desc(listenerCredentials.id)).limit(5),
+      await db.select().from(notificationHubs).where(eq(notificationHubs.sellerId, seller.id)),
+      (await db.select().from(sellerSyncState).where(eq(sellerSyncState.sellerId, seller.id)).limit(1))[0],
       inboxCounts(seller.id, now),
-      db
+      await db
         .select({ id: waitingItems.id })
         .from(waitingItems)
-        .where(and(eq(waitingItems.sellerId, seller.id), isNull(waitingItems.clearedAt)))
-        .all(),
+        .where(and(eq(waitingItems.sellerId, seller.id), isNull(waitingItems.clearedAt))),
       listRejectedDocuments(seller.id),
       listToleratedSightings(seller.id),
     ]);

@@ -36,30 +36,29 @@ const productView = {
 
 /** The inventory, optionally of one Seller (by slug), ordered by Seller then label. */
 export async function listProducts(filter: { sellerSlug?: string } = {}): Promise<ProductView[]> {
-  return getDb()
+  return await getDb()
     .select(productView)
     .from(products)
     .innerJoin(sellers, eq(products.sellerId, sellers.id))
     .where(filter.sellerSlug ? eq(sellers.slug, filter.sellerSlug) : undefined)
-    .orderBy(asc(sellers.name), asc(products.label), asc(products.productId))
-    .all();
+    .orderBy(asc(sellers.name), asc(products.label), asc(products.productId));
 }
 
 export async function getProductById(id: number): Promise<ProductView | undefined> {
-  return getDb()
+  return (await getDb()
     .select(productView)
     .from(products)
     .innerJoin(sellers, eq(products.sellerId, sellers.id))
     .where(eq(products.id, id))
-    .get();
+    .limit(1))[0];
 }
 
 /** The product `productId` of the Seller `sellerSlug` (the pair a ticket names). */
 export async function findProduct(sellerSlug: string, productId: string): Promise<ProductView | undefined> {
-  return getDb()
+  return (await getDb()
     .select(productView)
     .from(products)
     .innerJoin(sellers, eq(products.sellerId, sellers.id))
     .where(and(eq(sellers.slug, sellerSlug), eq(products.productId, productId)))
-    .get();
+    .limit(1))[0];
 }

@@ -10,15 +10,14 @@ export async function queueViewsFor(userId: number): Promise<QueueView[]> {
     .select()
     .from(ticketViews)
     .where(eq(ticketViews.userId, userId))
-    .orderBy(asc(ticketViews.name))
-    .all();
+    .orderBy(asc(ticketViews.name));
   return [...BUILTIN_VIEWS, ...own.map((v) => ({ key: `view:${v.id}`, name: v.name, search: v.search, builtin: false }))];
 }
 
 export async function getOwnView(userId: number, viewId: number) {
-  return getDb()
+  return (await getDb()
     .select()
     .from(ticketViews)
     .where(and(eq(ticketViews.userId, userId), eq(ticketViews.id, viewId)))
-    .get();
+    .limit(1))[0];
 }

@@ -65,8 +65,7 @@ async function productCounts(): Promise<Map<number, number>> {
   const rows = await getDb()
     .select({ sellerId: products.sellerId, n: count() })
     .from(products)
-    .groupBy(products.sellerId)
-    .all();
+    .groupBy(products.sellerId);
   return new Map(rows.map((r) => [r.sellerId, r.n]));
 }
 
@@ -78,7 +77,7 @@ export async function listSellerViews(): Promise<SellerView[]> {
 export async function getSellerView(slug: string): Promise<SellerView | undefined> {
   const seller = await getSellerBySlug(slug);
   if (!seller) return undefined;
-  const [row] = await getDb().select({ n: count() }).from(products).where(eq(products.sellerId, seller.id)).all();
+  const [row] = await getDb().select({ n: count() }).from(products).where(eq(products.sellerId, seller.id));
   return toView(seller, row?.n ?? 0);
 }
 

@@ -18,8 +18,7 @@ export async function listSlaAgreements(): Promise<AgreementView[]> {
     .from(slaAgreements)
     .innerJoin(sellers, eq(sellers.id, slaAgreements.sellerId))
     .leftJoin(slaCalendars, eq(slaCalendars.id, slaAgreements.calendarId))
-    .orderBy(asc(sellers.name), asc(slaAgreements.validFrom))
-    .all();
+    .orderBy(asc(sellers.name), asc(slaAgreements.validFrom));
   return rows.map((r) => ({ ...r.a, sellerSlug: r.sellerSlug, sellerName: r.sellerName, calendarName: r.calendarName }));
 }
 
@@ -28,11 +27,11 @@ export async function getSlaAgreement(id: number): Promise<AgreementView | undef
 }
 
 export async function listSlaCalendars(): Promise<SlaCalendar[]> {
-  return getDb().select().from(slaCalendars).orderBy(asc(slaCalendars.name)).all();
+  return await getDb().select().from(slaCalendars).orderBy(asc(slaCalendars.name));
 }
 
 export async function getSlaCalendar(id: number): Promise<SlaCalendar | undefined> {
-  return getDb().select().from(slaCalendars).where(eq(slaCalendars.id, id)).get();
+  return (await getDb().select().from(slaCalendars).where(eq(slaCalendars.id, id)).limit(1))[0];
 }
 
 function snapshotCalendar(row: Pick<TicketSla, 'agreementSnapshot'>): SlaCalendarSpec {
@@ -57,13 +56,12 @@ export interface TargetView {
   segments: ClockSegment[];
 }
 
-function historyOf(db: Db, ticketId: number) {
-  return db
+async function historyOf(db: Db, ticketId: number) {
+  return await db
     .select({ status: ticketStatusHistory.status, at: ticketStatusHistory.changedAt, reason: ticketStatusHistory.reason })
     .from(ticketStatusHistory)
     .where(eq(ticketStatusHistory.ticketId, ticketId))
-    .orderBy(asc(ticketStatusHistory.changedAt), asc(ticketStatusHistory.id))
-    .all();
+    .orderBy(asc(ticketStatusHistory.changedAt), asc(ticketStatusHistory.id));
 }
 
 /**
@@ -72,9 +70,9 @@ function historyOf(db: Db, ticketId: number) {
  */
 export async function ticketSlaView(ticketId: number, now = Date.now()): Promise<TargetView[]> {
   const db = getDb();
-  const rows = await db.select().from(ticketSla).where(eq(ticketSla.ticketId, ticketId)).all();
+  const rows = await db.select().from(ticketSla).where(eq(ticketSla.ticketId, ticketId));
   if (rows.length === 0) return [];
-  const ticket = await db.select({ creationDate: tickets.creationDate, document: tickets.document }).from(tickets).where(eq(tickets.id, ticketId)).get();
+  const ticket = (await db.select({ creationDate: tickets.creationDate, document: tickets.document }).from(tickets).where(eq(tickets.id, ticketId)).limit(1))[0];
   const history = await historyOf(db, ticketId);
   const order = (t: SlaTarget) => SLA_TARGETS.indexOf(t);
   return rows
@@ -192,9 +190,9 @@ export function reopenCountsQuery(db: Db, sellerId: number, month: string) {
 
 export async function slaScorecard(sellerId: number, month: string, now = Date.now()): Promise<Scorecard | undefined> {
   const db = getDb();
-  const seller = await db.select({ id: sellers.id, slug: sellers.slug, name: sellers.name }).from(sellers).where(eq(sellers.id, sellerId)).get();
+  const seller = (await db.select({ id: sellers.id, slug: sellers.slug, name: sellers.name }).from(sellers).where(eq(sellers.id, sellerId)).limit(1))[0];
   if (!seller) return undefined;
-  const rows = await scorecardRowsQuery(db, sellerId, month).all();
+  const rows = await scorecardRowsQuery(db, sellerId, month);
   const groups = new Map<string, typeof rows>();
   for (const row of rows) {
     const key = `${row.target}|${row.level}|${row.targetMs}`;
@@ -230,7 +228,7 @@ export async function slaScorecard(sellerId: number, month: string, now = Date.n
   const breachedTickets = new Set(rows.filter((r) => verdictAt(r, now) === 'breached').map((r) => r.ticketId));
   const pausedByTicket = new Map<number, number>();
   for (const r of rows) if (r.target === 'resolve') pausedByTicket.set(r.ticketId, r.pausedMs);
-  const reopens = await reopenCountsQuery(db, sellerId, month).all();
+  const reopens = await reopenCountsQuery(db, sellerId, month);
   const resolved = new Set(reopens.filter((r) => r.status === 'resolved').map((r) => r.ticketId));
   const reopened = new Set(reopens.filter((r) => r.status === 'reopened').map((r) => r.ticketId));
   return {
@@ -275,16 +273,15 @@ export interface EvidencePack {
 /** Every ticket of the Seller created in `month` with a breached target, with what a credit claim needs. */
 export async function slaEvidencePack(sellerId: number, month: string, now = Date.now()): Promise<EvidencePack | undefined> {
   const db = getDb();
-  const seller = await db.select({ id: sellers.id, slug: sellers.slug, name: sellers.name }).from(sellers).where(eq(sellers.id, sellerId)).get();
+  const seller = (await db.select({ id: sellers.id, slug: sellers.slug, name: sellers.name }).from(sellers).where(eq(sellers.id, sellerId)).limit(1))[0];
   if (!seller) return undefined;
   const { from, to } = monthBounds(month);
   const rows = await db
     .select()
     .from(ticketSla)
-    .where(and(eq(ticketSla.sellerId, sellerId), gte(ticketSla.ticketCreatedAt, from), lt(ticketSla.ticketCreatedAt, to)))
-    .all();
+    .where(and(eq(ticketSla.sellerId, sellerId), gte(ticketSla.ticketCreatedAt, from), lt(ticketSla.ticketCreatedAt, to)));
   const breachedIds = [...new Set(rows.filter((r) => verdictAt(r, now) === 'breached').map((r) => r.ticketId))];
-  const ticketRows = breachedIds.length ? await db.select().from(tickets).where(inArray(tickets.id, breachedIds)).orderBy(asc(tickets.creationDate)).all() : [];
+  const ticketRows = breachedIds.length ? await db.select().from(tickets).where(inArray(tickets.id, breachedIds)).orderBy(asc(tickets.creationDate)) : [];
   const out: EvidenceTicket[] = [];
   for (const t of ticketRows) {
     const targets = rows.filter((r) => r.ticketId === t.id).sort((a, b) => SLA_TARGETS.indexOf(a.target) - SLA_TARGETS.indexOf(b.target));

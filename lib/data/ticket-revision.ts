@@ -14,20 +14,19 @@ type Reader = Pick<Tx, 'select'>;
  * ticket does not exist. Synchronous on a transaction (the patch action checks and enqueues in one), or on the
  * connection.
  */
-export function ticketRevisionTx(tx: Reader, ticketId: number): TicketRevision | undefined {
-  const ticket = tx.select({ document: tickets.document }).from(tickets).where(eq(tickets.id, ticketId)).get();
+export async function ticketRevisionTx(tx: Reader, ticketId: number): Promise<TicketRevision | undefined> {
+  const ticket = (await tx.select({ document: tickets.document }).from(tickets).where(eq(tickets.id, ticketId)).limit(1))[0];
   if (!ticket) return undefined;
-  const pending = tx
+  const pending = (await tx
     .select({ payload: outbox.payload })
     .from(outbox)
     .where(and(eq(outbox.ticketId, ticketId), eq(outbox.operation, 'patch'), eq(outbox.state, 'pending')))
-    .orderBy(asc(outbox.id))
-    .all()
+    .orderBy(asc(outbox.id)))
     .map((row) => (row.payload as { patch?: PatchIntent } | null)?.patch)
     .filter((p): p is PatchIntent => !!p && typeof p === 'object');
   return revisionOf(revisionSnapshot(ticket.document, pending));
 }
 
 export async function ticketRevision(ticketId: number): Promise<TicketRevision | undefined> {
-  return ticketRevisionTx(getDb(), ticketId);
+  return await ticketRevisionTx(getDb(), ticketId);
 }

@@ -99,47 +99,46 @@ function toView(row: TemplateRow): TicketTemplateView {
 
 /** Every template, by name. */
 export async function listTicketTemplates(): Promise<TicketTemplateView[]> {
-  const rows = await templateQuery().orderBy(asc(ticketTemplates.name)).all();
+  const rows = await templateQuery().orderBy(asc(ticketTemplates.name));
   return rows.map(toView);
 }
 
 export async function getTicketTemplate(id: number): Promise<TicketTemplateView | undefined> {
-  const row = await templateQuery().where(eq(ticketTemplates.id, id)).get();
+  const row = (await templateQuery().where(eq(ticketTemplates.id, id)))[0]!;
   return row ? toView(row) : undefined;
 }
 
 /** Whether another template (not `exceptId`) has this name, compared without regard to case. */
 export async function ticketTemplateNameTaken(name: string, exceptId?: number): Promise<boolean> {
-  const row = await getDb()
+  const row = (await getDb()
     .select({ id: ticketTemplates.id })
     .from(ticketTemplates)
     .where(and(sql`lower(${ticketTemplates.name}) = lower(${name})`, exceptId ? ne(ticketTemplates.id, exceptId) : undefined))
-    .get();
+    .limit(1))[0];
   return !!row;
 }
 
 export async function insertTicketTemplate(record: TicketTemplateRecord, user: Actor, auditDetail: Record<string, unknown>): Promise<number> {
-  return transaction((tx) => {
-    const row = tx.insert(ticketTemplates).values(record).returning({ id: ticketTemplates.id }).get();
-    recordAuditTx(tx, { userId: user.id, actor: user.email, action: 'template.create', entityType: 'template', entityId: row.id, detail: auditDetail });
+  return transaction(async (tx) => {
+    const row = (await tx.insert(ticketTemplates).values(record).returning({ id: ticketTemplates.id }))[0]!;
+    await recordAuditTx(tx, { userId: user.id, actor: user.email, action: 'template.create', entityType: 'template', entityId: row.id, detail: auditDetail });
     return row.id;
   });
 }
 
 export async function updateTicketTemplate(id: number, record: TicketTemplateRecord, user: Actor, auditDetail: Record<string, unknown>): Promise<void> {
-  await transaction((tx) => {
-    tx.update(ticketTemplates)
+  await transaction(async (tx) => {
+    await tx.update(ticketTemplates)
       .set({ ...record, updatedAt: new Date().toISOString() })
-      .where(eq(ticketTemplates.id, id))
-      .run();
-    recordAuditTx(tx, { userId: user.id, actor: user.email, action: 'template.update', entityType: 'template', entityId: id, detail: auditDetail });
+      .where(eq(ticketTemplates.id, id));
+    await recordAuditTx(tx, { userId: user.id, actor: user.email, action: 'template.update', entityType: 'template', entityId: id, detail: auditDetail });
   });
 }
 
 export async function deleteTicketTemplate(id: number, user: Actor, auditDetail: Record<string, unknown>): Promise<void> {
-  await transaction((tx) => {
-    tx.delete(ticketTemplates).where(eq(ticketTemplates.id, id)).run();
-    recordAuditTx(tx, { userId: user.id, actor: user.email, action: 'template.delete', entityType: 'template', entityId: id, detail: auditDetail });
+  await transaction(async (tx) => {
+    await tx.delete(ticketTemplates).where(eq(ticketTemplates.id, id));
+    await recordAuditTx(tx, { userId: user.id, actor: user.email, action: 'template.delete', entityType: 'template', entityId: id, detail: auditDetail });
   });
 }
 
@@ -149,43 +148,42 @@ const snippetColumns = { id: noteSnippets.id, name: noteSnippets.name, text: not
 
 /** Every note snippet, by name. */
 export async function listNoteSnippets(): Promise<NoteSnippetView[]> {
-  return getDb().select(snippetColumns).from(noteSnippets).orderBy(asc(noteSnippets.name)).all();
+  return await getDb().select(snippetColumns).from(noteSnippets).orderBy(asc(noteSnippets.name));
 }
 
 export async function getNoteSnippet(id: number): Promise<NoteSnippetView | undefined> {
-  return getDb().select(snippetColumns).from(noteSnippets).where(eq(noteSnippets.id, id)).get();
+  return (await getDb().select(snippetColumns).from(noteSnippets).where(eq(noteSnippets.id, id)).limit(1))[0];
 }
 
 export async function noteSnippetNameTaken(name: string, exceptId?: number): Promise<boolean> {
-  const row = await getDb()
+  const row = (await getDb()
     .select({ id: noteSnippets.id })
     .from(noteSnippets)
     .where(and(sql`lower(${noteSnippets.name}) = lower(${name})`, exceptId ? ne(noteSnippets.id, exceptId) : undefined))
-    .get();
+    .limit(1))[0];
   return !!row;
 }
 
 export async function insertNoteSnippet(values: { name: string; text: string }, user: Actor): Promise<number> {
-  return transaction((tx) => {
-    const row = tx.insert(noteSnippets).values(values).returning({ id: noteSnippets.id }).get();
-    recordAuditTx(tx, { userId: user.id, actor: user.email, action: 'snippet.create', entityType: 'snippet', entityId: row.id, detail: values });
+  return transaction(async (tx) => {
+    const row = (await tx.insert(noteSnippets).values(values).returning({ id: noteSnippets.id }))[0]!;
+    await recordAuditTx(tx, { userId: user.id, actor: user.email, action: 'snippet.create', entityType: 'snippet', entityId: row.id, detail: values });
     return row.id;
   });
 }
 
 export async function updateNoteSnippet(id: number, values: { name: string; text: string }, user: Actor, auditDetail: Record<string, unknown>): Promise<void> {
-  await transaction((tx) => {
-    tx.update(noteSnippets)
+  await transaction(async (tx) => {
+    await tx.update(noteSnippets)
       .set({ ...values, updatedAt: new Date().toISOString() })
-      .where(eq(noteSnippets.id, id))
-      .run();
-    recordAuditTx(tx, { userId: user.id, actor: user.email, action: 'snippet.update', entityType: 'snippet', entityId: id, detail: auditDetail });
+      .where(eq(noteSnippets.id, id));
+    await recordAuditTx(tx, { userId: user.id, actor: user.email, action: 'snippet.update', entityType: 'snippet', entityId: id, detail: auditDetail });
   });
 }
 
 export async function deleteNoteSnippet(id: number, user: Actor, auditDetail: Record<string, unknown>): Promise<void> {
-  await transaction((tx) => {
-    tx.delete(noteSnippets).where(eq(noteSnippets.id, id)).run();
-    recordAuditTx(tx, { userId: user.id, actor: user.email, action: 'snippet.delete', entityType: 'snippet', entityId: id, detail: auditDetail });
+  await transaction(async (tx) => {
+    await tx.delete(noteSnippets).where(eq(noteSnippets.id, id));
+    await recordAuditTx(tx, { userId: user.id, actor: user.email, action: 'snippet.delete', entityType: 'snippet', entityId: id, detail: auditDetail });
   });
 }

@@ -174,7 +174,7 @@ export function ticketQueuePageQuery(db: Db, query: TicketQueueQuery, ctx: Queue
 
 async function rowsByIds(db: Db, ids: number[]): Promise<TicketQueueRow[]> {
   if (ids.length === 0) return [];
-  const rows = await db.select(queueColumns).from(tickets).innerJoin(sellers, eq(sellers.id, tickets.sellerId)).where(inArray(tickets.id, ids)).all();
+  const rows = await db.select(queueColumns).from(tickets).innerJoin(sellers, eq(sellers.id, tickets.sellerId)).where(inArray(tickets.id, ids));
   const byId = new Map(rows.map((r) => [r.id, r]));
   return ids.map((id) => byId.get(id)).filter((r): r is TicketQueueRow => !!r);
 }
@@ -186,7 +186,7 @@ export function ticketQueueCountQuery(db: Db, query: TicketQueueQuery, ctx: Queu
 export async function queueContext(query: TicketQueueQuery, userId: number, now = new Date()): Promise<QueueContext> {
   let sellerIds: number[] | null = null;
   if (query.seller.length) {
-    const rows = await getDb().select({ id: sellers.id }).from(sellers).where(inArray(sellers.slug, query.seller)).all();
+    const rows = await getDb().select({ id: sellers.id }).from(sellers).where(inArray(sellers.slug, query.seller));
     sellerIds = rows.map((r) => r.id);
   }
   return { userId, sellerIds, now };
@@ -204,10 +204,10 @@ export interface TicketQueuePage {
 export async function listTicketQueue(query: TicketQueueQuery, userId: number): Promise<TicketQueuePage> {
   const db = getDb();
   const ctx = await queueContext(query, userId);
-  const [{ n: total } = { n: 0 }] = await ticketQueueCountQuery(db, query, ctx).all();
+  const [{ n: total } = { n: 0 }] = await ticketQueueCountQuery(db, query, ctx);
   const pageCount = Math.max(1, Math.ceil(total / query.size));
   const page = Math.min(query.page, pageCount);
-  const ids = (await ticketQueuePageQuery(db, query, ctx, page).all()).map((r) => r.id);
+  const ids = (await ticketQueuePageQuery(db, query, ctx, page)).map((r) => r.id);
   return { rows: await rowsByIds(db, ids), total, page, pageCount, size: query.size };
 }
 
@@ -218,7 +218,7 @@ export async function* exportTicketQueue(query: TicketQueueQuery, userId: number
   const size = 1000;
   const batchQuery = { ...query, size };
   for (let page = 1; (page - 1) * size < max; page++) {
-    const ids = (await ticketQueuePageQuery(db, batchQuery, ctx, page).all()).map((r) => r.id);
+    const ids = (await ticketQueuePageQuery(db, batchQuery, ctx, page)).map((r) => r.id);
     const rows = await rowsByIds(db, ids);
     if (rows.length === 0) return;
     yield rows;
@@ -235,27 +235,26 @@ export interface TicketDetail {
 /** A ticket by its Seller and either the Seller's ticket id or our externalId (while a create is still queued). */
 export async function getTicketDetail(sellerSlug: string, id: string): Promise<TicketDetail | undefined> {
   const db = getDb();
-  const seller = await db
+  const seller = (await db
     .select({ id: sellers.id, slug: sellers.slug, name: sellers.name, enabled: sellers.enabled })
     .from(sellers)
     .where(eq(sellers.slug, sellerSlug))
-    .get();
+    .limit(1))[0];
   if (!seller) return undefined;
   const ticket =
-    (await db.select().from(tickets).where(and(eq(tickets.sellerId, seller.id), eq(tickets.sellerTicketId, id))).get()) ??
-    (await db.select().from(tickets).where(and(eq(tickets.sellerId, seller.id), eq(tickets.externalId, id))).get());
+    ((await db.select().from(tickets).where(and(eq(tickets.sellerId, seller.id), eq(tickets.sellerTicketId, id))).limit(1))[0]) ??
+    ((await db.select().from(tickets).where(and(eq(tickets.sellerId, seller.id), eq(tickets.externalId, id))).limit(1))[0]);
   if (!ticket) return undefined;
   const items = await db
     .select()
     .from(outbox)
     .where(and(eq(outbox.ticketId, ticket.id), inArray(outbox.state, ['pending', 'rejected'])))
-    .orderBy(asc(outbox.id))
-    .all();
+    .orderBy(asc(outbox.id));
   return { ticket, seller, outbox: items };
 }
 
 export async function getTicketById(id: number): Promise<Ticket | undefined> {
-  return getDb().select().from(tickets).where(eq(tickets.id, id)).get();
+  return (await getDb().select().from(tickets).where(eq(tickets.id, id)).limit(1))[0];
 }
 
 /** The path of a ticket's page: by the Seller's id once known, else by our id. */
@@ -265,11 +264,10 @@ export function ticketPath(t: { sellerSlug: string; sellerTicketId: string | nul
 
 /** Other tickets of ours at the same Seller, for the related-ticket picker. */
 export async function recentTicketsOfSeller(sellerId: number, limit = 50) {
-  return getDb()
+  return await getDb()
     .select({ sellerTicketId: tickets.sellerTicketId, externalId: tickets.externalId, description: tickets.description })
     .from(tickets)
     .where(eq(tickets.sellerId, sellerId))
     .orderBy(desc(tickets.updatedAt))
-    .limit(limit)
-    .all();
+    .limit(limit);
 }

@@ -39,19 +39,19 @@ function toView(u: typeof users.$inferSelect, linked: ReadonlySet<number> = new 
 
 export async function listUsers(): Promise<UserView[]> {
   const db = getDb();
-  const rows = await db.select().from(users).orderBy(asc(users.name), asc(users.email)).all();
-  const linked = new Set((await db.selectDistinct({ userId: ssoIdentities.userId }).from(ssoIdentities).all()).map((r) => r.userId));
+  const rows = await db.select().from(users).orderBy(asc(users.name), asc(users.email));
+  const linked = new Set((await db.selectDistinct({ userId: ssoIdentities.userId }).from(ssoIdentities)).map((r) => r.userId));
   return rows.map((row) => toView(row, linked));
 }
 
 export async function getUserById(id: number): Promise<UserView | undefined> {
-  const row = await getDb().select().from(users).where(eq(users.id, id)).get();
+  const row = (await getDb().select().from(users).where(eq(users.id, id)).limit(1))[0];
   if (!row) return undefined;
-  const identity = await getDb().select({ id: ssoIdentities.id }).from(ssoIdentities).where(eq(ssoIdentities.userId, id)).get();
+  const identity = (await getDb().select({ id: ssoIdentities.id }).from(ssoIdentities).where(eq(ssoIdentities.userId, id)).limit(1))[0];
   return toView(row, new Set(identity ? [id] : []));
 }
 
 export async function getUserByEmail(email: string): Promise<UserView | undefined> {
-  const row = await getDb().select().from(users).where(eq(users.email, email.trim().toLowerCase())).get();
+  const row = (await getDb().select().from(users).where(eq(users.email, email.trim().toLowerCase())).limit(1))[0];
   return row ? toView(row) : undefined;
 }

@@ -68,8 +68,7 @@ export async function productSites(): Promise<Map<string, SiteInfo>> {
       siteTimeZone: products.siteTimeZone,
       label: products.label,
     })
-    .from(products)
-    .all();
+    .from(products);
   return new Map(rows.map((r) => [`${r.sellerId}:${r.productId}`, r]));
 }
 
@@ -80,8 +79,7 @@ export async function ticketExternalIds(keys: Array<{ sellerId: number; ticketId
   const rows = await getDb()
     .select({ sellerId: tickets.sellerId, sellerTicketId: tickets.sellerTicketId, externalId: tickets.externalId })
     .from(tickets)
-    .where(inArray(tickets.sellerTicketId, ids))
-    .all();
+    .where(inArray(tickets.sellerTicketId, ids));
   return new Map(rows.map((r) => [`${r.sellerId}:${r.sellerTicketId}`, r.externalId]));
 }
 
@@ -130,8 +128,7 @@ export async function listWorkOrders(filter: WorkOrderFilter = {}): Promise<Work
   if (filter.site) where.push(or(eq(workOrders.siteId, filter.site), isNull(workOrders.siteId))!);
   const rows = await baseQuery()
     .where(where.length ? and(...where) : undefined)
-    .orderBy(desc(workOrders.updatedAt), asc(workOrders.id))
-    .all();
+    .orderBy(desc(workOrders.updatedAt), asc(workOrders.id));
   const items = await toItems(rows);
   return filter.site ? items.filter((i) => i.siteId === filter.site) : items;
 }
@@ -140,8 +137,7 @@ export async function listWorkOrders(filter: WorkOrderFilter = {}): Promise<Work
 export async function listAppointmentsNeeded(): Promise<WorkOrderListItem[]> {
   const rows = await baseQuery()
     .where(and(eq(workOrders.appointmentRequired, true), eq(workOrders.status, 'open')))
-    .orderBy(asc(workOrders.appointmentRequiredSince), asc(workOrders.fetchedAt), asc(workOrders.id))
-    .all();
+    .orderBy(asc(workOrders.appointmentRequiredSince), asc(workOrders.fetchedAt), asc(workOrders.id));
   return toItems(rows);
 }
 
@@ -160,17 +156,15 @@ export interface WorkOrderDetail extends WorkOrderListItem {
 }
 
 export async function getWorkOrder(sellerSlug: string, id: string): Promise<WorkOrderDetail | undefined> {
-  const j = await baseQuery()
-    .where(and(eq(sellers.slug, sellerSlug), eq(workOrders.sellerResourceId, id)))
-    .get();
+  const j = (await baseQuery()
+    .where(and(eq(sellers.slug, sellerSlug), eq(workOrders.sellerResourceId, id))))[0]!;
   if (!j) return undefined;
   const doc = j.row.document as unknown as WorkOrder;
   const cached = await getDb()
     .select({ id: appointments.sellerResourceId, status: appointments.status, startAt: appointments.startAt, endAt: appointments.endAt })
     .from(appointments)
     .where(and(eq(appointments.sellerId, j.row.sellerId), eq(appointments.workOrderId, id)))
-    .orderBy(desc(appointments.startAt))
-    .all();
+    .orderBy(desc(appointments.startAt));
   // The work order lists appointments we may not have fetched yet: show them too, without details.
   const known = new Set(cached.map((a) => a.id));
   const listed = (doc.appointment ?? []).filter((ref) => !known.has(ref.id)).map((ref) => ({ id: ref.id, status: 'unknown', startAt: null, endAt: null }));
@@ -186,13 +180,12 @@ export interface FilterOption {
 /** Sellers and sites for the filter menus: the registry and the inventory, so empty filters are offered too. */
 export async function workforceFilterOptions(): Promise<{ sellers: FilterOption[]; sites: FilterOption[] }> {
   const db = getDb();
-  const sellerRows = await db.select({ slug: sellers.slug, name: sellers.name }).from(sellers).orderBy(asc(sellers.name)).all();
+  const sellerRows = await db.select({ slug: sellers.slug, name: sellers.name }).from(sellers).orderBy(asc(sellers.name));
   const siteRows = await db
     .selectDistinct({ siteId: products.siteId, siteName: products.siteName, seller: sellers.name })
     .from(products)
     .innerJoin(sellers, eq(products.sellerId, sellers.id))
-    .orderBy(asc(sellers.name), asc(products.siteName))
-    .all();
+    .orderBy(asc(sellers.name), asc(products.siteName));
   const sites = new Map<string, FilterOption>();
   for (const s of siteRows) {
     if (s.siteId && !sites.has(s.siteId)) sites.set(s.siteId, { value: s.siteId, label: `${s.siteName || s.siteId} (${s.seller})` });

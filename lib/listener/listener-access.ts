@@ -33,15 +33,13 @@ interface AccessView {
 const KEY = Symbol.for('sonata-portal.listener-access-view');
 const holder = globalThis as unknown as { [KEY]?: AccessView };
 
-function load(db: Db): AccessView {
-  const credentialRows = db
+async function load(db: Db): Promise<AccessView> {
+  const credentialRows = await db
     .select({ id: listenerCredentials.id, sellerId: listenerCredentials.sellerId, revokedAt: listenerCredentials.revokedAt })
-    .from(listenerCredentials)
-    .all();
-  const sellerRows = db
+    .from(listenerCredentials);
+  const sellerRows = await db
     .select({ id: sellers.id, slug: sellers.slug, enabled: sellers.enabled, referencePoint: sellers.referencePoint })
-    .from(sellers)
-    .all();
+    .from(sellers);
   noteKnownSellers(sellerRows.map((s) => s.slug));
   return {
     db,
@@ -52,39 +50,39 @@ function load(db: Db): AccessView {
   };
 }
 
-function currentView(): AccessView {
+async function currentView(): Promise<AccessView> {
   const db = getDb();
   const held = holder[KEY];
   if (!held || held.db !== db || held.generation !== listenerAccessGeneration() || Date.now() - held.loadedAt > LISTENER_ACCESS_REFRESH_MS) {
-    holder[KEY] = load(db);
+    holder[KEY] = await load(db);
   }
   return holder[KEY]!;
 }
 
-function lookup<T>(find: (view: AccessView) => T | undefined): T | undefined {
-  const view = currentView();
+async function lookup<T>(find: (view: AccessView) => T | undefined): Promise<T | undefined> {
+  const view = await currentView();
   const found = find(view);
   if (found !== undefined || Date.now() - view.loadedAt < MISS_RELOAD_MS) return found;
-  holder[KEY] = load(view.db);
+  holder[KEY] = await load(view.db);
   return find(holder[KEY]);
 }
 
 export type CredentialStatus = 'active' | 'revoked' | 'unknown';
 
-export function listenerCredentialStatus(credentialId: number): CredentialStatus {
-  const credential = lookup((view) => view.credentials.get(credentialId));
+export async function listenerCredentialStatus(credentialId: number): Promise<CredentialStatus> {
+  const credential = await lookup((view) => view.credentials.get(credentialId));
   if (!credential) return 'unknown';
   return credential.revoked ? 'revoked' : 'active';
 }
 
 /** The id of the enabled Seller with this slug, or undefined (unknown or disabled). */
-export function enabledSellerId(slug: string): number | undefined {
-  return enabledSeller(slug)?.id;
+export async function enabledSellerId(slug: string): Promise<number | undefined> {
+  return (await enabledSeller(slug))?.id;
 }
 
 /** The enabled Seller with this slug and its reference point, or undefined (unknown or disabled). */
-export function enabledSeller(slug: string): { id: number; referencePoint: ReferencePoint } | undefined {
-  const seller = lookup((view) => view.sellers.get(slug));
+export async function enabledSeller(slug: string): Promise<{ id: number; referencePoint: ReferencePoint } | undefined> {
+  const seller = await lookup((view) => view.sellers.get(slug));
   return seller?.enabled ? { id: seller.id, referencePoint: seller.referencePoint } : undefined;
 }
 
@@ -94,6 +92,6 @@ export function forgetListenerAccess(): void {
 }
 
 /** The slug when it names a Seller of the registry (enabled or not), else one value for every stranger. */
-export function listenerSellerLabel(slug: string): string {
-  return currentView().sellers.has(slug) ? slug : UNKNOWN_SELLER;
+export async function listenerSellerLabel(slug: string): Promise<string> {
+  return (await currentView()).sellers.has(slug) ? slug : UNKNOWN_SELLER;
 }

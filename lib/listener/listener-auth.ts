@@ -8,6 +8,7 @@ import { hashSecret, publicBaseUrl } from '@/lib/sellers/listener-credentials';
 import { readCappedBody } from './capped-body';
 import { listenerCredentialStatus } from './listener-access';
 import { LISTENER_SCOPES } from '@/lib/sync/listener-catalog';
+import { write } from '@/db/transaction';
 
 /**
  * Sellers are OAuth2 clients of ours when they call our listeners (MEF notification APIs, client credentials).
@@ -46,12 +47,12 @@ export interface AuthenticatedClient {
 
 /** The Seller behind a client id and secret, or null (unknown, wrong secret, revoked, Seller disabled). */
 export async function authenticateListenerClient(clientId: string, clientSecret: string): Promise<AuthenticatedClient | null> {
-  const row = await getDb()
+  const row = (await getDb()
     .select({ credential: listenerCredentials, seller: sellers })
     .from(listenerCredentials)
     .innerJoin(sellers, eq(sellers.id, listenerCredentials.sellerId))
     .where(eq(listenerCredentials.clientId, clientId))
-    .get();
+    .limit(1))[0];
   const candidate = hashSecret(clientSecret);
   if (!row) {
     // Same work whether or not the client exists.
@@ -59,11 +60,12 @@ export async function authenticateListenerClient(clientId: string, clientSecret:
     return null;
   }
   if (!sameText(candidate, row.credential.secretHash) || row.credential.revokedAt || !row.seller.enabled) return null;
-  await getDb()
-    .update(listenerCredentials)
-    .set({ lastUsedAt: new Date().toISOString() })
-    .where(eq(listenerCredentials.id, row.credential.id))
-    .run();
+  await write(() =>
+    getDb()
+      .update(listenerCredentials)
+      .set({ lastUsedAt: new Date().toISOString() })
+      .where(eq(listenerCredentials.id, row.credential.id)),
+  );
   return row;
 }
 
@@ -173,7 +175,7 @@ export type ListenerAuthResult =
  * was called, carrying the listener's scope, from a credential that is still active. Signature, expiry and scope are
  * checked from the token itself and revocation from the in-memory view (listener-access.ts): no database read.
  */
-export function authorizeListenerCall(header: string | null, sellerSlug: string, scope: string): ListenerAuthResult {
+export async function authorizeListenerCall(header: string | null, sellerSlug: string, scope: string): Promise<ListenerAuthResult> {
   if (!header || header.trim() === '') {
     return { ok: false, status: 401, code: 'missingCredentials', reason: 'A Bearer token from our token endpoint is required' };
   }
@@ -181,7 +183,7 @@ export function authorizeListenerCall(header: string | null, sellerSlug: string,
   if (!match?.[1]) return { ok: false, status: 401, code: 'invalidCredentials', reason: 'The Authorization header is not a Bearer token' };
   const claims = verifyListenerToken(match[1]);
   if (!claims) return { ok: false, status: 401, code: 'invalidCredentials', reason: 'The token is invalid or expired' };
-  if (listenerCredentialStatus(claims.cid) !== 'active') {
+  if ((await listenerCredentialStatus(claims.cid)) !== 'active') {
     return { ok: false, status: 401, code: 'invalidCredentials', reason: 'The credential behind this token was revoked' };
   }
   if (claims.sub !== sellerSlug) {

@@ -110,7 +110,7 @@ export async function answerListenerCall(call: ListenerCall, target: ListenerTar
   const note: { outcome: ListenerOutcome } = { outcome: 'accepted' };
   const answer = await receive(call, target, note);
   const seconds = (performance.now() - started) / 1000;
-  const seller = listenerSellerLabel(target.sellerSlug);
+  const seller = await listenerSellerLabel(target.sellerSlug);
   recordListenerCall({ seller, api: target.api, outcome: note.outcome, seconds });
   callLogger('listener').info(
     // The event type from the path only when it names a listener: anything else is caller-typed text.
@@ -131,13 +131,13 @@ async function receive(call: ListenerCall, target: ListenerTarget, note: { outco
     note.outcome = 'noListener';
     return mefError(404, 'notFound', `There is no listener for ${target.eventType} in ${api.segment}/${target.version}`);
   }
-  const auth = authorizeListenerCall(call.header('authorization'), target.sellerSlug, op.operationId);
+  const auth = await authorizeListenerCall(call.header('authorization'), target.sellerSlug, op.operationId);
   if (!auth.ok) {
     countRefusal(target.sellerSlug, auth.status, auth.reason);
     note.outcome = auth.status === 401 ? 'unauthorized' : 'forbidden';
     return mefError(auth.status, auth.code, auth.reason, undefined, auth.status === 401 ? { 'www-authenticate': 'Bearer' } : undefined);
   }
-  const seller = enabledSeller(target.sellerSlug);
+  const seller = await enabledSeller(target.sellerSlug);
   if (seller === undefined) {
     countRefusal(target.sellerSlug, 403, 'Seller unknown or disabled');
     note.outcome = 'sellerDisabled';

@@ -51,9 +51,11 @@ interface Metrics {
   outboxOldestAge: client.Gauge<'seller'>;
   feedLagEntries: client.Gauge;
   feedLagSeconds: client.Gauge;
-  circuitSources: Array<() => Array<{ seller: string; state: string }>>;
+  circuitSources: Array<CircuitSource>;
   feedReader?: () => number | undefined;
 }
+
+type CircuitSource = () => Promise<Array<{ seller: string; state: string }>> | Array<{ seller: string; state: string }>;
 
 const KEY = Symbol.for('sonata-portal.metrics');
 const holder = globalThis as unknown as { [KEY]?: Metrics };
@@ -105,10 +107,10 @@ function create(): Metrics {
       help: 'Circuit breaker of each Seller in this process: 1 for its current state (closed, open, halfOpen), 0 for the others',
       labelNames: ['seller', 'state'],
       registers,
-      collect() {
+      async collect() {
         this.reset();
         for (const source of circuitSources) {
-          for (const { seller, state } of source()) {
+          for (const { seller, state } of await source()) {
             for (const s of CIRCUIT_STATES) this.set({ seller: sellerLabel(seller), state: s }, s === state ? 1 : 0);
           }
         }
@@ -197,7 +199,7 @@ export function recordSellerCall(call: { seller: string; operation: string; stat
 }
 
 /** A source of circuit states, read at each scrape (the process's breakers register one). */
-export function addCircuitSource(source: () => Array<{ seller: string; state: string }>): void {
+export function addCircuitSource(source: CircuitSource): void {
   const sources = metrics().circuitSources;
   if (!sources.includes(source)) sources.push(source);
 }

@@ -3,7 +3,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { and, eq, isNull, ne } from 'drizzle-orm';
 import { getDb } from '@/db';
 import { listenerCredentials, type ListenerCredential, type Seller } from '@/db/schema';
-import { transaction } from '@/db/transaction';
+import { transaction, write } from '@/db/transaction';
 import { env } from '@/lib/env';
 import { listenerAccessChanged } from './access-changes';
 
@@ -44,14 +44,13 @@ export async function rotateListenerCredential(
   const clientId = `seller-${seller.slug}-${randomBytes(6).toString('hex')}`;
   const clientSecret = randomBytes(32).toString('base64url');
   const now = new Date().toISOString();
-  const credential = await transaction((tx) => {
+  const credential = await transaction(async (tx) => {
     if (!options.keepOthers) {
-      tx.update(listenerCredentials)
+      await tx.update(listenerCredentials)
         .set({ revokedAt: now })
-        .where(and(eq(listenerCredentials.sellerId, seller.id), isNull(listenerCredentials.revokedAt)))
-        .run();
+        .where(and(eq(listenerCredentials.sellerId, seller.id), isNull(listenerCredentials.revokedAt)));
     }
-    return tx
+    return (await tx
       .insert(listenerCredentials)
       .values({
         sellerId: seller.id,
@@ -61,8 +60,7 @@ export async function rotateListenerCredential(
         deliveredVia,
         createdAt: now,
       })
-      .returning()
-      .get();
+      .returning())[0]!;
   });
   listenerAccessChanged();
   return { credential, clientId, clientSecret };
@@ -70,18 +68,19 @@ export async function rotateListenerCredential(
 
 /** Revokes the Seller's active credentials (all, or all but `exceptId`); their tokens stop working at once. */
 export async function revokeListenerCredentials(sellerId: number, exceptId?: number): Promise<number> {
-  const rows = await getDb()
-    .update(listenerCredentials)
-    .set({ revokedAt: new Date().toISOString() })
-    .where(
-      and(
-        eq(listenerCredentials.sellerId, sellerId),
-        isNull(listenerCredentials.revokedAt),
-        exceptId === undefined ? undefined : ne(listenerCredentials.id, exceptId),
-      ),
-    )
-    .returning()
-    .all();
+  const rows = await write(() =>
+    getDb()
+      .update(listenerCredentials)
+      .set({ revokedAt: new Date().toISOString() })
+      .where(
+        and(
+          eq(listenerCredentials.sellerId, sellerId),
+          isNull(listenerCredentials.revokedAt),
+          exceptId === undefined ? undefined : ne(listenerCredentials.id, exceptId),
+        ),
+      )
+      .returning(),
+  );
   listenerAccessChanged();
   return rows.length;
 }

@@ -45,15 +45,15 @@ export function openClientSecret(seller: Pick<Seller, 'slug' | 'clientSecretEnc'
 
 /** All Sellers of the registry (rows with the secret still sealed), by name. */
 export async function listSellers(): Promise<Seller[]> {
-  return getDb().select().from(sellers).orderBy(asc(sellers.name), asc(sellers.slug)).all();
+  return await getDb().select().from(sellers).orderBy(asc(sellers.name), asc(sellers.slug));
 }
 
 export async function getSellerBySlug(slug: string): Promise<Seller | undefined> {
-  return getDb().select().from(sellers).where(eq(sellers.slug, slug)).get();
+  return (await getDb().select().from(sellers).where(eq(sellers.slug, slug)).limit(1))[0];
 }
 
 export async function getSellerById(id: number): Promise<Seller | undefined> {
-  return getDb().select().from(sellers).where(eq(sellers.id, id)).get();
+  return (await getDb().select().from(sellers).where(eq(sellers.id, id)).limit(1))[0];
 }
 
 /** How the wire reaches `seller`, with the client secret opened. Server-side only; never hand it to a page. */
@@ -87,7 +87,7 @@ export async function sellerConnectionBySlug(slug: string): Promise<SellerConnec
 
 /** Connections of every enabled Seller, for workers that poll or register with all of them. */
 export async function enabledSellerConnections(): Promise<SellerConnection[]> {
-  const rows = await getDb().select().from(sellers).where(eq(sellers.enabled, true)).orderBy(asc(sellers.slug)).all();
+  const rows = await getDb().select().from(sellers).where(eq(sellers.enabled, true)).orderBy(asc(sellers.slug));
   return rows.map(sellerConnection);
 }
 

@@ -36,8 +36,8 @@ function databaseChecks(timeoutMs: number | undefined): Promise<ReadinessCheck[]
       { name: 'migrations', ok: false, detail: 'not checked: the database could not be opened' },
     ];
   }
-  return checkDatabaseAnswers(db, timeoutMs).then((answers) =>
-    answers.ok ? [answers, checkMigrationsApplied(db)] : [answers, { name: 'migrations', ok: false, detail: 'not checked: the database did not answer' }],
+  return checkDatabaseAnswers(db, timeoutMs).then(async (answers) =>
+    answers.ok ? [answers, await checkMigrationsApplied(db)] : [answers, { name: 'migrations', ok: false, detail: 'not checked: the database did not answer' }],
   );
 }
 

@@ -59,46 +59,46 @@ export interface Stored {
 
 const changed = (outcome: CacheOutcome) => outcome === 'inserted' || outcome === 'updated';
 
-function ourProductIdsTx(tx: Tx, sellerId: number): Set<string> {
-  const rows = tx.select({ productId: products.productId }).from(products).where(eq(products.sellerId, sellerId)).all();
+async function ourProductIdsTx(tx: Tx, sellerId: number): Promise<Set<string>> {
+  const rows = await tx.select({ productId: products.productId }).from(products).where(eq(products.sellerId, sellerId));
   return new Set(rows.map((r) => r.productId));
 }
 
-function writeRowTx(tx: Tx, req: StoreRequest): { stored: Stored; payload: LivePayload } {
+async function writeRowTx(tx: Tx, req: StoreRequest): Promise<{ stored: Stored; payload: LivePayload }> {
   const { seller, document, requestedAt, cause } = req;
   const base = { seller: seller.slug, id: document.doc.id, eventType: cause };
   switch (document.entity) {
     case 'ticket': {
-      const r = applyTicketDocumentTx(tx, seller.id, document.doc, requestedAt);
-      if (changed(r.outcome)) updateTicketSlaTx(tx, seller, r.ticket);
-      const waiting = r.outcome === 'stale' ? [] : syncTicketWaitingTx(tx, seller, r.ticket);
+      const r = await applyTicketDocumentTx(tx, seller.id, document.doc, requestedAt);
+      if (changed(r.outcome)) await updateTicketSlaTx(tx, seller, r.ticket);
+      const waiting = r.outcome === 'stale' ? [] : (await syncTicketWaitingTx(tx, seller, r.ticket));
       return {
         stored: { topic: 'ticket', outcome: r.outcome, localId: r.ticket.id, status: r.ticket.status, row: r.ticket, waiting },
         payload: { ...base, localId: r.ticket.id, externalId: r.ticket.externalId, status: r.ticket.status ?? undefined, syncState: r.ticket.syncState },
       };
     }
     case 'incident': {
-      const r = applyIncidentDocumentTx(tx, seller.id, document.doc, requestedAt, ourProductIdsTx(tx, seller.id));
-      const waiting = r.outcome === 'stale' ? [] : syncIncidentWaitingTx(tx, seller, r.row, r.outcome === 'inserted');
+      const r = await applyIncidentDocumentTx(tx, seller.id, document.doc, requestedAt, await ourProductIdsTx(tx, seller.id));
+      const waiting = r.outcome === 'stale' ? [] : (await syncIncidentWaitingTx(tx, seller, r.row, r.outcome === 'inserted'));
       return { stored: { topic: 'incident', outcome: r.outcome, localId: r.row.id, status: r.row.status, row: r.row, previous: r.previous, waiting }, payload: { ...base, localId: r.row.id, status: r.row.status } };
     }
     case 'workOrder': {
-      const r = applyWorkOrderDocumentTx(tx, seller.id, document.doc, requestedAt);
-      const waiting = r.outcome === 'stale' ? [] : syncWorkOrderWaitingTx(tx, seller, r.row);
+      const r = await applyWorkOrderDocumentTx(tx, seller.id, document.doc, requestedAt);
+      const waiting = r.outcome === 'stale' ? [] : (await syncWorkOrderWaitingTx(tx, seller, r.row));
       return { stored: { topic: 'workOrder', outcome: r.outcome, localId: r.row.id, status: r.row.status, row: r.row, previous: r.previous, waiting }, payload: { ...base, localId: r.row.id, status: r.row.status } };
     }
     case 'appointment': {
-      const r = applyAppointmentDocumentTx(tx, seller.id, document.doc, requestedAt);
-      const waiting = r.outcome === 'updated' ? syncAppointmentWaitingTx(tx, seller, r.row, r.previous) : [];
+      const r = await applyAppointmentDocumentTx(tx, seller.id, document.doc, requestedAt);
+      const waiting = r.outcome === 'updated' ? (await syncAppointmentWaitingTx(tx, seller, r.row, r.previous)) : [];
       return { stored: { topic: 'appointment', outcome: r.outcome, localId: r.row.id, status: r.row.status, row: r.row, previous: r.previous, waiting }, payload: { ...base, localId: r.row.id, status: r.row.status } };
     }
   }
 }
 
 /** Records waiting-item changes in the feed; a newly opened item makes the entity's change actionable (a toast). */
-export function appendWaitingChangesTx(tx: Tx, seller: SellerRef, waiting: WaitingChange[]): void {
+export async function appendWaitingChangesTx(tx: Tx, seller: SellerRef, waiting: WaitingChange[]): Promise<void> {
   for (const w of waiting) {
-    appendChangeTx(tx, 'waiting', {
+    await appendChangeTx(tx, 'waiting', {
       seller: seller.slug,
       id: w.item.entityId,
       status: w.change,
@@ -108,32 +108,30 @@ export function appendWaitingChangesTx(tx: Tx, seller: SellerRef, waiting: Waiti
   }
 }
 
-function holdsLeaseTx(tx: Tx, ids: number[], owner: string): boolean {
-  const held = tx
+async function holdsLeaseTx(tx: Tx, ids: number[], owner: string): Promise<boolean> {
+  const held = await tx
     .select({ id: inbox.id })
     .from(inbox)
-    .where(and(inArray(inbox.id, ids), eq(inbox.state, 'pending'), eq(inbox.leaseOwner, owner)))
-    .all();
+    .where(and(inArray(inbox.id, ids), eq(inbox.state, 'pending'), eq(inbox.leaseOwner, owner)));
   return held.length === ids.length;
 }
 
-export function storeSellerDocumentTx(tx: Tx, req: StoreRequest): Stored {
-  if (req.leaseOwner && req.settles?.length && !holdsLeaseTx(tx, req.settles, req.leaseOwner)) throw new LeaseLostError();
-  const { stored, payload } = writeRowTx(tx, req);
+export async function storeSellerDocumentTx(tx: Tx, req: StoreRequest): Promise<Stored> {
+  if (req.leaseOwner && req.settles?.length && !(await holdsLeaseTx(tx, req.settles, req.leaseOwner))) throw new LeaseLostError();
+  const { stored, payload } = await writeRowTx(tx, req);
   if (changed(stored.outcome) || stored.waiting.length > 0) {
     const opened = stored.waiting.find((w) => w.change === 'opened');
-    appendChangeTx(tx, stored.topic, opened ? { ...payload, actionable: { title: opened.item.title, href: opened.item.href } } : payload);
+    await appendChangeTx(tx, stored.topic, opened ? { ...payload, actionable: { title: opened.item.title, href: opened.item.href } } : payload);
   }
-  appendWaitingChangesTx(tx, req.seller, stored.waiting);
+  await appendWaitingChangesTx(tx, req.seller, stored.waiting);
   if (req.settles && req.settles.length > 0) {
-    tx.update(inbox)
+    await tx.update(inbox)
       .set({ state: 'done', processedAt: new Date().toISOString(), lastError: null, leaseOwner: null, leaseUntil: null })
-      .where(inArray(inbox.id, req.settles))
-      .run();
+      .where(inArray(inbox.id, req.settles));
   }
   return stored;
 }
 
 export async function storeSellerDocument(req: StoreRequest): Promise<Stored> {
-  return transaction((tx) => storeSellerDocumentTx(tx, req));
+  return transaction(async (tx) => await storeSellerDocumentTx(tx, req));
 }

@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, gt, lt, min } from 'drizzle-orm';
 import { getDb } from '@/db';
 import { changeFeed, sellers } from '@/db/schema';
-import { transaction, type Tx } from '@/db/transaction';
+import { transaction, whenTransactionEnds, type Tx, write } from '@/db/transaction';
 import type { LiveEvent, LivePayload, LiveTopic } from '@/lib/domain/live-changes';
 
 /**
@@ -10,21 +10,20 @@ import type { LiveEvent, LivePayload, LiveTopic } from '@/lib/domain/live-change
  * after the last sequence it saw, and a page rendered at sequence N misses nothing that came after N.
  */
 
-export function appendChangeTx(tx: Tx, topic: LiveTopic, payload: LivePayload): void {
-  tx.insert(changeFeed)
-    .values({ at: new Date().toISOString(), topic, seller: payload.seller, entityId: payload.id ?? null, payload: payload as unknown as Record<string, unknown> })
-    .run();
+export async function appendChangeTx(tx: Tx, topic: LiveTopic, payload: LivePayload): Promise<void> {
+  await tx.insert(changeFeed)
+    .values({ at: new Date().toISOString(), topic, seller: payload.seller, entityId: payload.id ?? null, payload: payload as unknown as Record<string, unknown> });
   scheduleFeedSignal();
 }
 
 /** A change with nothing else to commit beside it (a Seller-wide state such as its hubs or its incident offer). */
 export async function recordChange(topic: LiveTopic, payload: LivePayload): Promise<void> {
-  await transaction((tx) => appendChangeTx(tx, topic, payload));
+  await transaction(async (tx) => await appendChangeTx(tx, topic, payload));
 }
 
 /** The Seller's slug for payloads written where only its id is at hand. */
-export function sellerSlugTx(tx: Tx, sellerId: number): string {
-  return tx.select({ slug: sellers.slug }).from(sellers).where(eq(sellers.id, sellerId)).get()?.slug ?? '';
+export async function sellerSlugTx(tx: Tx, sellerId: number): Promise<string> {
+  return (await tx.select({ slug: sellers.slug }).from(sellers).where(eq(sellers.id, sellerId)).limit(1))[0]?.slug ?? '';
 }
 
 function toEvent(row: typeof changeFeed.$inferSelect): LiveEvent {
@@ -33,30 +32,31 @@ function toEvent(row: typeof changeFeed.$inferSelect): LiveEvent {
 
 /** Entries after `seq`, oldest first. */
 export async function changesAfter(seq: number, limit = 500): Promise<LiveEvent[]> {
-  const rows = await getDb().select().from(changeFeed).where(gt(changeFeed.seq, seq)).orderBy(asc(changeFeed.seq)).limit(limit).all();
+  const rows = await getDb().select().from(changeFeed).where(gt(changeFeed.seq, seq)).orderBy(asc(changeFeed.seq)).limit(limit);
   return rows.map(toEvent);
 }
 
 /** The sequence of the newest entry (0 when the feed is empty): what a page built now reflects. */
 export async function feedPosition(): Promise<number> {
-  const row = await getDb().select({ seq: changeFeed.seq }).from(changeFeed).orderBy(desc(changeFeed.seq)).limit(1).get();
+  const row = (await getDb().select({ seq: changeFeed.seq }).from(changeFeed).orderBy(desc(changeFeed.seq)).limit(1))[0];
   return row?.seq ?? 0;
 }
 
 /** The oldest entry still kept; a reader whose position is older than the one before it has missed pruned entries. */
 export async function oldestRetained(): Promise<number | undefined> {
-  const row = await getDb().select({ seq: min(changeFeed.seq) }).from(changeFeed).get();
+  const row = (await getDb().select({ seq: min(changeFeed.seq) }).from(changeFeed).limit(1))[0];
   return row?.seq ?? undefined;
 }
 
 /** Drops entries older than `before` but always keeps the newest one, so positions never go back. */
 export async function pruneFeed(before: string): Promise<number> {
   const newest = await feedPosition();
-  const rows = await getDb()
-    .delete(changeFeed)
-    .where(and(lt(changeFeed.at, before), lt(changeFeed.seq, newest)))
-    .returning({ seq: changeFeed.seq })
-    .all();
+  const rows = await write(() =>
+    getDb()
+      .delete(changeFeed)
+      .where(and(lt(changeFeed.at, before), lt(changeFeed.seq, newest)))
+      .returning({ seq: changeFeed.seq }),
+  );
   return rows.length;
 }
 
@@ -89,15 +89,17 @@ export function signalFeedAdvanced(): void {
 }
 
 /**
- * Appends happen inside synchronous transactions; the signal goes out on the next turn of the event loop, when the
- * transaction has committed (a rolled-back one costs a reader an empty read, nothing more).
+ * Appends happen inside transactions; the signal goes out on the next turn of the event loop after the transaction
+ * has ended (a rolled-back one costs a reader an empty read, nothing more).
  */
 function scheduleFeedSignal(): void {
   const s = state();
   if (s.scheduled) return;
   s.scheduled = true;
-  setImmediate(() => {
-    s.scheduled = false;
-    signalFeedAdvanced();
-  });
+  whenTransactionEnds(() =>
+    setImmediate(() => {
+      s.scheduled = false;
+      signalFeedAdvanced();
+    }),
+  );
 }

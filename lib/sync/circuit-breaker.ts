@@ -124,10 +124,10 @@ export function sellerBreakers(): CircuitBreakers {
   if (!holder[HOLDER]) {
     const breakers = new CircuitBreakers();
     holder[HOLDER] = breakers;
-    addCircuitSource(() => {
+    addCircuitSource(async () => {
       const circuits = breakers.states();
       if (circuits.length === 0) return [];
-      const slugs = new Map(getDb().select({ id: sellers.id, slug: sellers.slug }).from(sellers).all().map((s) => [String(s.id), s.slug]));
+      const slugs = new Map((await getDb().select({ id: sellers.id, slug: sellers.slug }).from(sellers)).map((s) => [String(s.id), s.slug]));
       return circuits.map(({ key, state }) => ({ seller: slugs.get(key) ?? '', state }));
     });
   }

@@ -9,6 +9,7 @@ import { sellerDocumentRejections } from '@/db/schema';
 import { SonataSchemaError } from '@/lib/sonata/errors';
 // Tolerated deviations are counted wherever refused ones are recorded.
 import './tolerated-deviations';
+import { write } from '@/db/transaction';
 
 export interface RejectingSeller {
   id: number;
@@ -17,28 +18,29 @@ export interface RejectingSeller {
 const MAX_VIOLATIONS = 50;
 
 /** Records `err` when it is a schema refusal; returns whether it was one. Never throws (it runs inside catch blocks). */
-export function recordDocumentRejection(seller: RejectingSeller, err: unknown, resourceId?: string): boolean {
+export async function recordDocumentRejection(seller: RejectingSeller, err: unknown, resourceId?: string): Promise<boolean> {
   if (!(err instanceof SonataSchemaError)) return false;
   const now = new Date().toISOString();
   const violations = err.violations.slice(0, MAX_VIOLATIONS).map((v) => ({ path: v.path, message: v.message, keyword: v.keyword }));
   try {
-    getDb()
-      .insert(sellerDocumentRejections)
-      .values({
-        sellerId: seller.id,
-        api: err.api ?? '',
-        operationId: err.operationId ?? '',
-        resourceId: err.resourceId ?? resourceId ?? '',
-        violations,
-        firstSeenAt: now,
-        lastSeenAt: now,
-        count: 1,
-      })
-      .onConflictDoUpdate({
-        target: [sellerDocumentRejections.sellerId, sellerDocumentRejections.api, sellerDocumentRejections.operationId, sellerDocumentRejections.resourceId],
-        set: { violations, lastSeenAt: now, count: sql`${sellerDocumentRejections.count} + 1` },
-      })
-      .run();
+    await write(() =>
+      getDb()
+        .insert(sellerDocumentRejections)
+        .values({
+          sellerId: seller.id,
+          api: err.api ?? '',
+          operationId: err.operationId ?? '',
+          resourceId: err.resourceId ?? resourceId ?? '',
+          violations,
+          firstSeenAt: now,
+          lastSeenAt: now,
+          count: 1,
+        })
+        .onConflictDoUpdate({
+          target: [sellerDocumentRejections.sellerId, sellerDocumentRejections.api, sellerDocumentRejections.operationId, sellerDocumentRejections.resourceId],
+          set: { violations, lastSeenAt: now, count: sql`${sellerDocumentRejections.count} + 1` },
+        }),
+    );
   } catch (recordError) {
     console.error('[sync] could not record a refused Seller document', recordError);
   }
@@ -50,7 +52,7 @@ export async function recordingRejections<T>(seller: RejectingSeller, call: () =
   try {
     return await call();
   } catch (err) {
-    recordDocumentRejection(seller, err, resourceId);
+    await recordDocumentRejection(seller, err, resourceId);
     throw err;
   }
 }

@@ -25,54 +25,52 @@ interface Columns {
   [extra: string]: unknown;
 }
 
-function applyTx<Row extends CacheRow>(
+async function applyTx<Row extends CacheRow>(
   tx: Tx,
   table: CacheTable,
   sellerId: number,
   id: string,
   columns: Columns,
   requestedAt: string,
-): CacheResult<Row> {
-  const existing = tx
+): Promise<CacheResult<Row>> {
+  const existing = (await tx
     .select()
     .from(table)
     .where(and(eq(table.sellerId, sellerId), eq(table.sellerResourceId, id)))
-    .get() as Row | undefined;
+    .limit(1))[0] as Row | undefined;
   const now = new Date().toISOString();
   if (!existing) {
-    const row = tx
+    const row = (await tx
       .insert(table)
       .values({ sellerId, sellerResourceId: id, ...columns, fetchedAt: requestedAt, updatedAt: now } as never)
-      .returning()
-      .get() as Row;
+      .returning())[0]! as Row;
     return { outcome: 'inserted', row };
   }
   if (!newerWins(existing, { requestedAt, lastChangeAt: columns.lastChangeAt, status: columns.status }, INCIDENT_TERMINAL)) {
     return { outcome: 'stale', row: existing, previous: existing };
   }
   if (existing.documentHash === columns.documentHash) {
-    const row = tx.update(table).set({ fetchedAt: requestedAt }).where(eq(table.id, existing.id)).returning().get() as Row;
+    const row = (await tx.update(table).set({ fetchedAt: requestedAt }).where(eq(table.id, existing.id)).returning())[0]! as Row;
     return { outcome: 'unchanged', row, previous: existing };
   }
-  const row = tx
+  const row = (await tx
     .update(table)
     .set({ ...columns, fetchedAt: requestedAt, updatedAt: now } as never)
     .where(eq(table.id, existing.id))
-    .returning()
-    .get() as Row;
+    .returning())[0]! as Row;
   return { outcome: 'updated', row, previous: existing };
 }
 
 /** `ourProducts`: product ids we hold with this Seller; the incident is "ours" when it names one of them. */
-export function applyIncidentDocumentTx(
+export async function applyIncidentDocumentTx(
   tx: Tx,
   sellerId: number,
   doc: Incident,
   requestedAt: string,
   ourProducts: ReadonlySet<string>,
-): CacheResult<IncidentRow> {
+): Promise<CacheResult<IncidentRow>> {
   const productId = (doc.relatedEntity ?? []).map((e) => e.id).find((id) => ourProducts.has(id)) ?? null;
-  return applyTx<IncidentRow>(
+  return await applyTx<IncidentRow>(
     tx,
     incidents,
     sellerId,

@@ -9,6 +9,7 @@ import { SonataHttpError, sonataClients, type SonataClientOptions } from '@/lib/
 import { createEgressFetch } from '@/lib/sonata/egress';
 import { env } from '@/lib/env';
 import { LISTENER_APIS, type NotificationApi } from './listener-catalog';
+import { write } from '@/db/transaction';
 
 /**
  * Our event subscriptions: one hub per notification API at each enabled Seller, callback /sellers/<slug> on our
@@ -51,24 +52,26 @@ function describe(err: unknown): string {
 }
 
 async function hubRows(sellerId: number): Promise<NotificationHub[]> {
-  return getDb().select().from(notificationHubs).where(eq(notificationHubs.sellerId, sellerId)).all();
+  return await getDb().select().from(notificationHubs).where(eq(notificationHubs.sellerId, sellerId));
 }
 
 async function saveHub(sellerId: number, api: NotificationApi, fields: Partial<NotificationHub> & Pick<NotificationHub, 'state' | 'callback'>) {
   const updatedAt = new Date().toISOString();
-  await getDb()
-    .insert(notificationHubs)
-    .values({ sellerId, api, hubId: null, ...fields, updatedAt })
-    .onConflictDoUpdate({ target: [notificationHubs.sellerId, notificationHubs.api], set: { ...fields, updatedAt } })
-    .run();
+  await write(() =>
+    getDb()
+      .insert(notificationHubs)
+      .values({ sellerId, api, hubId: null, ...fields, updatedAt })
+      .onConflictDoUpdate({ target: [notificationHubs.sellerId, notificationHubs.api], set: { ...fields, updatedAt } }),
+  );
 }
 
 async function setSyncState(sellerId: number, fields: Partial<typeof sellerSyncState.$inferInsert>) {
-  await getDb()
-    .insert(sellerSyncState)
-    .values({ sellerId, ...fields })
-    .onConflictDoUpdate({ target: sellerSyncState.sellerId, set: fields })
-    .run();
+  await write(() =>
+    getDb()
+      .insert(sellerSyncState)
+      .values({ sellerId, ...fields })
+      .onConflictDoUpdate({ target: sellerSyncState.sellerId, set: fields }),
+  );
 }
 
 /** Whether a hub we hold is still known to the Seller (a Seller without GET /hub/{id} is trusted). */
@@ -190,7 +193,7 @@ export async function pushSandboxCredentials(seller: Seller, origin: string, fet
     if (!res.ok) throw new Error(`the sandbox answered ${res.status}`);
   } catch (err) {
     // The sandbox keeps whatever it had; the unused new credential is withdrawn.
-    await getDb().update(listenerCredentials).set({ revokedAt: new Date().toISOString() }).where(eq(listenerCredentials.id, issued.credential.id)).run();
+    await write(() => getDb().update(listenerCredentials).set({ revokedAt: new Date().toISOString() }).where(eq(listenerCredentials.id, issued.credential.id)));
     await setSyncState(seller.id, { credentialsPushError: describe(err).slice(0, 500) });
     return false;
   }
@@ -200,11 +203,11 @@ export async function pushSandboxCredentials(seller: Seller, origin: string, fet
 }
 
 export async function hasActiveListenerCredential(sellerId: number): Promise<boolean> {
-  const row = await getDb()
+  const row = (await getDb()
     .select({ id: listenerCredentials.id })
     .from(listenerCredentials)
     .where(and(eq(listenerCredentials.sellerId, sellerId), isNull(listenerCredentials.revokedAt)))
-    .get();
+    .limit(1))[0];
   return Boolean(row);
 }
 
@@ -223,7 +226,7 @@ export async function syncSellerNotifications(seller: Seller, options: RegisterO
 
 /** All Sellers at once (at start and periodically). Newly enabled Sellers get hubs; disabled ones lose theirs. */
 export async function syncAllSellerNotifications(options: RegisterOptions & { pushCredentials?: boolean } = {}): Promise<void> {
-  const all = await getDb().select().from(sellers).all();
+  const all = await getDb().select().from(sellers);
   for (const seller of all) {
     const hubs = await hubRows(seller.id);
     const registered = hubs.filter((h) => h.state === 'registered').length;

@@ -123,7 +123,7 @@ export function startInboxWorker(options: InboxWorkerOptions = {}): InboxWorker 
   }
 
   async function processResource(job: ResourceJob): Promise<void> {
-    const seller = await getDb().select().from(sellers).where(eq(sellers.id, job.sellerId)).get();
+    const seller = (await getDb().select().from(sellers).where(eq(sellers.id, job.sellerId)).limit(1))[0];
     // Nothing claimed: settled already, or another worker holds the resource.
     const covered = await claimResource(job.sellerId, job.entity, job.resourceId, owner, leaseMs);
     if (covered.length === 0) return;
@@ -144,7 +144,7 @@ export function startInboxWorker(options: InboxWorkerOptions = {}): InboxWorker 
         throw new SonataProtocolError({ status: 200, issues: [`asked for ${job.resourceId}, got ${fetched.document.doc.id}`] });
       }
     } catch (err) {
-      recordDocumentRejection(seller, err, job.resourceId);
+      await recordDocumentRejection(seller, err, job.resourceId);
       if (stopped) return;
       const failed = isPermanent(err) && attempts + 1 >= maxPermanent;
       if (failed) await failInboxItems(ids, describe(err));

@@ -5,6 +5,7 @@ import { alias, type AnySQLiteColumn } from 'drizzle-orm/sqlite-core';
 import { databaseFile, getDb } from '@/db';
 import { onInboxWriterCommitted, writeInboxRow } from '@/db/inbox-writer';
 import { inbox, sellers, sellerSyncState, type InboxItem } from '@/db/schema';
+import { transaction, write } from '@/db/transaction';
 import { entityOf, type EntityKind } from './listener-catalog';
 
 /**
@@ -54,46 +55,42 @@ interface Waiting {
 let queued: Waiting[] = [];
 let flushTimer: NodeJS.Timeout | undefined;
 
-function insertAll(entries: NewInboxEntry[]): EnqueueOutcome[] {
-  const db = getDb();
+async function insertAll(entries: NewInboxEntry[]): Promise<EnqueueOutcome[]> {
   const now = new Date().toISOString();
-  return db.transaction(
-    (tx) => {
-      const outcomes = entries.map((entry): EnqueueOutcome => {
-        const row = tx
-          .insert(inbox)
-          .values({ ...entry, state: 'pending', attempts: 0, nextAttemptAt: now, receivedAt: now })
-          .onConflictDoNothing({ target: [inbox.sellerId, inbox.eventId] })
-          .returning({ id: inbox.id })
-          .get();
-        return row ? 'inserted' : 'duplicate';
-      });
-      for (const sellerId of new Set(entries.map((e) => e.sellerId))) {
-        tx.insert(sellerSyncState)
-          .values({ sellerId, lastEventAt: now })
-          .onConflictDoUpdate({ target: sellerSyncState.sellerId, set: { lastEventAt: now } })
-          .run();
-      }
-      return outcomes;
-    },
-    { behavior: 'immediate' },
-  );
+  return transaction(async (tx) => {
+    const outcomes: EnqueueOutcome[] = [];
+    for (const entry of entries) {
+      const [row] = await tx
+        .insert(inbox)
+        .values({ ...entry, state: 'pending', attempts: 0, nextAttemptAt: now, receivedAt: now })
+        .onConflictDoNothing({ target: [inbox.sellerId, inbox.eventId] })
+        .returning({ id: inbox.id });
+      outcomes.push(row ? 'inserted' : 'duplicate');
+    }
+    for (const sellerId of new Set(entries.map((e) => e.sellerId))) {
+      await tx
+        .insert(sellerSyncState)
+        .values({ sellerId, lastEventAt: now })
+        .onConflictDoUpdate({ target: sellerSyncState.sellerId, set: { lastEventAt: now } });
+    }
+    return outcomes;
+  });
 }
 
-function flush(): void {
+async function flush(): Promise<void> {
   if (flushTimer) clearTimeout(flushTimer);
   flushTimer = undefined;
   const batch = queued;
   queued = [];
   if (batch.length === 0) return;
   try {
-    const outcomes = insertAll(batch.map((w) => w.entry));
+    const outcomes = await insertAll(batch.map((w) => w.entry));
     batch.forEach((w, i) => w.resolve(outcomes[i] ?? 'inserted'));
   } catch {
     // One bad entry must not fail the others: retry each alone.
     for (const w of batch) {
       try {
-        w.resolve(insertAll([w.entry])[0] ?? 'inserted');
+        w.resolve((await insertAll([w.entry]))[0] ?? 'inserted');
       } catch (err) {
         w.reject(err);
       }
@@ -135,8 +132,8 @@ export function enqueueInbox(entry: NewInboxEntry): Promise<EnqueueOutcome> {
   }
   return new Promise((resolve, reject) => {
     queued.push({ entry, resolve, reject });
-    if (queued.length >= GROUP_COMMIT_MAX) flush();
-    else flushTimer ??= setTimeout(flush, GROUP_COMMIT_MS);
+    if (queued.length >= GROUP_COMMIT_MAX) void flush();
+    else flushTimer ??= setTimeout(() => void flush(), GROUP_COMMIT_MS);
   });
 }
 
@@ -152,13 +149,12 @@ export type DueEntry = Pick<InboxItem, 'id' | 'sellerId' | 'eventType' | 'resour
 
 /** Pending entries whose next attempt is due and that no live lease holds, longest due first; only what scheduling needs. */
 export async function dueInboxItems(limit: number, now = new Date().toISOString()): Promise<DueEntry[]> {
-  return getDb()
+  return await getDb()
     .select({ id: inbox.id, sellerId: inbox.sellerId, eventType: inbox.eventType, resourceId: inbox.resourceId })
     .from(inbox)
     .where(and(isPending(inbox), lte(inbox.nextAttemptAt, now), or(isNull(inbox.leaseUntil), lte(inbox.leaseUntil, now))))
     .orderBy(asc(inbox.nextAttemptAt), asc(inbox.id))
-    .limit(limit)
-    .all();
+    .limit(limit);
 }
 
 const ENTITY_EVENT_PREFIX: Record<EntityKind, string> = {
@@ -186,7 +182,7 @@ function pendingOfResource(table: InboxColumns, sellerId: number, entity: Entity
 
 /** Every pending entry about one resource, oldest first (the ones a single fetch will settle). */
 export async function pendingForResource(sellerId: number, entity: EntityKind, resourceId: string): Promise<InboxItem[]> {
-  return getDb().select().from(inbox).where(pendingOfResource(inbox, sellerId, entity, resourceId)).orderBy(asc(inbox.id)).all();
+  return await getDb().select().from(inbox).where(pendingOfResource(inbox, sellerId, entity, resourceId)).orderBy(asc(inbox.id));
 }
 
 /**
@@ -205,23 +201,23 @@ export async function claimResource(
 ): Promise<InboxItem[]> {
   const held = alias(inbox, 'held');
   const nowIso = new Date(now).toISOString();
-  const db = getDb();
-  const rows = db
-    .update(inbox)
-    .set({ leaseOwner: owner, leaseUntil: new Date(now + leaseMs).toISOString() })
-    .where(
-      and(
-        pendingOfResource(inbox, sellerId, entity, resourceId),
-        notExists(
-          db
-            .select({ one: sql`1` })
-            .from(held)
-            .where(and(pendingOfResource(held, sellerId, entity, resourceId), isNotNull(held.leaseOwner), ne(held.leaseOwner, owner), gt(held.leaseUntil, nowIso))),
+  const rows = await write((db) =>
+    db
+      .update(inbox)
+      .set({ leaseOwner: owner, leaseUntil: new Date(now + leaseMs).toISOString() })
+      .where(
+        and(
+          pendingOfResource(inbox, sellerId, entity, resourceId),
+          notExists(
+            db
+              .select({ one: sql`1` })
+              .from(held)
+              .where(and(pendingOfResource(held, sellerId, entity, resourceId), isNotNull(held.leaseOwner), ne(held.leaseOwner, owner), gt(held.leaseUntil, nowIso))),
+          ),
         ),
-      ),
-    )
-    .returning()
-    .all();
+      )
+      .returning(),
+  );
   return rows.sort((a, b) => a.id - b.id);
 }
 
@@ -231,23 +227,25 @@ export async function claimResource(
  */
 export async function renewLease(ids: number[], owner: string, leaseMs: number, now = Date.now()): Promise<boolean> {
   if (ids.length === 0) return true;
-  const rows = getDb()
-    .update(inbox)
-    .set({ leaseUntil: new Date(now + leaseMs).toISOString() })
-    .where(and(inArray(inbox.id, ids), eq(inbox.state, 'pending'), eq(inbox.leaseOwner, owner)))
-    .returning({ id: inbox.id })
-    .all();
+  const rows = await write(() =>
+    getDb()
+      .update(inbox)
+      .set({ leaseUntil: new Date(now + leaseMs).toISOString() })
+      .where(and(inArray(inbox.id, ids), eq(inbox.state, 'pending'), eq(inbox.leaseOwner, owner)))
+      .returning({ id: inbox.id }),
+  );
   return rows.length === ids.length;
 }
 
 /** Frees the leases `owner` holds on entries still pending (a worker stopping cleanly). */
 export async function releaseLeases(owner: string): Promise<number> {
-  const rows = getDb()
-    .update(inbox)
-    .set({ leaseOwner: null, leaseUntil: null })
-    .where(and(eq(inbox.state, 'pending'), eq(inbox.leaseOwner, owner)))
-    .returning({ id: inbox.id })
-    .all();
+  const rows = await write(() =>
+    getDb()
+      .update(inbox)
+      .set({ leaseOwner: null, leaseUntil: null })
+      .where(and(eq(inbox.state, 'pending'), eq(inbox.leaseOwner, owner)))
+      .returning({ id: inbox.id }),
+  );
   return rows.length;
 }
 
@@ -266,11 +264,10 @@ function processIsAlive(pid: number): boolean {
  * hosts are left to expire.
  */
 export async function releaseDeadLeases(host = os.hostname()): Promise<number> {
-  const owners = getDb()
+  const owners = await getDb()
     .selectDistinct({ owner: inbox.leaseOwner })
     .from(inbox)
-    .where(and(eq(inbox.state, 'pending'), isNotNull(inbox.leaseOwner)))
-    .all();
+    .where(and(eq(inbox.state, 'pending'), isNotNull(inbox.leaseOwner)));
   let released = 0;
   for (const { owner } of owners) {
     if (!owner) continue;
@@ -283,38 +280,41 @@ export async function releaseDeadLeases(host = os.hostname()): Promise<number> {
 
 /** Makes every pending entry due now (at start: whatever stopped the last attempts may be fixed by now). */
 export async function makePendingDue(now = new Date().toISOString()): Promise<number> {
-  const rows = await getDb()
-    .update(inbox)
-    .set({ nextAttemptAt: now })
-    .where(and(eq(inbox.state, 'pending'), gt(inbox.nextAttemptAt, now)))
-    .returning({ id: inbox.id })
-    .all();
+  const rows = await write(() =>
+    getDb()
+      .update(inbox)
+      .set({ nextAttemptAt: now })
+      .where(and(eq(inbox.state, 'pending'), gt(inbox.nextAttemptAt, now)))
+      .returning({ id: inbox.id }),
+  );
   return rows.length;
 }
 
 export async function rescheduleInboxItems(ids: number[], nextAttemptAt: string, lastError: string): Promise<void> {
   if (ids.length === 0) return;
-  await getDb()
-    .update(inbox)
-    .set({ attempts: sql`${inbox.attempts} + 1`, nextAttemptAt, lastError: lastError.slice(0, 1000), leaseOwner: null, leaseUntil: null })
-    .where(and(inArray(inbox.id, ids), eq(inbox.state, 'pending')))
-    .run();
+  await write(() =>
+    getDb()
+      .update(inbox)
+      .set({ attempts: sql`${inbox.attempts} + 1`, nextAttemptAt, lastError: lastError.slice(0, 1000), leaseOwner: null, leaseUntil: null })
+      .where(and(inArray(inbox.id, ids), eq(inbox.state, 'pending'))),
+  );
 }
 
 export async function failInboxItems(ids: number[], lastError: string): Promise<void> {
   if (ids.length === 0) return;
-  await getDb()
-    .update(inbox)
-    .set({
-      state: 'failed',
-      attempts: sql`${inbox.attempts} + 1`,
-      lastError: lastError.slice(0, 1000),
-      processedAt: new Date().toISOString(),
-      leaseOwner: null,
-      leaseUntil: null,
-    })
-    .where(and(inArray(inbox.id, ids), eq(inbox.state, 'pending')))
-    .run();
+  await write(() =>
+    getDb()
+      .update(inbox)
+      .set({
+        state: 'failed',
+        attempts: sql`${inbox.attempts} + 1`,
+        lastError: lastError.slice(0, 1000),
+        processedAt: new Date().toISOString(),
+        leaseOwner: null,
+        leaseUntil: null,
+      })
+      .where(and(inArray(inbox.id, ids), eq(inbox.state, 'pending'))),
+  );
 }
 
 export interface InboxCounts {
@@ -330,13 +330,11 @@ export async function inboxCounts(sellerId: number, now = Date.now()): Promise<I
     .select({ state: inbox.state, n: count() })
     .from(inbox)
     .where(eq(inbox.sellerId, sellerId))
-    .groupBy(inbox.state)
-    .all();
+    .groupBy(inbox.state);
   const [recent] = await db
     .select({ n: count() })
     .from(inbox)
-    .where(and(eq(inbox.sellerId, sellerId), gte(inbox.receivedAt, hourAgo), sql`${inbox.eventType} not like '%Reconciliation'`))
-    .all();
+    .where(and(eq(inbox.sellerId, sellerId), gte(inbox.receivedAt, hourAgo), sql`${inbox.eventType} not like '%Reconciliation'`));
   return {
     pending: byState.find((r) => r.state === 'pending')?.n ?? 0,
     failed: byState.find((r) => r.state === 'failed')?.n ?? 0,

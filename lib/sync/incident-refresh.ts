@@ -14,6 +14,7 @@ import { storeSellerDocument } from './cache-writer';
 import { recordChange } from './change-feed';
 import { env } from '@/lib/env';
 import { recordDocumentRejection } from './document-rejections';
+import { write } from '@/db/transaction';
 
 export type IncidentListFilter = Omit<IncidentListQuery, 'offset' | 'limit'>;
 
@@ -73,16 +74,17 @@ export function listEntryDiffers(entry: IncidentFind, cached: Incident | undefin
 
 async function recordState(sellerId: number, values: Partial<typeof sellerIncidentState.$inferInsert>): Promise<void> {
   const checkedAt = new Date().toISOString();
-  await getDb()
-    .insert(sellerIncidentState)
-    .values({ sellerId, checkedAt, ...values })
-    .onConflictDoUpdate({ target: sellerIncidentState.sellerId, set: { checkedAt, ...values } })
-    .run();
+  await write(() =>
+    getDb()
+      .insert(sellerIncidentState)
+      .values({ sellerId, checkedAt, ...values })
+      .onConflictDoUpdate({ target: sellerIncidentState.sellerId, set: { checkedAt, ...values } }),
+  );
 }
 
 /** Records that `seller` answered 501 (keeps the first time it did). */
 async function recordNotOffered(seller: Seller, at: string): Promise<void> {
-  const existing = await getDb().select().from(sellerIncidentState).where(eq(sellerIncidentState.sellerId, seller.id)).get();
+  const existing = (await getDb().select().from(sellerIncidentState).where(eq(sellerIncidentState.sellerId, seller.id)).limit(1))[0];
   await recordState(seller.id, { notOfferedSince: existing?.notOfferedSince ?? at, lastListError: null });
   if (!existing?.notOfferedSince) await recordChange('sellerSync', { seller: seller.slug, eventType: 'incidentsNotOffered' });
 }
@@ -94,8 +96,7 @@ async function cachedDocuments(sellerId: number, ids: string[]): Promise<Map<str
     const rows = await getDb()
       .select({ id: incidents.sellerResourceId, document: incidents.document })
       .from(incidents)
-      .where(and(eq(incidents.sellerId, sellerId), inArray(incidents.sellerResourceId, chunk)))
-      .all();
+      .where(and(eq(incidents.sellerId, sellerId), inArray(incidents.sellerResourceId, chunk)));
     for (const r of rows) out.set(r.id, r.document as unknown as Incident);
   }
   return out;
@@ -131,7 +132,7 @@ export async function refreshSellerIncidents(seller: Seller, options: IncidentRe
     listedItems = list.items;
     complete = list.complete;
   } catch (err) {
-    recordDocumentRejection(seller, err);
+    await recordDocumentRejection(seller, err);
     if (isNotOffered(err)) {
       await recordNotOffered(seller, startedAt);
       return { ...result, offered: false };
@@ -148,8 +149,7 @@ export async function refreshSellerIncidents(seller: Seller, options: IncidentRe
     const open = await getDb()
       .select({ id: incidents.sellerResourceId })
       .from(incidents)
-      .where(and(eq(incidents.sellerId, seller.id), ne(incidents.status, 'closed')))
-      .all();
+      .where(and(eq(incidents.sellerId, seller.id), ne(incidents.status, 'closed')));
     const listed = new Set(listedItems.map((i) => i.id));
     for (const { id } of open) if (!listed.has(id)) toFetch.add(id);
   }
@@ -159,7 +159,7 @@ export async function refreshSellerIncidents(seller: Seller, options: IncidentRe
       await fetchAndStore(seller, id, 'incidentRefresh', options.sonata);
       result.fetched += 1;
     } catch (err) {
-      recordDocumentRejection(seller, err, id);
+      await recordDocumentRejection(seller, err, id);
       failures.push(`${id}: ${describe(err)}`);
     }
   });
@@ -178,8 +178,7 @@ export async function refreshAllIncidents(options: IncidentRefreshOptions & { se
   const rows = await getDb()
     .select()
     .from(sellers)
-    .where(options.sellerSlug ? and(eq(sellers.enabled, true), eq(sellers.slug, options.sellerSlug)) : eq(sellers.enabled, true))
-    .all();
+    .where(options.sellerSlug ? and(eq(sellers.enabled, true), eq(sellers.slug, options.sellerSlug)) : eq(sellers.enabled, true));
   return Promise.all(rows.map((s) => refreshSellerIncidents(s, options)));
 }
 
@@ -190,7 +189,7 @@ export async function refreshOneIncident(seller: Seller, id: string, sonata?: So
   try {
     return { ok: true, incident: await fetchAndStore(seller, id, 'incidentRefresh', sonata) };
   } catch (err) {
-    recordDocumentRejection(seller, err, id);
+    await recordDocumentRejection(seller, err, id);
     if (isNotOffered(err)) {
       await recordNotOffered(seller, new Date().toISOString());
       return { ok: false, notOffered: true, notFound: false, message: `${seller.name} does not offer incidents.` };

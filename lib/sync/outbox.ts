@@ -61,9 +61,9 @@ export interface EnqueueInput {
 }
 
 /** Queues one operation inside the caller's transaction and marks the ticket as queued. */
-export function enqueueTx(tx: Tx, input: EnqueueInput): OutboxItem {
+export async function enqueueTx(tx: Tx, input: EnqueueInput): Promise<OutboxItem> {
   const now = new Date().toISOString();
-  const item = tx
+  const item = (await tx
     .insert(outbox)
     .values({
       sellerId: input.sellerId,
@@ -74,24 +74,22 @@ export function enqueueTx(tx: Tx, input: EnqueueInput): OutboxItem {
       nextAttemptAt: now,
       createdByUserId: input.userId ?? null,
     })
-    .returning()
-    .get();
-  setSyncStateTx(tx, input.ticketId, 'queued', null);
+    .returning())[0]!;
+  await setSyncStateTx(tx, input.ticketId, 'queued', null);
   return item;
 }
 
 /** Every move of a ticket's sync marker is a change the open screens must see ("queued", "sending", done, refused). */
 /** `syncError` undefined keeps the ticket's current error. */
-function setSyncStateTx(tx: Tx, ticketId: number, syncState: Ticket['syncState'], syncError?: string | null): void {
-  const ticket = tx
+async function setSyncStateTx(tx: Tx, ticketId: number, syncState: Ticket['syncState'], syncError?: string | null): Promise<void> {
+  const ticket = (await tx
     .update(tickets)
     .set(syncError === undefined ? { syncState } : { syncState, syncError })
     .where(eq(tickets.id, ticketId))
-    .returning({ sellerId: tickets.sellerId, sellerTicketId: tickets.sellerTicketId, externalId: tickets.externalId, status: tickets.status })
-    .get();
+    .returning({ sellerId: tickets.sellerId, sellerTicketId: tickets.sellerTicketId, externalId: tickets.externalId, status: tickets.status }))[0]!;
   if (!ticket) return;
-  appendChangeTx(tx, 'ticket', {
-    seller: sellerSlugTx(tx, ticket.sellerId),
+  await appendChangeTx(tx, 'ticket', {
+    seller: await sellerSlugTx(tx, ticket.sellerId),
     ...(ticket.sellerTicketId ? { id: ticket.sellerTicketId } : {}),
     localId: ticketId,
     externalId: ticket.externalId,
@@ -102,28 +100,26 @@ function setSyncStateTx(tx: Tx, ticketId: number, syncState: Ticket['syncState']
 }
 
 /** Sets the ticket's sync marker from its outbox: queued while anything waits, rejected if the Seller refused something. */
-export function recomputeSyncStateTx(tx: Tx, ticketId: number): void {
-  const items = tx
+export async function recomputeSyncStateTx(tx: Tx, ticketId: number): Promise<void> {
+  const items = await tx
     .select({ state: outbox.state, lastError: outbox.lastError })
     .from(outbox)
     .where(and(eq(outbox.ticketId, ticketId), inArray(outbox.state, ['pending', 'rejected'])))
-    .orderBy(asc(outbox.id))
-    .all();
+    .orderBy(asc(outbox.id));
   const pending = items.find((i) => i.state === 'pending');
   const rejected = items.find((i) => i.state === 'rejected');
   const syncState = pending ? 'queued' : rejected ? 'rejected' : 'synced';
   const syncError = pending?.lastError ?? rejected?.lastError ?? null;
-  setSyncStateTx(tx, ticketId, syncState, syncError);
+  await setSyncStateTx(tx, ticketId, syncState, syncError);
 }
 
 /** Pending and rejected operations of a ticket, oldest first (what the detail page lists). */
 export async function openOutboxItems(ticketId: number): Promise<OutboxItem[]> {
-  return getDb()
+  return await getDb()
     .select()
     .from(outbox)
     .where(and(eq(outbox.ticketId, ticketId), inArray(outbox.state, ['pending', 'rejected'])))
-    .orderBy(asc(outbox.id))
-    .all();
+    .orderBy(asc(outbox.id));
 }
 
 // --- delivering ---------------------------------------------------------------------------------------------------
@@ -156,14 +152,13 @@ export function deliveriesInFlight(): number {
   return chains.size;
 }
 
-function headItem(ticketId: number): OutboxItem | undefined {
-  return getDb()
+async function headItem(ticketId: number): Promise<OutboxItem | undefined> {
+  return (await getDb()
     .select()
     .from(outbox)
     .where(and(eq(outbox.ticketId, ticketId), eq(outbox.state, 'pending')))
     .orderBy(asc(outbox.id))
-    .limit(1)
-    .get();
+    .limit(1))[0];
 }
 
 /**
@@ -175,11 +170,11 @@ export function deliverTicket(ticketId: number, opts: { force?: boolean; now?: (
     const reports: DeliveryReport[] = [];
     let force = opts.force ?? false;
     for (let guard = 0; guard < 50; guard++) {
-      const item = headItem(ticketId);
+      const item = await headItem(ticketId);
       if (!item) break;
       const now = (opts.now ?? (() => new Date()))();
       // `force` skips a backoff, never the lease of a request in flight.
-      if (item.nextAttemptAt > now.toISOString() && !(force && !inFlight(ticketId))) break;
+      if (item.nextAttemptAt > now.toISOString() && !(force && !(await inFlight(ticketId)))) break;
       force = false;
       const report = await deliverItem(item);
       reports.push(report);
@@ -190,8 +185,8 @@ export function deliverTicket(ticketId: number, opts: { force?: boolean; now?: (
   });
 }
 
-function inFlight(ticketId: number): boolean {
-  return getDb().select({ syncState: tickets.syncState }).from(tickets).where(eq(tickets.id, ticketId)).get()?.syncState === 'sending';
+async function inFlight(ticketId: number): Promise<boolean> {
+  return (await getDb().select({ syncState: tickets.syncState }).from(tickets).where(eq(tickets.id, ticketId)).limit(1))[0]?.syncState === 'sending';
 }
 
 /** Tickets with an operation due now, oldest first. */
@@ -202,17 +197,16 @@ export async function dueTicketIds(limit = 50, now: Date = new Date()): Promise<
     .where(and(eq(outbox.state, 'pending'), lte(outbox.nextAttemptAt, now.toISOString())))
     .groupBy(outbox.ticketId)
     .orderBy(sql`min(${outbox.id})`)
-    .limit(limit)
-    .all();
+    .limit(limit);
   return rows.map((r) => r.ticketId);
 }
 
 class NotYetError extends Error {}
 
-function loadContext(item: OutboxItem): { ticket: Ticket; seller: Seller; client: ReturnType<typeof troubleTicketClient>; timeoutMs: number } {
+async function loadContext(item: OutboxItem): Promise<{ ticket: Ticket; seller: Seller; client: ReturnType<typeof troubleTicketClient>; timeoutMs: number }> {
   const db = getDb();
-  const ticket = db.select().from(tickets).where(eq(tickets.id, item.ticketId)).get();
-  const seller = db.select().from(sellers).where(eq(sellers.id, item.sellerId)).get();
+  const ticket = (await db.select().from(tickets).where(eq(tickets.id, item.ticketId)).limit(1))[0];
+  const seller = (await db.select().from(sellers).where(eq(sellers.id, item.sellerId)).limit(1))[0];
   if (!ticket) throw new Error(`ticket ${item.ticketId} is gone`);
   if (!seller) throw new NotYetError('The Seller is no longer configured');
   if (!seller.enabled) throw new NotYetError(`${seller.name} is disabled in Settings; the request waits until it is enabled again`);
@@ -226,39 +220,37 @@ const LEASE_MARGIN_MS = 5_000;
  * Claims the item for one attempt: succeeds only if nobody counted an attempt since we read it, so two senders
  * (an action and the worker, or two server processes) never send the same operation at once.
  */
-function claimAttemptTx(tx: Tx, item: OutboxItem, leaseMs: number): boolean {
+async function claimAttemptTx(tx: Tx, item: OutboxItem, leaseMs: number): Promise<boolean> {
   const now = Date.now();
-  const claimed = tx
+  const claimed = await tx
     .update(outbox)
     .set({ attempts: item.attempts + 1, nextAttemptAt: new Date(now + leaseMs).toISOString(), updatedAt: new Date(now).toISOString() })
-    .where(and(eq(outbox.id, item.id), eq(outbox.state, 'pending'), eq(outbox.attempts, item.attempts)))
-    .run();
+    .where(and(eq(outbox.id, item.id), eq(outbox.state, 'pending'), eq(outbox.attempts, item.attempts)));
   if (claimed.changes !== 1) return false;
-  setSyncStateTx(tx, item.ticketId, 'sending');
+  await setSyncStateTx(tx, item.ticketId, 'sending');
   return true;
 }
 
-function finishTx(tx: Tx, item: OutboxItem): void {
-  tx.update(outbox)
+async function finishTx(tx: Tx, item: OutboxItem): Promise<void> {
+  await tx.update(outbox)
     .set({ state: 'done', lastError: null, lastErrorDetail: null, updatedAt: new Date().toISOString() })
-    .where(eq(outbox.id, item.id))
-    .run();
-  recomputeSyncStateTx(tx, item.ticketId);
-  auditOutcomeTx(tx, item, 'accepted');
+    .where(eq(outbox.id, item.id));
+  await recomputeSyncStateTx(tx, item.ticketId);
+  await auditOutcomeTx(tx, item, 'accepted');
 }
 
 const outboxLog = logger('outbox');
 
 /** Every Buyer operation's final outcome at the Seller joins the audit trail, in the transaction that records it. */
-function auditOutcomeTx(tx: Tx, item: OutboxItem, outcome: 'accepted' | 'refused', error?: string): void {
-  const ticket = tx.select({ externalId: tickets.externalId, sellerTicketId: tickets.sellerTicketId }).from(tickets).where(eq(tickets.id, item.ticketId)).get();
-  recordAuditTx(tx, {
-    ...actorOfTx(tx, item.createdByUserId),
+async function auditOutcomeTx(tx: Tx, item: OutboxItem, outcome: 'accepted' | 'refused', error?: string): Promise<void> {
+  const ticket = (await tx.select({ externalId: tickets.externalId, sellerTicketId: tickets.sellerTicketId }).from(tickets).where(eq(tickets.id, item.ticketId)).limit(1))[0];
+  await recordAuditTx(tx, {
+    ...(await actorOfTx(tx, item.createdByUserId)),
     action: `delivery.${item.operation}.${outcome}`,
     entityType: 'ticket',
     entityId: ticket?.externalId ?? item.ticketId,
     detail: {
-      seller: sellerSlugTx(tx, item.sellerId),
+      seller: await sellerSlugTx(tx, item.sellerId),
       outboxId: item.id,
       attempts: item.attempts + 1,
       ...(ticket?.sellerTicketId ? { sellerTicketId: ticket.sellerTicketId } : {}),
@@ -304,37 +296,36 @@ function isFinalRefusal(err: unknown): err is SonataHttpError {
 }
 
 async function rejectItem(item: OutboxItem, message: string, detail: Record<string, unknown>): Promise<DeliveryReport> {
-  await transaction((tx) => {
-    tx.update(outbox)
+  await transaction(async (tx) => {
+    await tx.update(outbox)
       .set({ state: 'rejected', lastError: message.slice(0, 2000), lastErrorDetail: detail, updatedAt: new Date().toISOString() })
-      .where(eq(outbox.id, item.id))
-      .run();
-    recomputeSyncStateTx(tx, item.ticketId);
-    auditOutcomeTx(tx, item, 'refused', message);
+      .where(eq(outbox.id, item.id));
+    await recomputeSyncStateTx(tx, item.ticketId);
+    await auditOutcomeTx(tx, item, 'refused', message);
   });
   outboxLog.warn({ outboxId: item.id, ticketId: item.ticketId, sellerId: item.sellerId, operation: item.operation, status: detail.status ?? null }, 'operation refused');
   return { outcome: 'rejected', item: { ...item, state: 'rejected', lastError: message, lastErrorDetail: detail } };
 }
 
 async function deliverItem(item: OutboxItem): Promise<DeliveryReport> {
-  let ctx: ReturnType<typeof loadContext>;
+  let ctx: Awaited<ReturnType<typeof loadContext>>;
   try {
-    ctx = loadContext(item);
+    ctx = await loadContext(item);
   } catch (err) {
     return scheduleRetry(item, err, false);
   }
   if (item.operation !== 'create' && !ctx.ticket.sellerTicketId) return { outcome: 'blocked', item };
   const leaseMs = ctx.timeoutMs * 3 + LEASE_MARGIN_MS;
-  if (!(await transaction((tx) => claimAttemptTx(tx, item, leaseMs)))) return { outcome: 'blocked', item };
+  if (!(await transaction(async (tx) => await claimAttemptTx(tx, item, leaseMs)))) return { outcome: 'blocked', item };
   const retried = item.attempts > 0;
   try {
     // One Seller's outage must not cost a connection per queued ticket on every pass.
     await withSellerBreaker(item.sellerId, () => send(item, ctx.ticket, ctx.seller, ctx.client, retried));
-    await transaction((tx) => finishTx(tx, item));
+    await transaction(async (tx) => await finishTx(tx, item));
     outboxLog.info({ outboxId: item.id, ticketId: item.ticketId, sellerId: item.sellerId, operation: item.operation, attempts: item.attempts + 1 }, 'operation delivered');
     return { outcome: 'done', item: { ...item, state: 'done' } };
   } catch (err) {
-    recordDocumentRejection(ctx.seller, err, ctx.ticket.sellerTicketId ?? undefined);
+    await recordDocumentRejection(ctx.seller, err, ctx.ticket.sellerTicketId ?? undefined);
     if (err instanceof LocalRefusal) return rejectItem(item, err.message, { status: 422, code: err.code, formErrors: err.fieldErrors ? [] : [err.message], fieldErrors: err.fieldErrors ?? {} });
     if (isFinalRefusal(err)) return rejectItem(item, errorMessage(err), errorDetail(err));
     return scheduleRetry(item, err, true);
@@ -347,17 +338,16 @@ async function scheduleRetry(item: OutboxItem, err: unknown, attempted: boolean)
     err instanceof SonataHttpError ? err.retryAfterMs : err instanceof SellerCircuitOpenError ? Math.max(0, err.retryAt - Date.now()) : undefined;
   const wait = backoffMs(Math.max(1, attempts), retryPolicy(), notBefore);
   const message = errorMessage(err);
-  await transaction((tx) => {
-    tx.update(outbox)
+  await transaction(async (tx) => {
+    await tx.update(outbox)
       .set({
         nextAttemptAt: new Date(Date.now() + wait).toISOString(),
         lastError: message.slice(0, 2000),
         lastErrorDetail: errorDetail(err),
         updatedAt: new Date().toISOString(),
       })
-      .where(eq(outbox.id, item.id))
-      .run();
-    recomputeSyncStateTx(tx, item.ticketId);
+      .where(eq(outbox.id, item.id));
+    await recomputeSyncStateTx(tx, item.ticketId);
   });
   outboxLog.warn(
     { outboxId: item.id, ticketId: item.ticketId, sellerId: item.sellerId, operation: item.operation, attempts, retryInMs: wait, err },
@@ -478,32 +468,31 @@ function alreadyDone(operation: 'cancel' | 'close' | 'reopen', doc: TroubleTicke
 
 /** "Send now": the ticket's first pending operation becomes due at once, unless a request for it is in flight. */
 export async function makeDueNow(ticketId: number): Promise<void> {
-  await transaction((tx) => {
-    const ticket = tx.select({ syncState: tickets.syncState }).from(tickets).where(eq(tickets.id, ticketId)).get();
+  await transaction(async (tx) => {
+    const ticket = (await tx.select({ syncState: tickets.syncState }).from(tickets).where(eq(tickets.id, ticketId)).limit(1))[0];
     if (ticket?.syncState === 'sending') return;
-    const head = tx
+    const head = (await tx
       .select()
       .from(outbox)
       .where(and(eq(outbox.ticketId, ticketId), eq(outbox.state, 'pending')))
       .orderBy(asc(outbox.id))
-      .limit(1)
-      .get();
-    if (head) tx.update(outbox).set({ nextAttemptAt: new Date().toISOString() }).where(eq(outbox.id, head.id)).run();
+      .limit(1))[0];
+    if (head) await tx.update(outbox).set({ nextAttemptAt: new Date().toISOString() }).where(eq(outbox.id, head.id));
   });
 }
 
 /** Drops a refused operation the operator no longer wants; the audit log keeps the trace. */
-export function discardRejectedTx(tx: Tx, outboxId: number): OutboxItem | undefined {
-  const item = tx.select().from(outbox).where(and(eq(outbox.id, outboxId), eq(outbox.state, 'rejected'))).get();
+export async function discardRejectedTx(tx: Tx, outboxId: number): Promise<OutboxItem | undefined> {
+  const item = (await tx.select().from(outbox).where(and(eq(outbox.id, outboxId), eq(outbox.state, 'rejected'))).limit(1))[0];
   if (!item) return undefined;
-  tx.delete(outbox).where(eq(outbox.id, outboxId)).run();
-  recomputeSyncStateTx(tx, item.ticketId);
+  await tx.delete(outbox).where(eq(outbox.id, outboxId));
+  await recomputeSyncStateTx(tx, item.ticketId);
   return item;
 }
 
 /** A rejected create gets a corrected body and goes back in the queue, ahead of anything queued after it. */
-export function requeueCreateTx(tx: Tx, outboxId: number, body: TroubleTicketCreate): void {
-  tx.update(outbox)
+export async function requeueCreateTx(tx: Tx, outboxId: number, body: TroubleTicketCreate): Promise<void> {
+  await tx.update(outbox)
     .set({
       payload: { create: body } as Record<string, unknown>,
       state: 'pending',
@@ -513,6 +502,5 @@ export function requeueCreateTx(tx: Tx, outboxId: number, body: TroubleTicketCre
       lastErrorDetail: null,
       updatedAt: new Date().toISOString(),
     })
-    .where(eq(outbox.id, outboxId))
-    .run();
+    .where(eq(outbox.id, outboxId));
 }

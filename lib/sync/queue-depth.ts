@@ -19,25 +19,22 @@ function ageSeconds(iso: string | null | undefined, now: number): number {
 
 export async function queueDepth(now = Date.now()): Promise<QueueDepth> {
   const db = getDb();
-  const slugs = new Map((await db.select({ id: sellers.id, slug: sellers.slug }).from(sellers).all()).map((s) => [s.id, s.slug]));
+  const slugs = new Map((await db.select({ id: sellers.id, slug: sellers.slug }).from(sellers)).map((s) => [s.id, s.slug]));
   const slug = (id: number) => slugs.get(id) ?? '';
   const inboxRows = await db
     .select({ sellerId: inbox.sellerId, n: count(), oldest: min(inbox.receivedAt) })
     .from(inbox)
     .where(eq(inbox.state, 'pending'))
-    .groupBy(inbox.sellerId)
-    .all();
+    .groupBy(inbox.sellerId);
   const outboxRows = await db
     .select({ sellerId: outbox.sellerId, state: outbox.state, n: count() })
     .from(outbox)
-    .groupBy(outbox.sellerId, outbox.state)
-    .all();
+    .groupBy(outbox.sellerId, outbox.state);
   const oldestRows = await db
     .select({ sellerId: outbox.sellerId, oldest: min(outbox.createdAt) })
     .from(outbox)
     .where(eq(outbox.state, 'pending'))
-    .groupBy(outbox.sellerId)
-    .all();
+    .groupBy(outbox.sellerId);
   return {
     inbox: inboxRows.map((r) => ({ seller: slug(r.sellerId), pending: r.n, oldestAgeSeconds: ageSeconds(r.oldest, now) })),
     outbox: outboxRows.map((r) => ({ seller: slug(r.sellerId), state: r.state, count: r.n })),
@@ -57,7 +54,6 @@ export async function feedLag(readPosition: number | undefined, now = Date.now()
   const [behind] = await getDb()
     .select({ n: count(), oldest: min(changeFeed.at) })
     .from(changeFeed)
-    .where(gt(changeFeed.seq, readPosition))
-    .all();
+    .where(gt(changeFeed.seq, readPosition));
   return { lagEntries: behind?.n ?? 0, lagSeconds: ageSeconds(behind?.oldest, now) };
 }

@@ -9,6 +9,7 @@ import type { TroubleTicketFind } from '@/lib/sonata/schemas';
 import { syncAllSellerNotifications } from './hub-registration';
 import { enqueueInbox } from './inbox';
 import { recordDocumentRejection } from './document-rejections';
+import { write } from '@/db/transaction';
 
 /**
  * Catches what notifications missed: lists the Seller's open tickets (by status) and those created since the last
@@ -43,7 +44,7 @@ async function queueFetch(seller: Seller, runAt: string, kind: 'troubleTicket', 
 export async function reconcileSeller(seller: Seller, options: { sonata?: SonataClientOptions } = {}): Promise<ReconcileResult> {
   const db = getDb();
   const runAt = new Date().toISOString();
-  const state = await db.select().from(sellerSyncState).where(eq(sellerSyncState.sellerId, seller.id)).get();
+  const state = (await db.select().from(sellerSyncState).where(eq(sellerSyncState.sellerId, seller.id)).limit(1))[0];
   const client = sonataClients(sellerConnection(seller), options.sonata).troubleTicket;
   const result: ReconcileResult = { checked: 0, queued: 0 };
   try {
@@ -61,8 +62,7 @@ export async function reconcileSeller(seller: Seller, options: { sonata?: Sonata
     const cached = await db
       .select({ sellerTicketId: tickets.sellerTicketId, status: tickets.status })
       .from(tickets)
-      .where(and(eq(tickets.sellerId, seller.id), isNotNull(tickets.sellerTicketId)))
-      .all();
+      .where(and(eq(tickets.sellerId, seller.id), isNotNull(tickets.sellerTicketId)));
     const cachedStatus = new Map(cached.map((c) => [c.sellerTicketId as string, c.status]));
     const toFetch = new Set<string>();
     for (const [id, t] of seen) if (cachedStatus.get(id) !== t.status) toFetch.add(id);
@@ -74,24 +74,27 @@ export async function reconcileSeller(seller: Seller, options: { sonata?: Sonata
     result.queued += toFetch.size;
 
   } catch (err) {
-    recordDocumentRejection(seller, err);
+    await recordDocumentRejection(seller, err);
     result.error = err instanceof Error ? err.message : String(err);
   }
   const summary = `${result.checked} tickets checked, ${result.queued} fetched again`;
-  await db
-    .insert(sellerSyncState)
-    .values({ sellerId: seller.id, lastReconcileAt: runAt, lastReconcileResult: summary, lastReconcileError: result.error ?? null, ...(result.error ? {} : { lastReconcileFrom: runAt }) })
-    .onConflictDoUpdate({
-      target: sellerSyncState.sellerId,
-      set: { lastReconcileAt: runAt, lastReconcileResult: summary, lastReconcileError: result.error ?? null, ...(result.error ? {} : { lastReconcileFrom: runAt }) },
-    })
-    .run();
+  await write(
+    (d) =>
+      d
+        .insert(sellerSyncState)
+        .values({ sellerId: seller.id, lastReconcileAt: runAt, lastReconcileResult: summary, lastReconcileError: result.error ?? null, ...(result.error ? {} : { lastReconcileFrom: runAt }) })
+        .onConflictDoUpdate({
+          target: sellerSyncState.sellerId,
+          set: { lastReconcileAt: runAt, lastReconcileResult: summary, lastReconcileError: result.error ?? null, ...(result.error ? {} : { lastReconcileFrom: runAt }) },
+        }),
+    db,
+  );
   await recordChange('sellerSync', { seller: seller.slug, eventType: 'reconciliation' });
   return result;
 }
 
 export async function reconcileAllSellers(options: { sonata?: SonataClientOptions } = {}): Promise<void> {
-  const enabled = await getDb().select().from(sellers).where(eq(sellers.enabled, true)).all();
+  const enabled = await getDb().select().from(sellers).where(eq(sellers.enabled, true));
   for (const seller of enabled) {
     try {
       await reconcileSeller(seller, options);

@@ -28,11 +28,11 @@ export class ResealError extends Error {
 export async function resealSellerSecrets(options: { keyring?: SecretKeyring; db?: Db; actor?: string } = {}): Promise<ResealResult> {
   const keyring = options.keyring ?? secretsKeyring();
   const currentId = secretKeyId(keyring.current);
-  return transaction((tx) => {
+  return transaction(async (tx) => {
     const result: ResealResult = { resealed: [], current: [] };
     const problems: Array<{ slug: string; error: string }> = [];
     const updates: Array<{ id: number; slug: string; sealed: string }> = [];
-    for (const row of tx.select({ id: sellers.id, slug: sellers.slug, sealed: sellers.clientSecretEnc }).from(sellers).all()) {
+    for (const row of (await tx.select({ id: sellers.id, slug: sellers.slug, sealed: sellers.clientSecretEnc }).from(sellers))) {
       const context = clientSecretContext(row.slug);
       try {
         const keyId = sealedKeyId(row.sealed);
@@ -49,13 +49,12 @@ export async function resealSellerSecrets(options: { keyring?: SecretKeyring; db
     if (problems.length) throw new ResealError(problems);
     const now = new Date().toISOString();
     for (const u of updates) {
-      tx.update(sellers).set({ clientSecretEnc: u.sealed, updatedAt: now }).where(eq(sellers.id, u.id)).run();
+      await tx.update(sellers).set({ clientSecretEnc: u.sealed, updatedAt: now }).where(eq(sellers.id, u.id));
       result.resealed.push(u.slug);
     }
     if (updates.length) {
-      tx.insert(auditLog)
-        .values({ actor: options.actor ?? 'secrets-rotate', action: 'secrets.reseal', entityType: 'seller', entityId: '*', detail: { keyId: currentId, sellers: result.resealed } })
-        .run();
+      await tx.insert(auditLog)
+        .values({ actor: options.actor ?? 'secrets-rotate', action: 'secrets.reseal', entityType: 'seller', entityId: '*', detail: { keyId: currentId, sellers: result.resealed } });
     }
     return result;
   }, options.db ?? getDb());

@@ -84,14 +84,14 @@ export async function refreshSellerWorkforce(seller: Seller): Promise<SellerRefr
       }
     }
   } catch (err) {
-    recordDocumentRejection(seller, err);
+    await recordDocumentRejection(seller, err);
     result.errors.push(`work orders: ${(err as Error).message}`);
   }
   try {
     const list = await apClient.listAllAppointment();
     for (const item of list.items) appointmentIds.add(item.id);
   } catch (err) {
-    recordDocumentRejection(seller, err);
+    await recordDocumentRejection(seller, err);
     result.errors.push(`appointments: ${(err as Error).message}`);
   }
   for (const id of appointmentIds) {
@@ -107,7 +107,7 @@ export async function refreshSellerWorkforce(seller: Seller): Promise<SellerRefr
 
 /** All enabled Sellers, one after the other (they are few; a slow one must not starve the others of a slot). */
 export async function refreshAllWorkforce(): Promise<SellerRefreshResult[]> {
-  const rows = await getDb().select().from(sellers).where(eq(sellers.enabled, true)).all();
+  const rows = await getDb().select().from(sellers).where(eq(sellers.enabled, true));
   const results: SellerRefreshResult[] = [];
   for (const seller of rows) results.push(await refreshSellerWorkforce(seller));
   return results;

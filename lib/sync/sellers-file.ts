@@ -149,17 +149,16 @@ export async function applySellersFile(file: string, options: ApplySellersFileOp
   };
   const now = new Date().toISOString();
 
-  await transaction((tx) => {
+  await transaction(async (tx) => {
     for (const { entry, clientSecret } of entries) {
       const settings = settingsOf(entry);
-      const current = tx.select().from(sellers).where(eq(sellers.slug, entry.slug)).get();
+      const current = (await tx.select().from(sellers).where(eq(sellers.slug, entry.slug)).limit(1))[0];
       let sellerRowId: number;
       if (!current) {
-        const row = tx
+        const row = (await tx
           .insert(sellers)
           .values({ ...settings, clientSecretEnc: sealSecret(clientSecret, key, clientSecretContext(entry.slug)) })
-          .returning({ id: sellers.id })
-          .get();
+          .returning({ id: sellers.id }))[0]!;
         sellerRowId = row.id;
         result.created.push(entry.slug);
       } else {
@@ -167,12 +166,11 @@ export async function applySellersFile(file: string, options: ApplySellersFileOp
         const changedFields = (Object.keys(settings) as Array<keyof SettingsColumns>).filter((k) => JSON.stringify(current[k]) !== JSON.stringify(settings[k]));
         const secretChanged = !sameSecret(entry.slug, current.clientSecretEnc, clientSecret, key);
         if (changedFields.length || secretChanged) {
-          tx.update(sellers)
+          await tx.update(sellers)
             .set({ ...settings, ...(secretChanged ? { clientSecretEnc: sealSecret(clientSecret, key, clientSecretContext(entry.slug)) } : {}), updatedAt: now })
-            .where(eq(sellers.id, current.id))
-            .run();
+            .where(eq(sellers.id, current.id));
           result.updated.push(entry.slug);
-          recordAuditTx(tx, {
+          await recordAuditTx(tx, {
             userId: null,
             actor: 'sellers-file',
             action: 'seller.file-update',
@@ -185,17 +183,17 @@ export async function applySellersFile(file: string, options: ApplySellersFileOp
         }
       }
       if (!current) {
-        recordAuditTx(tx, { userId: null, actor: 'sellers-file', action: 'seller.file-create', entityType: 'seller', entityId: entry.slug, detail: { file: resolved } });
+        await recordAuditTx(tx, { userId: null, actor: 'sellers-file', action: 'seller.file-create', entityType: 'seller', entityId: entry.slug, detail: { file: resolved } });
       }
 
       for (const product of entry.products) {
-        const existing = tx
+        const existing = (await tx
           .select()
           .from(products)
           .where(and(eq(products.sellerId, sellerRowId), eq(products.productId, product.productId)))
-          .get();
+          .limit(1))[0];
         if (!existing) {
-          tx.insert(products).values({ ...product, sellerId: sellerRowId }).run();
+          await tx.insert(products).values({ ...product, sellerId: sellerRowId });
           result.productsCreated++;
         } else if (
           existing.label !== product.label ||
@@ -204,17 +202,16 @@ export async function applySellersFile(file: string, options: ApplySellersFileOp
           existing.siteAddress !== product.siteAddress ||
           existing.siteTimeZone !== product.siteTimeZone
         ) {
-          tx.update(products).set({ ...product, updatedAt: now }).where(eq(products.id, existing.id)).run();
+          await tx.update(products).set({ ...product, updatedAt: now }).where(eq(products.id, existing.id));
           result.productsUpdated++;
         }
       }
     }
     const listed = new Set(entries.map((e) => e.entry.slug));
-    result.notInFile = tx
+    result.notInFile = (await tx
       .select({ slug: sellers.slug })
       .from(sellers)
-      .where(eq(sellers.origin, 'file'))
-      .all()
+      .where(eq(sellers.origin, 'file')))
       .map((s) => s.slug)
       .filter((slug) => !listed.has(slug));
   }, db);

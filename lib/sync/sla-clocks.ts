@@ -46,13 +46,12 @@ export function agreementSpec(row: SlaAgreement, calendar: SlaCalendar | null | 
   };
 }
 
-export function sellerAgreementsTx(tx: Tx, sellerId: number): SlaAgreementSpec[] {
-  return tx
+export async function sellerAgreementsTx(tx: Tx, sellerId: number): Promise<SlaAgreementSpec[]> {
+  return (await tx
     .select({ agreement: slaAgreements, calendar: slaCalendars })
     .from(slaAgreements)
     .leftJoin(slaCalendars, eq(slaCalendars.id, slaAgreements.calendarId))
-    .where(eq(slaAgreements.sellerId, sellerId))
-    .all()
+    .where(eq(slaAgreements.sellerId, sellerId)))
     .map((r) => agreementSpec(r.agreement, r.calendar));
 }
 
@@ -111,23 +110,22 @@ export function ticketSlaColumns(rows: readonly Pick<TicketSla, 'state' | 'verdi
 }
 
 /** Recomputes a ticket's clocks from its status history; targets already final are left as they were. */
-export function updateTicketSlaTx(tx: Tx, seller: SellerRef, ticket: Ticket, now = Date.now(), agreements?: SlaAgreementSpec[]): void {
+export async function updateTicketSlaTx(tx: Tx, seller: SellerRef, ticket: Ticket, now = Date.now(), agreements?: SlaAgreementSpec[]): Promise<void> {
   if (!ticket.creationDate) return;
-  const existing = tx.select().from(ticketSla).where(eq(ticketSla.ticketId, ticket.id)).all();
-  const all = agreements ?? sellerAgreementsTx(tx, seller.id);
+  const existing = await tx.select().from(ticketSla).where(eq(ticketSla.ticketId, ticket.id));
+  const all = agreements ?? (await sellerAgreementsTx(tx, seller.id));
   if (all.length === 0 && existing.length === 0) return;
-  const siteId = tx
+  const siteId = (await tx
     .select({ siteId: products.siteId })
     .from(products)
     .where(and(eq(products.sellerId, seller.id), eq(products.productId, ticket.productId)))
-    .get()?.siteId;
+    .limit(1))[0]?.siteId;
   const agreement = agreementFor(all, { sellerId: seller.id, productId: ticket.productId, siteId: siteId || null, creationDate: ticket.creationDate });
-  const history = tx
+  const history = await tx
     .select({ status: ticketStatusHistory.status, at: ticketStatusHistory.changedAt })
     .from(ticketStatusHistory)
     .where(eq(ticketStatusHistory.ticketId, ticket.id))
-    .orderBy(asc(ticketStatusHistory.changedAt), asc(ticketStatusHistory.id))
-    .all();
+    .orderBy(asc(ticketStatusHistory.changedAt), asc(ticketStatusHistory.id));
   const level = agreement?.basis === 'priority' ? (ticket.sellerPriority ?? ticket.priority) : (ticket.sellerSeverity ?? ticket.severity);
   const clocks = agreement
     ? ticketClocks(agreement, level, { creationDate: ticket.creationDate, history, firstSellerNoteAt: firstSellerNoteAt(ticket.document) }, now)
@@ -135,22 +133,21 @@ export function updateTicketSlaTx(tx: Tx, seller: SellerRef, ticket: Ticket, now
   const keep = new Set(existing.filter((r) => r.final).map((r) => r.target));
   const wanted = new Set(clocks.map((c) => c.target));
   const stale = existing.filter((r) => !r.final && !wanted.has(r.target)).map((r) => r.id);
-  if (stale.length) tx.delete(ticketSla).where(inArray(ticketSla.id, stale)).run();
+  if (stale.length) await tx.delete(ticketSla).where(inArray(ticketSla.id, stale));
   for (const clock of clocks) {
     if (keep.has(clock.target)) continue;
     const values = slaRowValues(clock, { ticketId: ticket.id, sellerId: seller.id, agreement: agreement!, level, ticketCreatedAt: ticket.creationDate, now });
-    tx.insert(ticketSla)
+    await tx.insert(ticketSla)
       .values(values)
-      .onConflictDoUpdate({ target: [ticketSla.ticketId, ticketSla.target], set: values })
-      .run();
+      .onConflictDoUpdate({ target: [ticketSla.ticketId, ticketSla.target], set: values });
   }
-  const rows = tx.select().from(ticketSla).where(eq(ticketSla.ticketId, ticket.id)).all();
-  tx.update(tickets).set(ticketSlaColumns(rows)).where(eq(tickets.id, ticket.id)).run();
-  announceDueTx(tx, seller, ticket, rows, now);
+  const rows = await tx.select().from(ticketSla).where(eq(ticketSla.ticketId, ticket.id));
+  await tx.update(tickets).set(ticketSlaColumns(rows)).where(eq(tickets.id, ticket.id));
+  await announceDueTx(tx, seller, ticket, rows, now);
 }
 
 /** Opens a "waiting on you" item and a toast for each target that turned at risk or breached, once each. */
-function announceDueTx(tx: Tx, seller: SellerRef, ticket: Pick<Ticket, 'id' | 'externalId' | 'sellerTicketId'>, rows: TicketSla[], now: number): void {
+async function announceDueTx(tx: Tx, seller: SellerRef, ticket: Pick<Ticket, 'id' | 'externalId' | 'sellerTicketId'>, rows: TicketSla[], now: number): Promise<void> {
   if (!ticket.sellerTicketId) return;
   const stamp = new Date(now).toISOString();
   for (const row of rows) {
@@ -158,14 +155,13 @@ function announceDueTx(tx: Tx, seller: SellerRef, ticket: Pick<Ticket, 'id' | 'e
     const breach = verdict === 'breached' && !row.breachNotifiedAt;
     const risk = verdict === 'atRisk' && !row.riskNotifiedAt;
     if (!breach && !risk) continue;
-    tx.update(ticketSla)
+    await tx.update(ticketSla)
       .set(breach ? { breachNotifiedAt: stamp, riskNotifiedAt: row.riskNotifiedAt ?? stamp } : { riskNotifiedAt: stamp })
-      .where(eq(ticketSla.id, row.id))
-      .run();
+      .where(eq(ticketSla.id, row.id));
     const label = SLA_TARGET_LABELS[row.target];
     const title = breach ? `${ticket.externalId}: ${label} breached with ${seller.name}` : `${ticket.externalId}: ${label} at risk with ${seller.name}`;
     const href = ticketHref(seller, ticket);
-    const opened = openWaitingItemTx(tx, {
+    const opened = await openWaitingItemTx(tx, {
       sellerId: seller.id,
       kind: breach ? 'slaBreached' : 'slaAtRisk',
       entityType: 'ticket',
@@ -176,7 +172,7 @@ function announceDueTx(tx: Tx, seller: SellerRef, ticket: Pick<Ticket, 'id' | 'e
       href,
     });
     if (opened) {
-      appendChangeTx(tx, 'waiting', { seller: seller.slug, id: opened.item.entityId, localId: ticket.id, status: 'opened', eventType: opened.item.kind, actionable: { title, href } });
+      await appendChangeTx(tx, 'waiting', { seller: seller.slug, id: opened.item.entityId, localId: ticket.id, status: 'opened', eventType: opened.item.kind, actionable: { title, href } });
     }
   }
 }
@@ -187,8 +183,8 @@ function announceDueTx(tx: Tx, seller: SellerRef, ticket: Pick<Ticket, 'id' | 'e
  */
 export async function sweepDueSla(now = Date.now(), limit = SWEEP_BATCH): Promise<number> {
   const stamp = new Date(now).toISOString();
-  return transaction((tx) => {
-    const due = tx
+  return transaction(async (tx) => {
+    const due = await tx
       .select({ row: ticketSla, ticket: tickets, seller: { id: sellers.id, slug: sellers.slug, name: sellers.name } })
       .from(ticketSla)
       .innerJoin(tickets, eq(tickets.id, ticketSla.ticketId))
@@ -199,9 +195,8 @@ export async function sweepDueSla(now = Date.now(), limit = SWEEP_BATCH): Promis
           or(and(isNull(ticketSla.riskNotifiedAt), lte(ticketSla.atRiskAt, stamp)), and(isNull(ticketSla.breachNotifiedAt), lte(ticketSla.breachAt, stamp))),
         ),
       )
-      .limit(limit)
-      .all();
-    for (const d of due) announceDueTx(tx, d.seller, d.ticket, [d.row], now);
+      .limit(limit);
+    for (const d of due) await announceDueTx(tx, d.seller, d.ticket, [d.row], now);
     return due.length;
   });
 }
@@ -210,21 +205,20 @@ export async function sweepDueSla(now = Date.now(), limit = SWEEP_BATCH): Promis
  * After an agreement or calendar changed: recomputes the Seller's tickets created since `from`. Targets already
  * final keep the verdict they closed with.
  */
-export function recomputeSellerSlaTx(tx: Tx, sellerId: number, from: string | null, now = Date.now()): number {
-  const seller = tx.select({ id: sellers.id, slug: sellers.slug, name: sellers.name }).from(sellers).where(eq(sellers.id, sellerId)).get();
+export async function recomputeSellerSlaTx(tx: Tx, sellerId: number, from: string | null, now = Date.now()): Promise<number> {
+  const seller = (await tx.select({ id: sellers.id, slug: sellers.slug, name: sellers.name }).from(sellers).where(eq(sellers.id, sellerId)).limit(1))[0];
   if (!seller) return 0;
-  const agreements = sellerAgreementsTx(tx, sellerId);
-  const rows = tx
+  const agreements = await sellerAgreementsTx(tx, sellerId);
+  const rows = await tx
     .select()
     .from(tickets)
-    .where(and(eq(tickets.sellerId, sellerId), from ? gte(tickets.creationDate, from) : undefined))
-    .all();
-  for (const ticket of rows) updateTicketSlaTx(tx, seller, ticket, now, agreements);
+    .where(and(eq(tickets.sellerId, sellerId), from ? gte(tickets.creationDate, from) : undefined));
+  for (const ticket of rows) await updateTicketSlaTx(tx, seller, ticket, now, agreements);
   return rows.length;
 }
 
 export async function recomputeSellerSla(sellerId: number, from: string | null): Promise<number> {
-  return transaction((tx) => recomputeSellerSlaTx(tx, sellerId, from));
+  return transaction(async (tx) => await recomputeSellerSlaTx(tx, sellerId, from));
 }
 
 let sweeper: NodeJS.Timeout | undefined;

@@ -26,20 +26,19 @@ export async function seedDemoAgreements(clockSpeed: number): Promise<string[]> 
       { acknowledge: scale(t.acknowledge), resolve: scale(t.resolve), ...(t.firstNote ? { firstNote: scale(t.firstNote) } : {}) },
     ]),
   );
-  return transaction((tx) => {
+  return transaction(async (tx) => {
     const added: string[] = [];
-    let weekdays = tx.select().from(slaCalendars).where(eq(slaCalendars.name, 'Paris business hours')).get();
-    for (const seller of tx.select().from(sellers).all()) {
-      if (tx.select({ id: slaAgreements.id }).from(slaAgreements).where(eq(slaAgreements.sellerId, seller.id)).get()) continue;
+    let weekdays = (await tx.select().from(slaCalendars).where(eq(slaCalendars.name, 'Paris business hours')).limit(1))[0];
+    for (const seller of (await tx.select().from(sellers))) {
+      if ((await tx.select({ id: slaAgreements.id }).from(slaAgreements).where(eq(slaAgreements.sellerId, seller.id)).limit(1))[0]) continue;
       // The slow Seller's contract counts business hours only, to show a calendar at work.
       if (seller.slug === 'initech' && !weekdays) {
-        weekdays = tx
+        weekdays = (await tx
           .insert(slaCalendars)
           .values({ name: 'Paris business hours', timeZone: 'Europe/Paris', hours: [1, 2, 3, 4, 5].map((day) => ({ day, from: 8 * 60, to: 18 * 60 })), holidays: [] })
-          .returning()
-          .get();
+          .returning())[0]!;
       }
-      tx.insert(slaAgreements)
+      await tx.insert(slaAgreements)
         .values({
           name: `${seller.name} standard (demo)`,
           sellerId: seller.id,
@@ -49,9 +48,8 @@ export async function seedDemoAgreements(clockSpeed: number): Promise<string[]> 
           atRiskPercent: 75,
           calendarId: seller.slug === 'initech' ? weekdays!.id : null,
           validFrom: '2020-01-01T00:00:00.000Z',
-        })
-        .run();
-      recomputeSellerSlaTx(tx, seller.id, null);
+        });
+      await recomputeSellerSlaTx(tx, seller.id, null);
       added.push(seller.slug);
     }
     return added;
@@ -68,17 +66,17 @@ const DEMO_TICKETS: Array<Pick<TroubleTicketCreate, 'severity' | 'priority' | 'o
  * server delivers from: the Sellers work them, and their SLA clocks and verdicts show within minutes of the start.
  */
 export async function seedDemoTickets(): Promise<string[]> {
-  return transaction((tx) => {
-    const operator = tx.select().from(users).where(eq(users.email, 'noc@example.com')).get();
+  return transaction(async (tx) => {
+    const operator = (await tx.select().from(users).where(eq(users.email, 'noc@example.com')).limit(1))[0];
     if (!operator) return [];
     const opened: string[] = [];
-    for (const seller of tx.select().from(sellers).where(eq(sellers.enabled, true)).all()) {
-      if (tx.select({ id: tickets.id }).from(tickets).where(eq(tickets.sellerId, seller.id)).get()) continue;
-      const product = tx.select().from(products).where(eq(products.sellerId, seller.id)).orderBy(asc(products.id)).get();
+    for (const seller of (await tx.select().from(sellers).where(eq(sellers.enabled, true)))) {
+      if ((await tx.select({ id: tickets.id }).from(tickets).where(eq(tickets.sellerId, seller.id)).limit(1))[0]) continue;
+      const product = (await tx.select().from(products).where(eq(products.sellerId, seller.id)).orderBy(asc(products.id)).limit(1))[0];
       if (!product) continue;
       for (const demo of DEMO_TICKETS) {
         const now = new Date();
-        const externalId = nextExternalIdTx(tx, now);
+        const externalId = await nextExternalIdTx(tx, now);
         const body: TroubleTicketCreate = {
           externalId,
           ...demo,
@@ -86,7 +84,7 @@ export async function seedDemoTickets(): Promise<string[]> {
           relatedEntity: [{ '@referredType': 'Product', id: product.productId, role: 'impactedProduct' }],
           relatedContactInformation: [{ name: operator.name, number: '+33 1 70 00 00 01', emailAddress: operator.email, role: 'reporterContact' }],
         };
-        const row = tx
+        const row = (await tx
           .insert(tickets)
           .values({
             sellerId: seller.id,
@@ -106,9 +104,8 @@ export async function seedDemoTickets(): Promise<string[]> {
             documentHash: '',
             updatedAt: now.toISOString(),
           })
-          .returning({ id: tickets.id })
-          .get();
-        enqueueTx(tx, { sellerId: seller.id, ticketId: row.id, operation: 'create', payload: { create: body }, userId: operator.id });
+          .returning({ id: tickets.id }))[0]!;
+        await enqueueTx(tx, { sellerId: seller.id, ticketId: row.id, operation: 'create', payload: { create: body }, userId: operator.id });
         opened.push(`${seller.slug} ${externalId}`);
       }
     }

@@ -33,7 +33,7 @@ export function ticketColumns(doc: TroubleTicket) {
 }
 
 /** Mirrors the document's statusChange[] into ticket_status_history (append-only, idempotent). */
-function recordStatusHistory(tx: Tx, ticket: Ticket, doc: TroubleTicket): void {
+async function recordStatusHistory(tx: Tx, ticket: Ticket, doc: TroubleTicket): Promise<void> {
   const changes = doc.statusChange?.length
     ? doc.statusChange
     : doc.creationDate
@@ -41,7 +41,7 @@ function recordStatusHistory(tx: Tx, ticket: Ticket, doc: TroubleTicket): void {
       : [];
   for (const change of changes) {
     if (!change.changeDate || !change.status) continue;
-    tx.insert(ticketStatusHistory)
+    await tx.insert(ticketStatusHistory)
       .values({
         ticketId: ticket.id,
         sellerId: ticket.sellerId,
@@ -49,8 +49,7 @@ function recordStatusHistory(tx: Tx, ticket: Ticket, doc: TroubleTicket): void {
         changedAt: new Date(change.changeDate).toISOString(),
         reason: change.changeReason ?? null,
       })
-      .onConflictDoNothing()
-      .run();
+      .onConflictDoNothing();
   }
 }
 
@@ -60,19 +59,19 @@ export type ApplyResult = { outcome: 'inserted' | 'updated' | 'unchanged' | 'sta
  * Stores a Seller's ticket document in the cache. The row is found by (Seller, Seller id), else by our externalId
  * (a queued create that the Seller has now acknowledged). Never lets an older document overwrite a newer one.
  */
-export function applyTicketDocumentTx(tx: Tx, sellerId: number, doc: TroubleTicket, requestedAt: string): ApplyResult {
+export async function applyTicketDocumentTx(tx: Tx, sellerId: number, doc: TroubleTicket, requestedAt: string): Promise<ApplyResult> {
   const existing =
-    tx
+    (await tx
       .select()
       .from(tickets)
       .where(and(eq(tickets.sellerId, sellerId), eq(tickets.sellerTicketId, doc.id)))
-      .get() ??
+      .limit(1))[0] ??
     (doc.externalId
-      ? tx
+      ? (await tx
           .select()
           .from(tickets)
           .where(and(eq(tickets.sellerId, sellerId), eq(tickets.externalId, doc.externalId)))
-          .get()
+          .limit(1))[0]
       : undefined);
   const columns = ticketColumns(doc);
   const now = new Date().toISOString();
@@ -82,14 +81,13 @@ export function applyTicketDocumentTx(tx: Tx, sellerId: number, doc: TroubleTick
     const sellersOwn =
       columns.externalId &&
       !isExternalId(columns.externalId) &&
-      !tx.select({ id: tickets.id }).from(tickets).where(eq(tickets.externalId, columns.externalId)).get();
+      !(await tx.select({ id: tickets.id }).from(tickets).where(eq(tickets.externalId, columns.externalId)).limit(1))[0];
     const externalId = sellersOwn ? columns.externalId : `${sellerId}:${doc.id}`;
-    const ticket = tx
+    const ticket = (await tx
       .insert(tickets)
       .values({ sellerId, ...columns, externalId, fetchedAt: requestedAt, syncState: 'synced', updatedAt: now })
-      .returning()
-      .get();
-    recordStatusHistory(tx, ticket, doc);
+      .returning())[0]!;
+    await recordStatusHistory(tx, ticket, doc);
     return { outcome: 'inserted', ticket };
   }
   if (
@@ -99,10 +97,10 @@ export function applyTicketDocumentTx(tx: Tx, sellerId: number, doc: TroubleTick
     return { outcome: 'stale', ticket: existing };
   }
   if (existing.documentHash === columns.documentHash && existing.sellerTicketId === doc.id) {
-    const ticket = tx.update(tickets).set({ fetchedAt: requestedAt }).where(eq(tickets.id, existing.id)).returning().get();
+    const ticket = (await tx.update(tickets).set({ fetchedAt: requestedAt }).where(eq(tickets.id, existing.id)).returning())[0]!;
     return { outcome: 'unchanged', ticket };
   }
-  const ticket = tx
+  const ticket = (await tx
     .update(tickets)
     .set({
       ...columns,
@@ -112,8 +110,7 @@ export function applyTicketDocumentTx(tx: Tx, sellerId: number, doc: TroubleTick
       updatedAt: now,
     })
     .where(eq(tickets.id, existing.id))
-    .returning()
-    .get();
-  recordStatusHistory(tx, ticket, doc);
+    .returning())[0]!;
+  await recordStatusHistory(tx, ticket, doc);
   return { outcome: 'updated', ticket };
 }

@@ -5,18 +5,18 @@
  * next to the refused documents. The wire (lib/sonata) reports each such answer; importing this module listens.
  */
 import { sql } from 'drizzle-orm';
-import { getDb } from '@/db';
+import { executeStatement } from '@/db/raw-sql';
 import { onToleratedDeviations, type ToleratedAnswer } from '@/lib/sonata/deviations';
 
 /** Records one answer's tolerated deviations. Never throws: it runs on the path of a Seller answer. */
-export function recordToleratedAnswer(answer: ToleratedAnswer, now = new Date().toISOString()): void {
+export async function recordToleratedAnswer(answer: ToleratedAnswer, now = new Date().toISOString()): Promise<void> {
   if (answer.seen.length === 0) return;
   const rows = sql.join(
     answer.seen.map((s) => sql`(${s.deviation}, ${s.kind}, ${s.samplePath.slice(0, 300)})`),
     sql`, `,
   );
   try {
-    getDb().run(sql`
+    await executeStatement(sql`
       WITH seen(deviation, kind, sample_path) AS (VALUES ${rows})
       INSERT INTO seller_tolerated_deviations (seller_id, deviation, kind, api, operation_id, sample_path, first_seen_at, last_seen_at, count)
       SELECT s.id, seen.deviation, seen.kind, ${answer.api}, ${answer.operationId}, seen.sample_path, ${now}, ${now}, 1
@@ -28,4 +28,4 @@ export function recordToleratedAnswer(answer: ToleratedAnswer, now = new Date().
   }
 }
 
-onToleratedDeviations((answer) => recordToleratedAnswer(answer));
+onToleratedDeviations((answer) => void recordToleratedAnswer(answer));

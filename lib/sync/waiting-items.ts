@@ -52,9 +52,9 @@ interface OpenInput {
 }
 
 /** Opens (or re-opens) an item; an item already open only gets its text refreshed and is not reported again. */
-export function openWaitingItemTx(tx: Tx, input: OpenInput, reopen = true): WaitingChange | null {
+export async function openWaitingItemTx(tx: Tx, input: OpenInput, reopen = true): Promise<WaitingChange | null> {
   const now = new Date().toISOString();
-  const existing = tx
+  const existing = (await tx
     .select()
     .from(waitingItems)
     .where(
@@ -64,38 +64,35 @@ export function openWaitingItemTx(tx: Tx, input: OpenInput, reopen = true): Wait
         eq(waitingItems.entityType, input.entityType),
         eq(waitingItems.entityId, input.entityId),
       ),
-    )
-    .get();
+    ).limit(1))[0];
   const fields = { ticketId: input.ticketId ?? null, title: input.title, detail: input.detail ?? '', href: input.href };
   if (!existing) {
-    const item = tx
+    const item = (await tx
       .insert(waitingItems)
       .values({ sellerId: input.sellerId, kind: input.kind, entityType: input.entityType, entityId: input.entityId, ...fields, openedAt: now })
-      .returning()
-      .get();
+      .returning())[0]!;
     return { change: 'opened', item };
   }
   if (existing.clearedAt === null) {
-    tx.update(waitingItems).set(fields).where(eq(waitingItems.id, existing.id)).run();
+    await tx.update(waitingItems).set(fields).where(eq(waitingItems.id, existing.id));
     return null;
   }
   if (!reopen) return null;
-  const item = tx
+  const item = (await tx
     .update(waitingItems)
     .set({ ...fields, openedAt: now, clearedAt: null, clearedBy: null })
     .where(eq(waitingItems.id, existing.id))
-    .returning()
-    .get();
+    .returning())[0]!;
   return { change: 'opened', item };
 }
 
-export function clearWaitingItemsTx(
+export async function clearWaitingItemsTx(
   tx: Tx,
   where: { sellerId: number; entityType: string; entityId: string; kinds: readonly WaitingKind[] },
   clearedBy: string,
-): WaitingChange[] {
+): Promise<WaitingChange[]> {
   if (where.kinds.length === 0) return [];
-  const cleared = tx
+  const cleared = await tx
     .update(waitingItems)
     .set({ clearedAt: new Date().toISOString(), clearedBy })
     .where(
@@ -107,8 +104,7 @@ export function clearWaitingItemsTx(
         isNull(waitingItems.clearedAt),
       ),
     )
-    .returning()
-    .all();
+    .returning();
   return cleared.map((item) => ({ change: 'cleared' as const, item }));
 }
 
@@ -133,7 +129,7 @@ function linkedWorkOrderIds(doc: Record<string, unknown>): string[] {
 }
 
 /** Ticket items follow the ticket's status: pending → information or appointment needed; resolved → clearance. */
-export function syncTicketWaitingTx(tx: Tx, seller: SellerRef, ticket: Ticket, clearedBy = 'seller'): WaitingChange[] {
+export async function syncTicketWaitingTx(tx: Tx, seller: SellerRef, ticket: Ticket, clearedBy = 'seller'): Promise<WaitingChange[]> {
   if (!ticket.sellerTicketId) return [];
   const key = { sellerId: seller.id, entityType: 'ticket' as const, entityId: ticket.sellerTicketId };
   const label = ticket.externalId;
@@ -142,42 +138,42 @@ export function syncTicketWaitingTx(tx: Tx, seller: SellerRef, ticket: Ticket, c
     const woIds = linkedWorkOrderIds(ticket.document);
     const needsAppointment =
       woIds.length > 0 &&
-      tx
+      (await tx
         .select({ id: workOrders.id })
         .from(workOrders)
-        .where(and(eq(workOrders.sellerId, seller.id), inArray(workOrders.sellerResourceId, woIds), eq(workOrders.appointmentRequired, true)))
-        .all().length > 0;
+        .where(and(eq(workOrders.sellerId, seller.id), inArray(workOrders.sellerResourceId, woIds), eq(workOrders.appointmentRequired, true)))).length > 0;
     wanted = needsAppointment
       ? { ...key, kind: 'appointmentRequired', title: `${label}: ${seller.name} needs a technician appointment`, detail: latestSellerNote(ticket.document), href: ticketHref(seller, ticket), ticketId: ticket.id }
       : { ...key, kind: 'informationRequired', title: `${label}: ${seller.name} needs information`, detail: latestSellerNote(ticket.document), href: ticketHref(seller, ticket), ticketId: ticket.id };
   } else if (ticket.status === 'resolved') {
     wanted = { ...key, kind: 'clearanceRequested', title: `${label}: resolved by ${seller.name}, confirm or reopen`, detail: latestSellerNote(ticket.document), href: ticketHref(seller, ticket), ticketId: ticket.id };
   }
-  const changes = clearWaitingItemsTx(tx, { ...key, kinds: TICKET_KINDS.filter((k) => k !== wanted?.kind) }, clearedBy);
+  const changes = await clearWaitingItemsTx(tx, { ...key, kinds: TICKET_KINDS.filter((k) => k !== wanted?.kind) }, clearedBy);
   if (wanted) {
-    const opened = openWaitingItemTx(tx, { ...wanted, entityType: 'ticket' });
+    const opened = await openWaitingItemTx(tx, { ...wanted, entityType: 'ticket' });
     if (opened) changes.push(opened);
   }
   return changes;
 }
 
 /** A work order asking for an appointment changes what its pending tickets wait for. */
-export function syncWorkOrderWaitingTx(tx: Tx, seller: SellerRef, workOrder: WorkOrderRow): WaitingChange[] {
-  const pending = tx
+export async function syncWorkOrderWaitingTx(tx: Tx, seller: SellerRef, workOrder: WorkOrderRow): Promise<WaitingChange[]> {
+  const pending = (await tx
     .select()
     .from(tickets)
-    .where(and(eq(tickets.sellerId, seller.id), eq(tickets.status, 'pending')))
-    .all()
+    .where(and(eq(tickets.sellerId, seller.id), eq(tickets.status, 'pending'))))
     .filter((t) => linkedWorkOrderIds(t.document).includes(workOrder.sellerResourceId));
-  return pending.flatMap((t) => syncTicketWaitingTx(tx, seller, t));
+  const changes: WaitingChange[] = [];
+  for (const t of pending) changes.push(...(await syncTicketWaitingTx(tx, seller, t)));
+  return changes;
 }
 
-export function syncIncidentWaitingTx(tx: Tx, seller: SellerRef, row: IncidentRow, isNew: boolean): WaitingChange[] {
+export async function syncIncidentWaitingTx(tx: Tx, seller: SellerRef, row: IncidentRow, isNew: boolean): Promise<WaitingChange[]> {
   const key = { sellerId: seller.id, entityType: 'incident' as const, entityId: row.sellerResourceId };
-  if (row.status === 'closed' || !row.productId) return clearWaitingItemsTx(tx, { ...key, kinds: ['newIncident'] }, 'seller');
+  if (row.status === 'closed' || !row.productId) return await clearWaitingItemsTx(tx, { ...key, kinds: ['newIncident'] }, 'seller');
   if (!isNew) return [];
   const description = String(row.document.description ?? '').slice(0, 200);
-  const opened = openWaitingItemTx(
+  const opened = await openWaitingItemTx(
     tx,
     { ...key, kind: 'newIncident', title: `New incident from ${seller.name} on ${row.productId}`, detail: description, href: incidentHref(seller, row.sellerResourceId) },
     false,
@@ -185,11 +181,11 @@ export function syncIncidentWaitingTx(tx: Tx, seller: SellerRef, row: IncidentRo
   return opened ? [opened] : [];
 }
 
-export function syncAppointmentWaitingTx(tx: Tx, seller: SellerRef, row: AppointmentRow, previous: AppointmentRow | undefined): WaitingChange[] {
+export async function syncAppointmentWaitingTx(tx: Tx, seller: SellerRef, row: AppointmentRow, previous: AppointmentRow | undefined): Promise<WaitingChange[]> {
   // Only a change the Seller made to an appointment we already knew is news; our own bookings are not.
   if (!previous) return [];
   const what = previous.status !== row.status ? `now ${row.status}` : 'details changed';
-  const opened = openWaitingItemTx(tx, {
+  const opened = await openWaitingItemTx(tx, {
     sellerId: seller.id,
     kind: 'appointmentChanged',
     entityType: 'appointment',
@@ -206,14 +202,13 @@ export const NEWS_KINDS: readonly WaitingKind[] = ['newIncident', 'appointmentCh
 
 /** An operator marks a news item (a new incident, an appointment the Seller changed, an SLA warning) as read. */
 export async function markWaitingItemRead(id: number, clearedBy: string): Promise<WaitingItem | undefined> {
-  return transaction((tx) => {
-    const item = tx
+  return transaction(async (tx) => {
+    const item = (await tx
       .update(waitingItems)
       .set({ clearedAt: new Date().toISOString(), clearedBy })
       .where(and(eq(waitingItems.id, id), isNull(waitingItems.clearedAt), inArray(waitingItems.kind, [...NEWS_KINDS])))
-      .returning()
-      .get();
-    if (item) appendChangeTx(tx, 'waiting', { seller: sellerSlugTx(tx, item.sellerId), id: item.entityId, status: 'cleared', eventType: item.kind });
+      .returning())[0]!;
+    if (item) await appendChangeTx(tx, 'waiting', { seller: await sellerSlugTx(tx, item.sellerId), id: item.entityId, status: 'cleared', eventType: item.kind });
     return item;
   });
 }

@@ -56,16 +56,16 @@ export interface WorkOrderApplyResult {
   previousStatus?: string;
 }
 
-export function applyWorkOrderDocumentTx(tx: Tx, sellerId: number, doc: WorkOrder, requestedAt: string): WorkOrderApplyResult {
-  const existing = tx
+export async function applyWorkOrderDocumentTx(tx: Tx, sellerId: number, doc: WorkOrder, requestedAt: string): Promise<WorkOrderApplyResult> {
+  const existing = (await tx
     .select()
     .from(workOrders)
     .where(and(eq(workOrders.sellerId, sellerId), eq(workOrders.sellerResourceId, doc.id)))
-    .get();
+    .limit(1))[0];
   const columns = workOrderColumns(doc);
   const now = new Date().toISOString();
   if (!existing) {
-    const row = tx
+    const row = (await tx
       .insert(workOrders)
       .values({
         sellerId,
@@ -74,14 +74,13 @@ export function applyWorkOrderDocumentTx(tx: Tx, sellerId: number, doc: WorkOrde
         fetchedAt: requestedAt,
         updatedAt: now,
       })
-      .returning()
-      .get();
+      .returning())[0]!;
     return { outcome: 'inserted', row };
   }
   if (!newerWins(existing, { requestedAt, status: columns.status }, WORK_ORDER_TERMINAL)) return { outcome: 'stale', row: existing, previous: existing, previousStatus: existing.status };
   if (existing.documentHash === columns.documentHash) {
     // Also fills derived columns a row may lack (written before they existed, or by a writer that does not set them).
-    const row = tx
+    const row = (await tx
       .update(workOrders)
       .set({
         fetchedAt: requestedAt,
@@ -91,17 +90,15 @@ export function applyWorkOrderDocumentTx(tx: Tx, sellerId: number, doc: WorkOrde
         appointmentRequiredSince: columns.appointmentRequired ? (existing.appointmentRequiredSince ?? existing.fetchedAt) : null,
       })
       .where(eq(workOrders.id, existing.id))
-      .returning()
-      .get();
+      .returning())[0]!;
     return { outcome: 'unchanged', row, previous: existing, previousStatus: existing.status };
   }
   const since = !columns.appointmentRequired ? null : existing.appointmentRequired ? (existing.appointmentRequiredSince ?? requestedAt) : requestedAt;
-  const row = tx
+  const row = (await tx
     .update(workOrders)
     .set({ ...columns, appointmentRequiredSince: since, fetchedAt: requestedAt, updatedAt: now })
     .where(eq(workOrders.id, existing.id))
-    .returning()
-    .get();
+    .returning())[0]!;
   return { outcome: 'updated', row, previous: existing, previousStatus: existing.status };
 }
 
@@ -114,53 +111,50 @@ export interface AppointmentApplyResult {
   previousStatus?: string;
 }
 
-function recordHistory(tx: Tx, row: AppointmentRow, observedAt: string): void {
-  tx.insert(appointmentHistory).values({ appointmentId: row.id, status: row.status, startAt: row.startAt, endAt: row.endAt, observedAt }).run();
+async function recordHistory(tx: Tx, row: AppointmentRow, observedAt: string): Promise<void> {
+  await tx.insert(appointmentHistory).values({ appointmentId: row.id, status: row.status, startAt: row.startAt, endAt: row.endAt, observedAt });
 }
 
-export function applyAppointmentDocumentTx(tx: Tx, sellerId: number, doc: Appointment, requestedAt: string): AppointmentApplyResult {
-  const existing = tx
+export async function applyAppointmentDocumentTx(tx: Tx, sellerId: number, doc: Appointment, requestedAt: string): Promise<AppointmentApplyResult> {
+  const existing = (await tx
     .select()
     .from(appointments)
     .where(and(eq(appointments.sellerId, sellerId), eq(appointments.sellerResourceId, doc.id)))
-    .get();
+    .limit(1))[0];
   const columns = appointmentColumns(doc);
   if (!columns.siteId && columns.workOrderId) {
     // A place given as an address: the work order still tells which site it is.
-    const wo = tx
+    const wo = (await tx
       .select({ siteId: workOrders.siteId })
       .from(workOrders)
       .where(and(eq(workOrders.sellerId, sellerId), eq(workOrders.sellerResourceId, columns.workOrderId)))
-      .get();
+      .limit(1))[0];
     columns.siteId = wo?.siteId ?? null;
   }
   const now = new Date().toISOString();
   if (!existing) {
-    const row = tx
+    const row = (await tx
       .insert(appointments)
       .values({ sellerId, ...columns, fetchedAt: requestedAt, updatedAt: now })
-      .returning()
-      .get();
-    recordHistory(tx, row, requestedAt);
+      .returning())[0]!;
+    await recordHistory(tx, row, requestedAt);
     return { outcome: 'inserted', row };
   }
   if (!newerWins(existing, { requestedAt, status: columns.status }, APPOINTMENT_TERMINAL)) return { outcome: 'stale', row: existing, previous: existing, previousStatus: existing.status };
   if (existing.documentHash === columns.documentHash) {
-    const row = tx
+    const row = (await tx
       .update(appointments)
       .set({ fetchedAt: requestedAt, siteId: columns.siteId, startAt: columns.startAt, endAt: columns.endAt })
       .where(eq(appointments.id, existing.id))
-      .returning()
-      .get();
+      .returning())[0]!;
     return { outcome: 'unchanged', row, previous: existing, previousStatus: existing.status };
   }
-  const row = tx
+  const row = (await tx
     .update(appointments)
     .set({ ...columns, fetchedAt: requestedAt, updatedAt: now })
     .where(eq(appointments.id, existing.id))
-    .returning()
-    .get();
-  if (row.status !== existing.status || row.startAt !== existing.startAt || row.endAt !== existing.endAt) recordHistory(tx, row, requestedAt);
+    .returning())[0]!;
+  if (row.status !== existing.status || row.startAt !== existing.startAt || row.endAt !== existing.endAt) await recordHistory(tx, row, requestedAt);
   return { outcome: 'updated', row, previous: existing, previousStatus: existing.status };
 }
 

@@ -52,54 +52,54 @@ describe('database readiness', () => {
     const answers = await checkDatabaseAnswers(db);
     expect(answers).toMatchObject({ name: 'database', ok: true });
     expect(answers.detail).toMatch(/^answered in [\d.]+ ms$/);
-    expect(checkMigrationsApplied(db)).toEqual({ name: 'migrations', ok: true, detail: `${shipped.length} of ${shipped.length} applied` });
+    expect(await checkMigrationsApplied(db)).toEqual({ name: 'migrations', ok: true, detail: `${shipped.length} of ${shipped.length} applied` });
   });
 
-  it('a database an older build migrated lacks the newest migration, named', () => {
+  it('a database an older build migrated lacks the newest migration, named', async () => {
     const { db } = rawDatabase();
     migrate(db, { migrationsFolder: folderWithoutLast() });
-    const check = checkMigrationsApplied(db);
+    const check = await checkMigrationsApplied(db);
     expect(check.ok).toBe(false);
     expect(check.name).toBe('migrations');
     expect(check.detail).toBe(`1 of ${shipped.length} not applied: ${last.tag}`);
     // Once brought up to date it is ready.
     migrate(db, { migrationsFolder: MIGRATIONS_DIR });
-    expect(checkMigrationsApplied(db).ok).toBe(true);
+    expect((await checkMigrationsApplied(db)).ok).toBe(true);
   });
 
-  it('a database no migration ever ran on is not ready', () => {
+  it('a database no migration ever ran on is not ready', async () => {
     const { db } = rawDatabase();
-    expect(checkMigrationsApplied(db)).toEqual({ name: 'migrations', ok: false, detail: `no migration applied; ${shipped.length} expected` });
+    expect(await checkMigrationsApplied(db)).toEqual({ name: 'migrations', ok: false, detail: `no migration applied; ${shipped.length} expected` });
   });
 
-  it('a gap in the middle counts, not only the newest', () => {
+  it('a gap in the middle counts, not only the newest', async () => {
     const { db, sqlite } = openDatabase(path.join(dir, 'gap.db'));
     open.push(sqlite);
     db.run(sql`delete from __drizzle_migrations where created_at = ${shipped[1]!.when}`);
-    expect(checkMigrationsApplied(db)).toMatchObject({ ok: false, detail: `1 of ${shipped.length} not applied: ${shipped[1]!.tag}` });
+    expect(await checkMigrationsApplied(db)).toMatchObject({ ok: false, detail: `1 of ${shipped.length} not applied: ${shipped[1]!.tag}` });
   });
 
-  it('lists at most three missing migrations by name', () => {
+  it('lists at most three missing migrations by name', async () => {
     const { db, sqlite } = openDatabase(path.join(dir, 'many.db'));
     open.push(sqlite);
     db.run(sql`delete from __drizzle_migrations`);
     db.run(sql`insert into __drizzle_migrations (hash, created_at) values ('x', ${shipped[0]!.when})`);
-    const check = checkMigrationsApplied(db);
+    const check = await checkMigrationsApplied(db);
     expect(check.ok).toBe(false);
     expect(check.detail).toBe(`${shipped.length - 1} of ${shipped.length} not applied: ${shipped.slice(1, 4).map((e) => e.tag).join(', ')} and ${shipped.length - 4} more`);
   });
 
-  it('migrations a newer build applied are reported without making it unready', () => {
+  it('migrations a newer build applied are reported without making it unready', async () => {
     const { db, sqlite } = openDatabase(path.join(dir, 'newer.db'));
     open.push(sqlite);
     db.run(sql`insert into __drizzle_migrations (hash, created_at) values ('newer', ${last.when + 1000})`);
-    expect(checkMigrationsApplied(db)).toEqual({ name: 'migrations', ok: true, detail: `${shipped.length} of ${shipped.length} applied; 1 newer than this build` });
+    expect(await checkMigrationsApplied(db)).toEqual({ name: 'migrations', ok: true, detail: `${shipped.length} of ${shipped.length} applied; 1 newer than this build` });
   });
 
-  it('a missing journal makes it unready without naming where the build lives', () => {
+  it('a missing journal makes it unready without naming where the build lives', async () => {
     const { db, sqlite } = openDatabase(path.join(dir, 'journal.db'));
     open.push(sqlite);
-    const check = checkMigrationsApplied(db, path.join(dir, 'no-such-folder'));
+    const check = await checkMigrationsApplied(db, path.join(dir, 'no-such-folder'));
     expect(check.ok).toBe(false);
     expect(check.detail).toMatch(/^the migrations journal of this build could not be read: /);
     expect(check.detail).not.toContain(dir);
@@ -112,20 +112,20 @@ describe('database readiness', () => {
     expect(answers.ok).toBe(false);
     expect(answers.detail).toMatch(/^query failed: .*not open/);
     expect(answers.detail).not.toMatch(/\n|\bat .*\(|readiness\.ts/);
-    expect(checkMigrationsApplied(db)).toMatchObject({ ok: false, detail: expect.stringMatching(/^query failed: /) });
+    expect(await checkMigrationsApplied(db)).toMatchObject({ ok: false, detail: expect.stringMatching(/^query failed: /) });
   });
 
   it('a database that does not answer within the limit is not ready', async () => {
-    const hanging = { get: () => new Promise(() => undefined) } as unknown as Db;
+    const hanging = { all: () => new Promise(() => undefined) } as unknown as Db;
     expect(await checkDatabaseAnswers(hanging, 50)).toEqual({ name: 'database', ok: false, detail: 'no answer within 50 ms' });
   });
 
   it('a database that answers only after the limit is not ready either', async () => {
     const slow = {
-      get: () => {
+      all: () => {
         const until = performance.now() + 80;
         while (performance.now() < until);
-        return { n: 1 };
+        return [{ n: 1 }];
       },
     } as unknown as Db;
     expect(await checkDatabaseAnswers(slow, 20)).toEqual({ name: 'database', ok: false, detail: 'no answer within 20 ms' });

@@ -48,7 +48,7 @@ async function atSeller(id: string) {
 }
 
 async function queue(ticket: Ticket, operation: 'patch' | 'reopen', payload: OutboxPayload) {
-  await transaction((tx) => enqueueTx(tx, { sellerId: ticket.sellerId, ticketId: ticket.id, operation, payload }));
+  await transaction(async (tx) => await enqueueTx(tx, { sellerId: ticket.sellerId, ticketId: ticket.id, operation, payload }));
   return deliverTicket(ticket.id);
 }
 

@@ -43,7 +43,7 @@ export async function loadTickets(count: number, seed = 42): Promise<{ sellerIds
   const start = now - span;
   const OVER = ['closed', 'closed', 'closed', 'cancelled'] as const;
   const batch = 500;
-  await transaction((tx) => {
+  await transaction(async (tx) => {
     for (let offset = 0; offset < count; offset += batch) {
       const rows: NewTicket[] = [];
       for (let i = offset; i < Math.min(count, offset + batch); i++) {

@@ -57,13 +57,13 @@ describe('outbox claim', () => {
       .returning()
       .get();
     const first = await import('@/lib/sync/outbox');
-    const ticketId = await transaction((tx) => {
+    const ticketId = await transaction(async (tx) => {
       const t = tx
         .insert(tickets)
         .values({ sellerId: row.id, externalId: body.externalId!, productId: 'P-1', description: 'd', severity: 'minor', priority: 'low', ticketType: 'assistance', observedImpact: 'degraded', document: body as unknown as Record<string, unknown>, syncState: 'queued' })
         .returning()
         .get();
-      first.enqueueTx(tx, { sellerId: row.id, ticketId: t.id, operation: 'create', payload: { create: body } });
+      await first.enqueueTx(tx, { sellerId: row.id, ticketId: t.id, operation: 'create', payload: { create: body } });
       return t.id;
     });
     // A second, independent copy of the module (as a server that bundles its start-up code apart would have).

@@ -96,10 +96,10 @@ describe('change feed', () => {
       .values({ sellerId: acmeId, externalId: 'NOC-2026-000001', productId: 'P', description: 'd', severity: 'minor', priority: 'low', ticketType: 'assistance', observedImpact: 'noImpact', status: 'resolved', sellerTicketId: 'TT-9', syncState: 'synced', document: {}, documentHash: '', updatedAt: new Date().toISOString() })
       .returning();
     const before = await feedPosition();
-    const item = await transaction((tx) => enqueueTx(tx, { sellerId: acmeId, ticketId: ticket!.id, operation: 'close', payload: {} }));
-    await transaction((tx) => {
+    const item = await transaction(async (tx) => await enqueueTx(tx, { sellerId: acmeId, ticketId: ticket!.id, operation: 'close', payload: {} }));
+    await transaction(async (tx) => {
       tx.update(outbox).set({ state: 'done' }).where(eq(outbox.id, item.id)).run();
-      recomputeSyncStateTx(tx, ticket!.id);
+      await recomputeSyncStateTx(tx, ticket!.id);
     });
     const moves = (await changesAfter(before)).filter((c) => c.topic === 'ticket').map((c) => c.payload.syncState);
     expect(item.state).toBe('pending');

@@ -135,9 +135,9 @@ describe('"Waiting on you" list', () => {
         })
         .returning()
     )[0]!;
-    await transaction((tx) => {
-      openWaitingItemTx(tx, { sellerId: acme.id, kind: 'informationRequired', entityType: 'ticket', entityId: 'TT-1', ticketId: ticket.id, title: 'needs info', href: '/tickets/NOC-2026-000001' });
-      openWaitingItemTx(tx, { sellerId: acme.id, kind: 'newIncident', entityType: 'incident', entityId: 'IN-1', title: 'new incident', href: '/incidents' });
+    await transaction(async (tx) => {
+      await openWaitingItemTx(tx, { sellerId: acme.id, kind: 'informationRequired', entityType: 'ticket', entityId: 'TT-1', ticketId: ticket.id, title: 'needs info', href: '/tickets/NOC-2026-000001' });
+      await openWaitingItemTx(tx, { sellerId: acme.id, kind: 'newIncident', entityType: 'incident', entityId: 'IN-1', title: 'new incident', href: '/incidents' });
     });
     expect((await listOpenWaitingItems()).map((i) => i.kind).sort()).toEqual(['informationRequired', 'newIncident']);
 

@@ -23,13 +23,13 @@ const one = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v)?
 const toLocalInput = (iso: string | undefined) => (iso ? iso.slice(0, 16) : '');
 
 async function draftOf(ticketId: number) {
-  const ticket = await getDb().select().from(tickets).where(eq(tickets.id, ticketId)).get();
+  const ticket = (await getDb().select().from(tickets).where(eq(tickets.id, ticketId)).limit(1))[0];
   if (!ticket || ticket.sellerTicketId) return undefined;
-  const rejected = await getDb()
+  const rejected = (await getDb()
     .select()
     .from(outbox)
     .where(and(eq(outbox.ticketId, ticket.id), eq(outbox.operation, 'create'), eq(outbox.state, 'rejected')))
-    .get();
+    .limit(1))[0];
   if (!rejected) return undefined;
   return { ticket, body: (rejected.payload as { create?: TroubleTicketCreate } | null)?.create, lastError: rejected.lastError };
 }
