@@ -167,3 +167,13 @@ export function describeOnPostgres(name: string, fn: (server: () => ThrowawayPos
     });
   });
 }
+
+/** The error a promise rejects with; fails the test when it resolves. */
+export async function failure(promise: Promise<unknown>): Promise<Error> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error('expected a failure');
+}

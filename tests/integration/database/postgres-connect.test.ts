@@ -2,16 +2,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { openPostgres } from '@/db/pg/connect';
-import { describeOnPostgres } from '@/tests/support/postgres';
-
-async function failure(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected a failure');
-}
+import { describeOnPostgres, failure } from '@/tests/support/postgres';
 
 function withUrl(url: string, change: (u: URL) => void): string {
   const u = new URL(url);

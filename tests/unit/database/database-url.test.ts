@@ -1,18 +1,9 @@
 import net from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { openPostgres, parseDatabaseUrl, postgresErrorMessage } from '@/db/pg/connect';
-import { freeLoopbackPort } from '@/tests/support/postgres';
+import { failure, freeLoopbackPort } from '@/tests/support/postgres';
 
 const PASSWORD = 's3cr3t-Pa55';
-
-async function failure(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected a failure');
-}
 
 function parseFailure(value: string): string {
   try {
