@@ -2,6 +2,7 @@ import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { closeDb, getDb, openDatabase, type Db } from '@/db';
 import { periodicJobs } from '@/db/schema';
+import { startAuditRetention } from '@/lib/sync/audit-retention';
 import { claimPeriodicJob, defaultLeaseMs, processOwner, runPeriodically, type PeriodicJob } from '@/lib/sync/periodic-jobs';
 import { usePortalTestEnv } from '../../support/portal-env';
 
@@ -206,5 +207,17 @@ describe('the claim', () => {
     expect(await claim(now + 500, 'b')).toBe(false);
     expect(await claim(now + EVERY_MS - 1, 'b')).toBe(false);
     expect(await claim(now + EVERY_MS, 'b')).toBe(true);
+  });
+});
+
+describe('the audit retention', () => {
+  it('runs at the start of the first instance and is skipped at the start of a second one within the day', async () => {
+    const stopFirst = startAuditRetention(400);
+    await vi.waitFor(async () => expect((await row('audit-retention'))?.lastOutcome).toBe('ok'));
+    const first = await row('audit-retention');
+    const stopSecond = startAuditRetention(400);
+    // stop() waits for the start tick's claim, so the second instance has tried by then.
+    await Promise.all([stopFirst(), stopSecond()]);
+    expect(await row('audit-retention')).toEqual(first);
   });
 });
