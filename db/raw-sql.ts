@@ -14,3 +14,8 @@ export async function selectRows<T>(statement: SQL, db: Db = getDb()): Promise<T
 export async function executeStatement(statement: SQL, db: Db = getDb()): Promise<void> {
   await write((d) => d.run(statement), db);
 }
+
+/** Runs one writing statement that returns rows (`… returning`), waiting for the connection like any other write. */
+export async function writeReturningRows<T>(statement: SQL, db: Db = getDb()): Promise<T[]> {
+  return await write((d) => d.all<T>(statement), db);
+}

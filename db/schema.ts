@@ -854,3 +854,22 @@ export const ticketSla = sqliteTable(
 export type SlaCalendar = typeof slaCalendars.$inferSelect;
 export type SlaAgreement = typeof slaAgreements.$inferSelect;
 export type TicketSla = typeof ticketSla.$inferSelect;
+
+export const PERIODIC_JOB_OUTCOMES = ['ok', 'failed'] as const;
+
+/**
+ * One row per periodic job (SLA sweep, reconciliation, retention, …): the instance that claimed the current period
+ * holds the lease, so a job runs once per period however many instances share the database.
+ */
+export const periodicJobs = sqliteTable('periodic_jobs', {
+  name: text('name').primaryKey(),
+  /** The process running the job now; another instance may take over once `leaseUntil` has passed. */
+  leaseOwner: text('lease_owner'),
+  leaseUntil: text('lease_until'),
+  lastStartedAt: text('last_started_at'),
+  lastFinishedAt: text('last_finished_at'),
+  lastOutcome: text('last_outcome', { enum: PERIODIC_JOB_OUTCOMES }),
+  lastError: text('last_error'),
+});
+
+export type PeriodicJobRow = typeof periodicJobs.$inferSelect;

@@ -6,6 +6,7 @@ import {
   NOTIFICATION_APIS,
   OUTBOX_OPERATIONS,
   OUTBOX_STATES,
+  PERIODIC_JOB_OUTCOMES,
   REFERENCE_POINTS,
   ROLES,
   SCOPE_MODES,
@@ -29,6 +30,7 @@ export {
   NOTIFICATION_APIS,
   OUTBOX_OPERATIONS,
   OUTBOX_STATES,
+  PERIODIC_JOB_OUTCOMES,
   REFERENCE_POINTS,
   ROLES,
   SCOPE_MODES,
@@ -734,3 +736,15 @@ export const ticketSla = pgTable(
 export type SlaCalendar = typeof slaCalendars.$inferSelect;
 export type SlaAgreement = typeof slaAgreements.$inferSelect;
 export type TicketSla = typeof ticketSla.$inferSelect;
+
+export const periodicJobs = pgTable('periodic_jobs', {
+  name: text('name').primaryKey(),
+  leaseOwner: text('lease_owner'),
+  leaseUntil: text('lease_until'),
+  lastStartedAt: text('last_started_at'),
+  lastFinishedAt: text('last_finished_at'),
+  lastOutcome: text('last_outcome', { enum: PERIODIC_JOB_OUTCOMES }),
+  lastError: text('last_error'),
+});
+
+export type PeriodicJobRow = typeof periodicJobs.$inferSelect;

@@ -51,6 +51,7 @@ interface Metrics {
   outboxOldestAge: client.Gauge<'seller'>;
   feedLagEntries: client.Gauge;
   feedLagSeconds: client.Gauge;
+  periodicJobRuns: client.Counter<'job' | 'outcome'>;
   circuitSources: Array<CircuitSource>;
   feedReader?: () => number | undefined;
 }
@@ -151,6 +152,12 @@ function create(): Metrics {
       help: 'Age of the oldest change-feed entry this server’s live streams have not read yet (0 when caught up)',
       registers,
     }),
+    periodicJobRuns: new client.Counter({
+      name: 'sonata_periodic_job_runs_total',
+      help: 'Runs of periodic jobs (SLA sweep, reconciliation, retention, …) this process claimed, by outcome',
+      labelNames: ['job', 'outcome'],
+      registers,
+    }),
   };
   return metrics;
 }
@@ -184,6 +191,13 @@ export function recordListenerCall(call: { seller: string | undefined; api: stri
   const api = (LISTENER_APIS as readonly string[]).includes(call.api) ? call.api : 'other';
   m.listenerCalls.inc({ seller: sellerLabel(call.seller), api, outcome: call.outcome });
   m.listenerAck.observe({ api }, call.seconds);
+}
+
+const JOB = /^[a-z][a-zA-Z0-9-]{0,39}$/;
+
+/** Job names are constants of the code; anything else is counted as `other`. */
+export function recordPeriodicJobRun(run: { job: string; outcome: 'ok' | 'failed' }): void {
+  metrics().periodicJobRuns.inc({ job: JOB.test(run.job) ? run.job : 'other', outcome: run.outcome });
 }
 
 export function statusClassOf(status: number): StatusClass {

@@ -8,6 +8,7 @@ import { applyConfiguredSellersFile } from '@/lib/sync/sellers-file';
 import { startSlaSweep } from '@/lib/sync/sla-clocks';
 import { resealSellerSecrets } from '@/lib/sync/secret-rotation';
 import { startAuditRetention } from '@/lib/sync/audit-retention';
+import { runPeriodically } from '@/lib/sync/periodic-jobs';
 import { startSharedSyncProcess } from './sync-process';
 import { recordWorkersStarted } from './worker-state';
 
@@ -17,9 +18,7 @@ const UPLOAD_SWEEP_MS = 10 * 60_000;
 
 /** Staged attachment files nobody sent are deleted once expired, even when nobody uploads anything. */
 function startStagedUploadSweep(settings: ReturnType<typeof env>): void {
-  const sweep = () => pruneExpiredUploads(stagingPolicyFrom(settings)).catch((err) => console.error('[uploads] sweeping expired files failed', err));
-  void sweep();
-  setInterval(sweep, UPLOAD_SWEEP_MS).unref();
+  runPeriodically('staged-upload-sweep', UPLOAD_SWEEP_MS, () => pruneExpiredUploads(stagingPolicyFrom(settings)), { atStart: true });
 }
 
 /**

@@ -3,6 +3,7 @@ import { getDb } from '@/db';
 import { auditLog } from '@/db/schema';
 import { logger } from '@/lib/observability/log';
 import { write } from '@/db/transaction';
+import { runPeriodically } from './periodic-jobs';
 
 const DAY_MS = 24 * 60 * 60_000;
 
@@ -14,11 +15,8 @@ export async function pruneAuditTrail(days: number, now = Date.now()): Promise<n
   return removed.length;
 }
 
-/** Prunes at start and then once a day. */
-export function startAuditRetention(days: number): () => void {
-  const run = () => void pruneAuditTrail(days).catch((err: unknown) => logger('audit').error({ err }, 'audit retention failed'));
-  run();
-  const timer = setInterval(run, DAY_MS);
-  timer.unref();
-  return () => clearInterval(timer);
+/** Prunes at start and then once a day, by one instance a day. */
+export function startAuditRetention(days: number): () => Promise<void> {
+  const job = runPeriodically('audit-retention', DAY_MS, () => pruneAuditTrail(days), { atStart: true });
+  return () => job.stop();
 }

@@ -15,6 +15,7 @@ import { recordChange } from './change-feed';
 import { env } from '@/lib/env';
 import { recordDocumentRejection } from './document-rejections';
 import { write } from '@/db/transaction';
+import { runPeriodically } from './periodic-jobs';
 
 export type IncidentListFilter = Omit<IncidentListQuery, 'offset' | 'limit'>;
 
@@ -205,32 +206,11 @@ export interface IncidentRefresher {
 
 /**
  * Background list sync: once at start (so a Seller without incidents is known before anyone looks) and then every
- * `everyMs`. Notifications keep the cache current in between; this catches what they missed.
+ * `everyMs`, by one instance per period. Notifications keep the cache current in between; this catches what they missed.
  */
 export function startIncidentRefresh(options: { everyMs?: number; sonata?: SonataClientOptions } = {}): IncidentRefresher {
   const everyMs = options.everyMs ?? env().INCIDENT_REFRESH_MS;
-  let stopped = false;
-  let running: Promise<unknown> = Promise.resolve();
-  const run = () => {
-    running = running.then(async () => {
-      if (stopped) return;
-      try {
-        await refreshAllIncidents({ sonata: options.sonata });
-      } catch (err) {
-        console.error('[incidents] refresh failed', err);
-      }
-    });
-  };
-  run();
-  const timer = setInterval(run, everyMs);
-  timer.unref();
-  return {
-    async stop() {
-      stopped = true;
-      clearInterval(timer);
-      await running;
-    },
-  };
+  return runPeriodically('incident-refresh', everyMs, () => refreshAllIncidents({ sonata: options.sonata }), { atStart: true });
 }
 
 const REFRESHER_KEY = Symbol.for('sonata-portal.incident-refresh');

@@ -10,6 +10,7 @@ import { syncAllSellerNotifications } from './hub-registration';
 import { enqueueInbox } from './inbox';
 import { recordDocumentRejection } from './document-rejections';
 import { write } from '@/db/transaction';
+import { runPeriodically } from './periodic-jobs';
 
 /**
  * Catches what notifications missed: lists the Seller's open tickets (by status) and those created since the last
@@ -112,7 +113,8 @@ const FEED_PRUNE_MS = 10 * 60_000;
 
 /**
  * Keeps hubs in line with the registry (newly enabled Sellers get hubs, disabled ones lose them), reconciles each
- * enabled Seller periodically and prunes the change feed by age. The first pass runs at once.
+ * enabled Seller periodically and prunes the change feed by age, each once per period across instances. The first
+ * pass runs at once; in one process the three take turns, so a hub check never overlaps a reconciliation.
  */
 export function startNotificationMaintenance(
   options: { hubCheckMs?: number; reconcileMs?: number; feedRetentionHours?: number; sonata?: SonataClientOptions } = {},
@@ -121,35 +123,29 @@ export function startNotificationMaintenance(
   const reconcileMs = options.reconcileMs ?? 5 * 60_000;
   const retentionMs = (options.feedRetentionHours ?? 24) * 3600_000;
   let stopped = false;
-  let running: Promise<void> = Promise.resolve();
-  const chain = (work: () => Promise<void>) => {
-    running = running.then(async () => {
-      if (stopped) return;
-      try {
-        await work();
-      } catch (err) {
-        console.error('[notifications] maintenance failed', err);
-      }
+  let running: Promise<unknown> = Promise.resolve();
+  const inTurn = (work: () => Promise<unknown>): Promise<void> => {
+    const turn = running.then(async () => {
+      if (!stopped) await work();
     });
+    running = turn.catch(() => undefined);
+    return turn;
   };
-  chain(() => syncAllSellerNotifications({ verify: true, pushCredentials: true, sonata: options.sonata }));
-  chain(() => reconcileAllSellers({ sonata: options.sonata }));
-  const hubTimer = setInterval(() => chain(() => syncAllSellerNotifications({ sonata: options.sonata })), hubCheckMs);
-  const reconcileTimer = setInterval(() => chain(() => reconcileAllSellers({ sonata: options.sonata })), reconcileMs);
-  const prune = async () => {
-    await pruneFeed(new Date(Date.now() - retentionMs).toISOString());
-  };
-  chain(prune);
-  const pruneTimer = setInterval(() => chain(prune), FEED_PRUNE_MS);
-  hubTimer.unref();
-  reconcileTimer.unref();
-  pruneTimer.unref();
+  const jobs = [
+    runPeriodically(
+      'hub-check',
+      hubCheckMs,
+      ({ firstInProcess }) =>
+        inTurn(() => syncAllSellerNotifications(firstInProcess ? { verify: true, pushCredentials: true, sonata: options.sonata } : { sonata: options.sonata })),
+      { atStart: true },
+    ),
+    runPeriodically('reconciliation', reconcileMs, () => inTurn(() => reconcileAllSellers({ sonata: options.sonata })), { atStart: true }),
+    runPeriodically('change-feed-prune', FEED_PRUNE_MS, () => inTurn(() => pruneFeed(new Date(Date.now() - retentionMs).toISOString())), { atStart: true }),
+  ];
   return {
     async stop() {
       stopped = true;
-      clearInterval(hubTimer);
-      clearInterval(reconcileTimer);
-      clearInterval(pruneTimer);
+      await Promise.all(jobs.map((job) => job.stop()));
       await running;
     },
   };

@@ -17,6 +17,7 @@ import { ALWAYS, type SlaCalendarSpec } from '@/lib/domain/sla-calendar';
 import { agreementFor, SLA_TARGET_LABELS, ticketClocks, verdictAt, type SlaAgreementSpec, type SlaVerdict, type TargetClock } from '@/lib/domain/sla-targets';
 import { appendChangeTx } from './change-feed';
 import { openWaitingItemTx, ticketHref, type SellerRef } from './waiting-items';
+import { runPeriodically, type PeriodicJob } from './periodic-jobs';
 
 /**
  * Each ticket's service-level clocks, kept in ticket_sla and in the ticket row's SLA columns. Called by the cache
@@ -221,38 +222,28 @@ export async function recomputeSellerSla(sellerId: number, from: string | null):
   return transaction(async (tx) => await recomputeSellerSlaTx(tx, sellerId, from));
 }
 
-let sweeper: NodeJS.Timeout | undefined;
+let sweeper: PeriodicJob | undefined;
 const SWEEP_BATCH = 50;
 const SWEEP_PAUSE_MS = 100;
 
 /**
- * Announces clocks that ran into their at-risk or breach instant without a Seller change, every `everyMs`, in
- * batches of 50 with 100 ms between them. Runs in the sync process (or the server with SYNC_PROCESS=inline).
+ * Announces clocks that ran into their at-risk or breach instant without a Seller change, every `everyMs` by one
+ * instance, in batches of 50 with 100 ms between them. Runs in the sync process (or the server with SYNC_PROCESS=inline).
  */
-export function startSlaSweep(everyMs = 15_000): () => void {
-  if (sweeper) return stopSlaSweep;
-  let running = false;
-  sweeper = setInterval(() => {
-    if (running) return;
-    running = true;
-    void (async () => {
-      const now = Date.now();
-      // A pause between batches leaves the write lock to the listener, the outbox and sign-ins: after a large import
-      // or a long stop thousands of clocks may be due at once.
-      while ((await sweepDueSla(now)) === SWEEP_BATCH) await new Promise((r) => setTimeout(r, SWEEP_PAUSE_MS));
-    })()
-      .catch((err: unknown) => console.error('[sla] sweep failed:', err))
-      .finally(() => {
-        running = false;
-      });
-  }, everyMs);
-  sweeper.unref();
+export function startSlaSweep(everyMs = 15_000): () => Promise<void> {
+  sweeper ??= runPeriodically('sla-sweep', everyMs, async () => {
+    const now = Date.now();
+    // A pause between batches leaves the write lock to the listener, the outbox and sign-ins: after a large import
+    // or a long stop thousands of clocks may be due at once.
+    while ((await sweepDueSla(now)) === SWEEP_BATCH) await new Promise((r) => setTimeout(r, SWEEP_PAUSE_MS));
+  });
   return stopSlaSweep;
 }
 
-function stopSlaSweep(): void {
-  clearInterval(sweeper);
+async function stopSlaSweep(): Promise<void> {
+  const stopping = sweeper;
   sweeper = undefined;
+  await stopping?.stop();
 }
 
 export type { TargetClock };

@@ -69,10 +69,9 @@ async function shutdown(reason: string): Promise<void> {
   console.info(`stopping (${reason})`);
   clearInterval(heartbeat);
   stopFeedSignal();
-  stopSlaSweep();
   const timeout = setTimeout(() => process.exit(0), 5_000);
   timeout.unref();
-  await Promise.allSettled([stopNotifications(), stopIncidents()]);
+  await Promise.allSettled([stopNotifications(), stopIncidents(), stopSlaSweep()]);
   process.exit(0);
 }
 

@@ -9,6 +9,7 @@ import {
   listenerCredentials,
   loginAttempts,
   noteSnippets,
+  periodicJobs,
   notificationHubs,
   outbox,
   sellerDocumentRejections,
@@ -96,6 +97,10 @@ export async function buildSqlitePortal(): Promise<{ dir: string; dbPath: string
     { name: 'Blank', contacts: [] },
   ]);
   await db.insert(noteSnippets).values({ name: 'Waiting on site access', text: 'We are waiting for site access.\nNext update at 14:00 UTC.' });
+  await db.insert(periodicJobs).values([
+    { name: 'sla-sweep', leaseOwner: 'portal-1:4242:0a1b2c3d4e5f', leaseUntil: '2026-11-27T10:01:00.000Z', lastStartedAt: '2026-11-27T10:00:00.000Z', lastFinishedAt: '2026-11-27T09:59:45.120Z', lastOutcome: 'ok' },
+    { name: 'reconciliation', lastStartedAt: '2026-11-27T09:55:00.000Z', lastFinishedAt: '2026-11-27T09:55:03.004Z', lastOutcome: 'failed', lastError: 'acme: 503 Service Unavailable' },
+  ]);
   const [calendar] = await db
     .insert(slaCalendars)
     .values({ name: 'Zurich office', timeZone: 'Europe/Zurich', hours: [{ day: 1, from: 480, to: 1080 }], holidays: ['2026-12-25', '2026-12-26'] })

@@ -300,7 +300,7 @@ describeOnPostgres('npm run db:copy: a SQLite installation into PostgreSQL', (se
     const sqlite = new Database(behind);
     sqlite.exec('delete from __drizzle_migrations where created_at = (select max(created_at) from __drizzle_migrations)');
     sqlite.close();
-    await expect(copySqliteToPostgres({ from: behind, to: target })).rejects.toThrow(/lacks 1 of \d+ migrations \(0020_ticket_templates\); run `npm run db:migrate`/);
+    await expect(copySqliteToPostgres({ from: behind, to: target })).rejects.toThrow(/lacks 1 of \d+ migrations \(0021_periodic_jobs\); run `npm run db:migrate`/);
 
     const garbage = path.join(dir, 'garbage.db');
     fs.writeFileSync(garbage, 'not a database'.repeat(200));
