@@ -95,7 +95,10 @@ function errorText(err: unknown): string {
 }
 
 export interface PeriodicJobOptions {
-  /** Also tick at once when started (still a claim: skipped when another instance ran the job within the period). */
+  /**
+   * Also run at once when started, however recently the job last ran: a process that starts catches up on what
+   * happened while it was down. Only a run in progress elsewhere (its lease) holds it back.
+   */
   atStart?: boolean;
   leaseMs?: number;
   /** Each tick comes up to this much later than `everyMs`, so instances do not all claim in the same millisecond. */
@@ -124,12 +127,13 @@ export function runPeriodically(name: PeriodicJobName, everyMs: number, work: Pe
   let running: Promise<boolean> | undefined;
   let runs = 0;
 
-  const attempt = async (): Promise<boolean> => {
+  /** `sinceMs`: how long ago the job's last start must be; a start-up run asks for nothing but a free lease. */
+  const attempt = async (sinceMs: number): Promise<boolean> => {
     // Stamped before waiting for the connection, so that this process's own next tick is a full period later.
     const now = Date.now();
     const db = options.db ?? getDb();
     try {
-      if (!(await claimPeriodicJob({ name, owner, everyMs, leaseMs, now }, db))) return false;
+      if (!(await claimPeriodicJob({ name, owner, everyMs: sinceMs, leaseMs, now }, db))) return false;
     } catch (err) {
       log.error({ job: name, err }, 'periodic job not claimed: the database failed');
       return false;
@@ -157,9 +161,9 @@ export function runPeriodically(name: PeriodicJobName, everyMs: number, work: Pe
     return true;
   };
 
-  const tick = (): Promise<boolean> => {
+  const tick = (sinceMs = everyMs): Promise<boolean> => {
     if (stopped || running) return Promise.resolve(false);
-    const current = attempt().finally(() => {
+    const current = attempt(sinceMs).finally(() => {
       if (running === current) running = undefined;
     });
     running = current;
@@ -178,9 +182,9 @@ export function runPeriodically(name: PeriodicJobName, everyMs: number, work: Pe
   };
 
   schedule();
-  if (options.atStart) void tick();
+  if (options.atStart) void tick(0);
   return {
-    tick,
+    tick: () => tick(),
     async stop() {
       stopped = true;
       clearTimeout(timer);

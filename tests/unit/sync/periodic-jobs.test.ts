@@ -54,7 +54,7 @@ describe('two instances on one database', () => {
     };
     const other = secondConnection();
     start('sla-sweep', EVERY_MS, work('a'), { atStart: true, jitterMs: 0, owner: 'host-a:1:aaaa' });
-    start('sla-sweep', EVERY_MS, work('b'), { atStart: true, jitterMs: 0, owner: 'host-b:2:bbbb', db: other });
+    start('sla-sweep', EVERY_MS, work('b'), { jitterMs: 0, owner: 'host-b:2:bbbb', db: other });
     await vi.advanceTimersByTimeAsync(10 * EVERY_MS);
     expect(starts.map((s) => s.at)).toEqual(Array.from({ length: 11 }, (_, k) => T0 + k * EVERY_MS));
     const last = await row();
@@ -70,7 +70,7 @@ describe('two instances on one database', () => {
     };
     const jitterMs = 300;
     start('reconciliation', EVERY_MS, work, { atStart: true, jitterMs, owner: 'host-a:1:aaaa' });
-    start('reconciliation', EVERY_MS, work, { atStart: true, jitterMs, owner: 'host-b:2:bbbb', db: secondConnection() });
+    start('reconciliation', EVERY_MS, work, { jitterMs, owner: 'host-b:2:bbbb', db: secondConnection() });
     await vi.advanceTimersByTimeAsync(30 * EVERY_MS);
     expect(starts.length).toBeGreaterThanOrEqual(23);
     expect(starts.length).toBeLessThanOrEqual(31);
@@ -211,13 +211,23 @@ describe('the claim', () => {
 });
 
 describe('the audit retention', () => {
-  it('runs at the start of the first instance and is skipped at the start of a second one within the day', async () => {
+  it('runs at every start, catching up however recently it ran, but never beside a run another instance holds', async () => {
     const stopFirst = startAuditRetention(400);
     await vi.waitFor(async () => expect((await row('audit-retention'))?.lastOutcome).toBe('ok'));
     const first = await row('audit-retention');
+    await stopFirst();
+    await new Promise((resolve) => setTimeout(resolve, 5));
     const stopSecond = startAuditRetention(400);
-    // stop() waits for the start tick's claim, so the second instance has tried by then.
-    await Promise.all([stopFirst(), stopSecond()]);
-    expect(await row('audit-retention')).toEqual(first);
+    await vi.waitFor(async () => expect((await row('audit-retention'))?.lastStartedAt).not.toBe(first?.lastStartedAt));
+    await stopSecond();
+    expect(await row('audit-retention')).toMatchObject({ lastOutcome: 'ok', leaseOwner: null });
+
+    const held = { leaseOwner: 'other-host:7:beef', leaseUntil: new Date(Date.now() + 60_000).toISOString() };
+    await getDb().update(periodicJobs).set(held).where(eq(periodicJobs.name, 'audit-retention'));
+    const before = await row('audit-retention');
+    const stopThird = startAuditRetention(400);
+    // stop() waits for the start tick's claim, so the third start has tried by then.
+    await stopThird();
+    expect(await row('audit-retention')).toEqual(before);
   });
 });
