@@ -1,11 +1,11 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, it } from 'vitest';
+import { freePort } from './free-port';
 
 export interface ThrowawayPostgres {
   /** A fresh, empty database; the user is a superuser (tests create roles and databases). */
@@ -96,7 +96,7 @@ async function startCluster(bin: string): Promise<ThrowawayPostgres> {
     owner
       ? execFileSync('runuser', ['-u', 'postgres', '--', path.join(bin, program), ...args], { cwd: dir, stdio: 'pipe' })
       : execFileSync(path.join(bin, program), args, { cwd: dir, stdio: 'pipe' });
-  const port = await freeLoopbackPort();
+  const port = await freePort();
   const stopServer = async () => {
     try {
       run('pg_ctl', ['-D', data, '-m', 'immediate', 'stop']);
@@ -116,18 +116,6 @@ async function startCluster(bin: string): Promise<ThrowawayPostgres> {
     throw new Error(`the throwaway PostgreSQL cluster did not start: ${stderr}${log}`.trim(), { cause: error });
   }
   return databaseOn(`postgres://postgres:${password}@127.0.0.1:${port}/postgres`, stopServer);
-}
-
-/** A loopback port nobody listens on at the moment of asking. */
-export function freeLoopbackPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /**

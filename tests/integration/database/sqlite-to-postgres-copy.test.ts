@@ -15,7 +15,8 @@ import { openPostgres } from '@/db/pg/connect';
 import * as pgSchema from '@/db/pg/schema';
 import { ticketTextMatch } from '@/db/pg/ticket-search';
 import * as sqliteSchema from '@/db/schema';
-import { freeLoopbackPort, describeOnPostgres } from '@/tests/support/postgres';
+import { describeOnPostgres } from '@/tests/support/postgres';
+import { freePort } from '@/tests/support/free-port';
 import { ALL_BYTES, buildSqlitePortal } from './sqlite-portal-fixture';
 
 const ROOT = path.resolve(import.meta.dirname, '../../..');
@@ -332,7 +333,7 @@ describeOnPostgres('npm run db:copy: a SQLite installation into PostgreSQL', (se
   });
 
   it('names DATABASE_URL when PostgreSQL cannot be reached, without the password', async () => {
-    const port = await freeLoopbackPort();
+    const port = await freePort();
     const error = await copySqliteToPostgres({ from: source, to: `postgres://portal:s3cret-pw@127.0.0.1:${port}/portal` }).catch((e: Error) => e);
     expect(error).toBeInstanceOf(Error);
     expect((error as Error).message).toMatch(/^DATABASE_URL \(postgres:\/\/portal@127\.0\.0\.1:\d+\/portal\): cannot reach the server/);

@@ -1,7 +1,8 @@
 import net from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { openPostgres, parseDatabaseUrl, postgresErrorMessage } from '@/db/pg/connect';
-import { failure, freeLoopbackPort } from '@/tests/support/postgres';
+import { failure } from '@/tests/support/postgres';
+import { freePort } from '@/tests/support/free-port';
 
 const PASSWORD = 's3cr3t-Pa55';
 
@@ -48,7 +49,7 @@ describe('parseDatabaseUrl', () => {
 
 describe('openPostgres without a server', () => {
   it('says the server cannot be reached when nothing listens on the port', async () => {
-    const port = await freeLoopbackPort();
+    const port = await freePort();
     const error = await failure(openPostgres(`postgres://portal:${PASSWORD}@127.0.0.1:${port}/portal`));
     expect(error.message).toBe(
       `DATABASE_URL (postgres://portal@127.0.0.1:${port}/portal): cannot reach the server at 127.0.0.1:${port} (connection refused; is PostgreSQL running and listening there?)`,
